@@ -1,0 +1,51 @@
+import type { ZodMiniType } from 'zod/mini';
+import type { ErrorCode } from '../../schemas/error-codes.ts';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+/** How a caller proves who it is: nobody, a partner API key, or an operator JWT. */
+export type AuthKind = 'public' | 'partner' | 'operator';
+
+export type PartnerScope = 'accounts' | 'earn' | 'redeem' | 'read' | 'transfer' | 'award' | 'merge';
+
+export type OperatorRole = 'platform_admin' | 'tenant_admin' | 'support' | 'finance';
+
+/** Whether the route's function may write to the table (drives least-privilege IAM). */
+export type TableAccess = 'none' | 'read' | 'readwrite';
+
+export interface RouteResponse {
+  status: number;
+  description: string;
+  schema?: ZodMiniType;
+}
+
+/**
+ * One entry of the route manifest. The local gateway, the OpenAPI document and the CDK stack
+ * are all derived from the list of these; nothing else declares a route.
+ */
+export interface RouteDefinition {
+  /** Stable name: OpenAPI operationId and the Lambda function's logical id. */
+  operationId: string;
+  method: HttpMethod;
+  /** API Gateway resource path with `{param}` placeholders. */
+  path: string;
+  summary: string;
+  auth: AuthKind;
+  /** Partner scopes a key needs (any of them) for `auth: 'partner'`. */
+  scopes?: PartnerScope[];
+  /** Operator roles allowed for `auth: 'operator'`. */
+  roles?: OperatorRole[];
+  /** Mutating routes require an `Idempotency-Key` header. */
+  idempotent: boolean;
+  tableAccess: TableAccess;
+  request?: {
+    params?: ZodMiniType;
+    query?: ZodMiniType;
+    body?: ZodMiniType;
+  };
+  responses: RouteResponse[];
+  /** Problem codes this route can answer with, beyond the ones every route can. */
+  errors: ErrorCode[];
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  handler: string;
+}

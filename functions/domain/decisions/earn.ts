@@ -1,0 +1,130 @@
+import { purchasePoints } from '../earning.ts';
+import { appendEntry } from '../ledger.ts';
+import { creditWallet } from '../lots.ts';
+import { refuse } from '../result.ts';
+import type { Decision } from '../plan.ts';
+import { ruleInForce, type RuleVersion, type TenantConfig } from '../tenant-config.ts';
+import { expiryAfterDays } from '../time.ts';
+import type { Account, OrderRecord, PointType, RequestContext } from '../types.ts';
+
+export type EarnSource =
+  | { type: 'purchase'; orderId: string; subtotalCents: number }
+  | { type: 'promotion' | 'bonus'; campaignId: string; points: number; expiresInDays?: number };
+
+export interface EarnRequest {
+  accountId: string;
+  source: EarnSource;
+  occurredAt?: string;
+}
+
+/** How far `occurredAt` may lie from the server's clock. */
+export const OCCURRED_AT_WINDOW = { futureSkewMs: 5 * 60_000, maxAgeMs: 90 * 86_400_000 };
+
+function priced(source: EarnSource, rule: RuleVersion, account: Account): { points: number; type: PointType; days: number } | string {
+  if (source.type === 'purchase') {
+    return { points: purchasePoints(source.subtotalCents, rule, account.tier), type: 'purchase', days: rule.expiryDays.purchase };
+  }
+  if (source.type === 'bonus') return { points: source.points, type: 'bonus', days: rule.expiryDays.bonus };
+  const days = source.expiresInDays ?? rule.expiryDays.promotionDefault;
+  const { min, max } = rule.promotionDaysRange;
+  if (days < min || days > max) return `A promotion lives ${min} to ${max} days; got ${days}`;
+  return { points: source.points, type: 'promotion', days };
+}
+
+/**
+ * Credits points for a purchase (priced by the rule version in force at `occurredAt`) or a
+ * promotion or bonus (explicit points). Purchases are unique by order id forever.
+ */
+export function decideEarn(
+  account: Account | undefined,
+  existingOrder: OrderRecord | undefined,
+  request: EarnRequest,
+  config: TenantConfig,
+  ctx: RequestContext,
+): Decision {
+  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
+  const occurredAt = request.occurredAt ?? ctx.now;
+  const skew = Date.parse(occurredAt) - Date.parse(ctx.now);
+  if (skew > OCCURRED_AT_WINDOW.futureSkewMs || -skew > OCCURRED_AT_WINDOW.maxAgeMs) {
+    return refuse('validation_error', 'occurredAt must be within the last 90 days and not in the future');
+  }
+  if (existingOrder) {
+    return refuse('duplicate_order', `Order ${existingOrder.orderId} has already earned points`, {
+      transactionId: existingOrder.earnTransactionId,
+    });
+  }
+  const rule = ruleInForce(config, occurredAt);
+  if (!rule) return refuse('validation_error', 'No earning rules were in force at occurredAt');
+  const pricing = priced(request.source, rule, account);
+  if (typeof pricing === 'string') return refuse('validation_error', pricing);
+
+  const before = account.wallets.points;
+  let wallet = before;
+  const entries = [];
+  if (pricing.points > 0) {
+    const credit = creditWallet(before, {
+      points: pricing.points,
+      type: pricing.type,
+      expiresAt: expiryAfterDays(occurredAt, pricing.days, config.timeZone),
+      awardedAt: ctx.now,
+    });
+    const appended = appendEntry(
+      credit.wallet,
+      before,
+      {
+        accountId: account.accountId,
+        wallet: 'points',
+        type: 'EARN',
+        amount: pricing.points,
+        lots: credit.movement ? [credit.movement] : [],
+        ruleVersion: rule.version,
+        source: sourceFacts(request.source),
+        occurredAt,
+      },
+      ctx,
+    );
+    wallet = appended.wallet;
+    entries.push(appended.entry);
+  }
+  const next: Account = {
+    ...account,
+    wallets: { ...account.wallets, points: wallet },
+    updatedAt: ctx.now,
+    version: account.version + 1,
+  };
+  const order: OrderRecord | undefined =
+    request.source.type === 'purchase'
+      ? {
+          tenantId: ctx.tenantId,
+          sourceType: 'purchase',
+          orderId: request.source.orderId,
+          accountId: account.accountId,
+          earnTransactionId: ctx.transactionId,
+          earnedPoints: pricing.points,
+          reversedPoints: 0,
+          version: 1,
+        }
+      : undefined;
+  return {
+    ok: true,
+    account: { next, expectedVersion: account.version },
+    entries,
+    ...(order ? { order: { next: order, expectedVersion: null } } : {}),
+    response: {
+      status: 201,
+      body: {
+        transactionId: ctx.transactionId,
+        accountId: account.accountId,
+        points: pricing.points,
+        balance: wallet.balance,
+        ruleVersion: rule.version,
+      },
+    },
+  };
+}
+
+function sourceFacts(source: EarnSource) {
+  return source.type === 'purchase'
+    ? { type: source.type, orderId: source.orderId }
+    : { type: source.type, campaignId: source.campaignId };
+}

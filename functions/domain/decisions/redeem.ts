@@ -1,0 +1,79 @@
+import { discountCents } from '../earning.ts';
+import { appendEntry } from '../ledger.ts';
+import { blockingLock } from '../locks.ts';
+import { availablePoints, debitWallet } from '../lots.ts';
+import { refuse } from '../result.ts';
+import type { Decision } from '../plan.ts';
+import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
+import type { Account, RequestContext } from '../types.ts';
+
+export interface RedeemRequest {
+  accountId: string;
+  points: number;
+  orderId: string;
+}
+
+/** One-shot redemption: debits unexpired lots in spend order for a discount. */
+export function decideRedeem(
+  account: Account | undefined,
+  request: RedeemRequest,
+  config: TenantConfig,
+  ctx: RequestContext,
+): Decision {
+  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(account, 'redemption', ctx.now);
+  if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`);
+  const rule = ruleInForce(config, ctx.now);
+  if (!rule) return refuse('validation_error', 'No redemption rules are in force');
+  if (request.points < rule.minRedemptionPoints) {
+    return refuse('below_minimum_redemption', `The minimum redemption is ${rule.minRedemptionPoints} points`, {
+      minimum: rule.minRedemptionPoints,
+    });
+  }
+  if (request.points % rule.pointsPerCent !== 0) {
+    return refuse('validation_error', `points must be a multiple of ${rule.pointsPerCent} (one cent of discount)`);
+  }
+  const before = account.wallets.points;
+  if (before.debt > 0) {
+    return refuse('insufficient_points', 'The balance is negative: redemption is refused until the debt is paid', {
+      available: 0,
+    });
+  }
+  const available = availablePoints(before, ctx.now);
+  if (available < request.points) {
+    return refuse('insufficient_points', `Only ${available} points are available`, { available });
+  }
+  const debit = debitWallet(before, request.points, ctx.now, false);
+  const { wallet, entry } = appendEntry(
+    debit.wallet,
+    before,
+    {
+      accountId: account.accountId,
+      wallet: 'points',
+      type: 'REDEEM',
+      amount: -request.points,
+      lots: debit.consumed,
+      ruleVersion: rule.version,
+      source: { type: 'redemption', orderId: request.orderId },
+    },
+    ctx,
+  );
+  return {
+    ok: true,
+    account: {
+      next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: ctx.now, version: account.version + 1 },
+      expectedVersion: account.version,
+    },
+    entries: [entry],
+    response: {
+      status: 201,
+      body: {
+        transactionId: ctx.transactionId,
+        accountId: account.accountId,
+        points: request.points,
+        discountCents: discountCents(request.points, rule),
+        balance: wallet.balance,
+      },
+    },
+  };
+}

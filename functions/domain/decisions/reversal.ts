@@ -1,0 +1,67 @@
+import { appendEntry } from '../ledger.ts';
+import { debitWallet } from '../lots.ts';
+import { refuse } from '../result.ts';
+import type { Decision } from '../plan.ts';
+import type { Account, OrderRecord, RequestContext } from '../types.ts';
+
+export type ReversalReason = 'refund' | 'chargeback';
+
+export interface ReversalRequest {
+  accountId: string;
+  orderId: string;
+  points?: number;
+  reason?: ReversalReason;
+}
+
+/**
+ * Takes back points earned by an order (refund or chargeback). It ignores locks and may
+ * drive the balance negative: the shortfall becomes debt that later credits pay down.
+ */
+export function decideReversal(
+  account: Account | undefined,
+  order: OrderRecord | undefined,
+  request: ReversalRequest,
+  ctx: RequestContext,
+): Decision {
+  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
+  if (!order || order.accountId !== account.accountId) {
+    return refuse('not_found', `Order ${request.orderId} earned no points on this account`);
+  }
+  const unreversed = order.earnedPoints - order.reversedPoints;
+  if (unreversed === 0) return refuse('nothing_to_reverse', `Order ${order.orderId} has no points left to reverse`);
+  const points = request.points ?? unreversed;
+  if (points > unreversed) {
+    return refuse('limit_exceeded', `Only ${unreversed} points of order ${order.orderId} are left to reverse`, {
+      unreversed,
+    });
+  }
+  const before = account.wallets.points;
+  const debit = debitWallet(before, points, ctx.now, true);
+  const { wallet, entry } = appendEntry(
+    debit.wallet,
+    before,
+    {
+      accountId: account.accountId,
+      wallet: 'points',
+      type: 'REVERSAL',
+      amount: -points,
+      lots: debit.consumed,
+      reasonCode: request.reason ?? 'refund',
+      source: { type: 'purchase', orderId: order.orderId },
+    },
+    ctx,
+  );
+  return {
+    ok: true,
+    account: {
+      next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: ctx.now, version: account.version + 1 },
+      expectedVersion: account.version,
+    },
+    entries: [entry],
+    order: { next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 }, expectedVersion: order.version },
+    response: {
+      status: 201,
+      body: { transactionId: ctx.transactionId, accountId: account.accountId, points, balance: wallet.balance },
+    },
+  };
+}

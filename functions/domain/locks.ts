@@ -1,0 +1,10 @@
+import type { Account, AccountLock, LockKind } from './types.ts';
+
+export function activeLocks(account: Account, now: string): AccountLock[] {
+  return account.locks.filter((lock) => lock.until === undefined || lock.until > now);
+}
+
+/** A full-account lock blocks every operation a lock can block. */
+export function blockingLock(account: Account, operation: LockKind, now: string): AccountLock | undefined {
+  return activeLocks(account, now).find((lock) => lock.kind === operation || lock.kind === 'account');
+}

@@ -1,0 +1,126 @@
+/** Kinds of points; each credit creates or tops up a lot of one type. */
+export type PointType = 'purchase' | 'promotion' | 'bonus' | 'gift' | 'allocation' | 'adjustment';
+
+export type WalletName = 'points' | 'allocation';
+
+export type AccountRole = 'CONSUMER' | 'MODEL';
+
+/**
+ * Points of one type that expire together. Lots of the same type and expiry instant are
+ * merged; `awardedAt` keeps the earliest award time so FIFO ties stay stable.
+ */
+export interface Lot {
+  type: PointType;
+  expiresAt: string;
+  awardedAt: string;
+  remaining: number;
+}
+
+/**
+ * A wallet's state. Invariant: balance = sum(lots.remaining) - debt. `held` is reserved by
+ * two-phase redemptions and never exceeds the unexpired points.
+ */
+export interface Wallet {
+  balance: number;
+  held: number;
+  debt: number;
+  /** Sequence number of the last ledger entry of this wallet (0 before the first). */
+  seq: number;
+  /** Hash of the last ledger entry (the genesis hash before the first). */
+  headHash: string;
+  lots: Lot[];
+}
+
+export type LockKind = 'transfer' | 'redemption' | 'account';
+
+export interface AccountLock {
+  kind: LockKind;
+  reasonCode: string;
+  appliedAt: string;
+  until?: string;
+}
+
+export interface Verification {
+  email: boolean;
+  phone: boolean;
+  enhanced: boolean;
+}
+
+export interface Account {
+  tenantId: string;
+  accountId: string;
+  profile: { profileId: string; role: AccountRole };
+  verification: Verification;
+  tier: string;
+  fraudFlag: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped on every change; the commit is conditional on it, so stale decisions fail. */
+  version: number;
+  wallets: { points: Wallet; allocation?: Wallet };
+  locks: AccountLock[];
+}
+
+export type Actor =
+  | { kind: 'partner'; id: string }
+  | { kind: 'operator'; id: string; role: string }
+  | { kind: 'system'; id: string };
+
+/** Everything about the request that is not the business input; passed in, never read. */
+export interface RequestContext {
+  tenantId: string;
+  now: string;
+  transactionId: string;
+  requestId: string;
+  idempotencyKey: string;
+  actor: Actor;
+  clientMeta?: { ipHash?: string; deviceHash?: string };
+}
+
+export type LedgerEntryType = 'EARN' | 'REDEEM' | 'REVERSAL' | 'EXPIRE' | 'ADJUSTMENT';
+
+export interface LotMovement {
+  type: PointType;
+  expiresAt: string;
+  points: number;
+}
+
+export interface LedgerEntry {
+  tenantId: string;
+  accountId: string;
+  wallet: WalletName;
+  seq: number;
+  type: LedgerEntryType;
+  /** Signed: credits positive, debits negative. */
+  amount: number;
+  balanceAfter: number;
+  /** Debt after this entry (0 unless reversals drove the wallet negative). */
+  debtAfter: number;
+  transactionId: string;
+  correlationId: string;
+  idempotencyKey: string;
+  requestId: string;
+  actor: Actor;
+  reasonCode?: string;
+  ruleVersion?: number;
+  source?: { type: string; orderId?: string; campaignId?: string };
+  /** Lots created or consumed by this entry. */
+  lots: LotMovement[];
+  clientMeta?: { ipHash?: string; deviceHash?: string };
+  occurredAt?: string;
+  createdAt: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** An order that earned points: the natural key of a purchase earn, and what reversals draw on. */
+export interface OrderRecord {
+  tenantId: string;
+  sourceType: 'purchase';
+  orderId: string;
+  accountId: string;
+  earnTransactionId: string;
+  earnedPoints: number;
+  reversedPoints: number;
+  version: number;
+}
