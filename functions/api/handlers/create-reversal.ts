@@ -1,0 +1,17 @@
+import { ReversalBody } from '../../../schemas/reversals.ts';
+import { decideReversal } from '../../domain/decisions/reversal.ts';
+import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
+import { httpHandler } from '../http/http-handler.ts';
+
+export const handler = httpHandler(
+  { operationId: 'createReversal', auth: 'partner', body: ReversalBody, idempotent: true },
+  async (request) => {
+    const { body } = request;
+    return runIdempotentCommand({
+      request,
+      accountId: body.accountId,
+      order: { sourceType: 'purchase', orderId: body.orderId },
+      decide: (state, ctx) => decideReversal(state.account, state.order, body, ctx),
+    });
+  },
+);

@@ -1,0 +1,7 @@
+import { httpHandler } from '../http/http-handler.ts';
+
+/** Liveness only: it touches no dependency, so it is cheap to poll and reveals nothing. */
+export const handler = httpHandler({ operationId: 'health', auth: 'public' }, async () => ({
+  status: 200,
+  body: { status: 'ok', service: 'redroomrewards', time: new Date().toISOString() },
+}));

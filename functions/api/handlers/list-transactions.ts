@@ -1,0 +1,37 @@
+import { TransactionsQuery } from '../../../schemas/transactions.ts';
+import { partnerTransactionView } from '../../domain/views.ts';
+import { getAccount } from '../../store/accounts.ts';
+import { queryLedgerPage } from '../../store/ledger-query.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { httpHandler } from '../http/http-handler.ts';
+import { ProblemError } from '../http/problem.ts';
+
+const DEFAULT_PAGE_SIZE = 25;
+
+export const handler = httpHandler(
+  { operationId: 'listTransactions', auth: 'partner', query: TransactionsQuery },
+  async ({ query, principal }) => {
+    const account = await getAccount(principal.tenantId, query.accountId);
+    if (!account) throw new ProblemError('not_found', `Account ${query.accountId} does not exist`);
+    const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE_SIZE;
+    const page = await queryLedgerPage({
+      tenantId: principal.tenantId,
+      accountId: query.accountId,
+      wallet: 'points',
+      limit,
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+      ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+    });
+    const last = page.entries.at(-1);
+    return {
+      status: 200,
+      body: {
+        items: page.entries.map(partnerTransactionView),
+        ...(page.more && last ? { nextCursor: encodeCursor(last.seq) } : {}),
+      },
+    };
+  },
+);

@@ -1,0 +1,18 @@
+import { AccountPathParams, AccountUpsertBody } from '../../../schemas/accounts.ts';
+import { decideAccountUpsert } from '../../domain/decisions/account-upsert.ts';
+import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
+import { requireTenantConfig } from '../../usecases/tenant-config.ts';
+import { httpHandler } from '../http/http-handler.ts';
+
+export const handler = httpHandler(
+  { operationId: 'putAccount', auth: 'partner', params: AccountPathParams, body: AccountUpsertBody, idempotent: true },
+  async (request) => {
+    const config = await requireTenantConfig(request.principal.tenantId);
+    const accountId = request.params.accountId;
+    return runIdempotentCommand({
+      request,
+      accountId,
+      decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
+    });
+  },
+);
