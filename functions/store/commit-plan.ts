@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { classifyCancellation } from '../domain/idempotency.ts';
 import type { WritePlan } from '../domain/plan.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { idempotencyToItem, type IdempotencyRecord } from './idempotency-record.ts';
@@ -13,9 +14,6 @@ export type CommitOutcome =
   | { ok: false; reason: 'idempotency_in_flight' }
   /** Something the decision read has changed since: reload and decide again. */
   | { ok: false; reason: 'stale' };
-
-/** Cancellation codes a fresh read and decision can get past; anything else is a bug. */
-const RETRYABLE_CANCELLATIONS = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError']);
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -62,11 +60,8 @@ export async function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord
       throw error;
     }
     const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-    const unexpected = reasons.find((r) => r.Code && !RETRYABLE_CANCELLATIONS.has(r.Code));
-    if (unexpected) throw error;
-    const idempotencyReason = reasons[0]?.Code;
-    if (idempotencyReason === 'ConditionalCheckFailed') return { ok: false, reason: 'idempotency_taken' };
-    if (idempotencyReason === 'TransactionConflict') return { ok: false, reason: 'idempotency_in_flight' };
-    return { ok: false, reason: 'stale' };
+    const outcome = classifyCancellation(reasons.map((reason) => reason.Code));
+    if (outcome === 'unexpected') throw error;
+    return { ok: false, reason: outcome };
   }
 }

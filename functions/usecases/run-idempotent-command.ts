@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { replayDecision } from '../domain/idempotency.ts';
 import type { Decision } from '../domain/plan.ts';
 import type { RequestContext } from '../domain/types.ts';
 import type { HttpResult, ParsedRequest } from '../api/http/http-handler.ts';
@@ -37,10 +38,11 @@ export async function runIdempotentCommand<B, Q, P>(spec: CommandSpec<B, Q, P>):
       idempotencyKey: request.idempotencyKey,
       ...(spec.order ? { order: spec.order } : {}),
     });
-    if (state.idempotency) {
-      if (state.idempotency.requestHash !== hash) {
-        throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
-      }
+    const replay = replayDecision(state.idempotency, hash);
+    if (replay === 'reused') {
+      throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+    }
+    if (replay === 'replay' && state.idempotency) {
       return { ...state.idempotency.response, headers: { 'idempotent-replayed': 'true' } };
     }
     const now = new Date().toISOString();

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { decideEarn } from '../../functions/domain/decisions/earn.ts';
+import { decideRedeem } from '../../functions/domain/decisions/redeem.ts';
+import { decideReversal } from '../../functions/domain/decisions/reversal.ts';
+import { decideAccountUpsert } from '../../functions/domain/decisions/account-upsert.ts';
+import { verifyChain } from '../../functions/domain/hash-chain.ts';
+import type { Decision } from '../../functions/domain/plan.ts';
+import type { Account, OrderRecord } from '../../functions/domain/types.ts';
+import { account, config, ctx, NOW } from '../support/domain-fixtures.ts';
+
+function ok(decision: Decision) {
+  if (!decision.ok) throw new Error(`expected a plan, got ${decision.code}: ${decision.detail}`);
+  return decision;
+}
+
+function earned(start: Account, points: number): Account {
+  return ok(decideEarn(start, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points } }, config, ctx()))
+    .account.next;
+}
+
+describe('decideEarn', () => {
+  it('prices a purchase at 12 points per USD and records the rule version', () => {
+    const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 2550 } }, config, ctx()));
+    expect(plan.response.body).toMatchObject({ points: 306, balance: 306, ruleVersion: 1 });
+    expect(plan.entries).toHaveLength(1);
+    expect(plan.entries[0]).toMatchObject({ type: 'EARN', amount: 306, balanceAfter: 306, seq: 1, ruleVersion: 1 });
+    expect(plan.order?.next).toMatchObject({ orderId: 'o1', earnedPoints: 306, reversedPoints: 0 });
+    expect(plan.order?.expectedVersion).toBeNull();
+    expect(plan.account.expectedVersion).toBe(3);
+  });
+
+  it('gives a purchase lot 365 days to the end of the local day', () => {
+    const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()));
+    expect(plan.account.next.wallets.points.lots).toEqual([
+      { type: 'purchase', expiresAt: '2027-06-02T03:59:59.999Z', awardedAt: NOW, remaining: 12 },
+    ]);
+  });
+
+  const refusals: [string, Parameters<typeof decideEarn>, string][] = [
+    ['an unknown account', [undefined, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'not_found'],
+    [
+      'an order that already earned',
+      [account(), { orderId: 'o1', earnTransactionId: 'tx-0' } as OrderRecord, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()],
+      'duplicate_order',
+    ],
+    ['an event from the future', [account(), undefined, { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'validation_error'],
+    ['a promotion living under 30 days', [account(), undefined, { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } }, config, ctx()], 'validation_error'],
+  ];
+  for (const [name, args, code] of refusals) {
+    it(`refuses ${name} with ${code}`, () => expect(decideEarn(...args)).toMatchObject({ ok: false, code }));
+  }
+
+  it('is deterministic: the same event and configuration give the same entry', () => {
+    const request = { accountId: 'a1', occurredAt: '2026-05-30T00:00:00.000Z', source: { type: 'purchase' as const, orderId: 'o9', subtotalCents: 12345 } };
+    expect(decideEarn(account(), undefined, request, config, ctx())).toEqual(decideEarn(account(), undefined, request, config, ctx()));
+  });
+
+  it('pays debt down first and creates a lot only for the rest', () => {
+    const inDebt = account({ wallets: { points: { ...account().wallets.points, balance: -300, debt: 300 } } });
+    const plan = ok(decideEarn(inDebt, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 120 } }, config, ctx()));
+    expect(plan.response.body).toMatchObject({ points: 120, balance: -180 });
+    expect(plan.account.next.wallets.points).toMatchObject({ debt: 180, lots: [] });
+  });
+});
+
+describe('decideRedeem', () => {
+  const rich = earned(account(), 20_000);
+
+  it('debits the points and prices the discount (1000 points = 100 cents)', () => {
+    const plan = ok(decideRedeem(rich, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })));
+    expect(plan.response.body).toMatchObject({ points: 5000, discountCents: 500, balance: 15_000 });
+    expect(plan.entries[0]).toMatchObject({ type: 'REDEEM', amount: -5000, seq: 2, balanceAfter: 15_000 });
+    expect(verifyChain([...ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 20_000 } }, config, ctx())).entries, ...plan.entries])).toBeUndefined();
+  });
+
+  const refusals: [string, Account | undefined, number, string][] = [
+    ['an unknown account', undefined, 5000, 'not_found'],
+    ['less than the minimum', rich, 4990, 'below_minimum_redemption'],
+    ['more than is available', rich, 25_000, 'insufficient_points'],
+    ['a part of a cent', rich, 5005, 'validation_error'],
+    ['a negative balance', account({ wallets: { points: { ...rich.wallets.points, debt: 1, balance: rich.wallets.points.balance - 1 } } }), 5000, 'insufficient_points'],
+    ['a redemption lock', { ...rich, locks: [{ kind: 'redemption', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
+    ['a full account lock', { ...rich, locks: [{ kind: 'account', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
+  ];
+  for (const [name, acct, points, code] of refusals) {
+    it(`refuses ${name} with ${code}`, () =>
+      expect(decideRedeem(acct, { accountId: 'a1', points, orderId: 'r1' }, config, ctx())).toMatchObject({ ok: false, code }));
+  }
+
+  it('ignores a lock that has ended', () => {
+    const unlocked = { ...rich, locks: [{ kind: 'redemption' as const, reasonCode: 'x', appliedAt: '2026-01-01T00:00:00.000Z', until: '2026-05-01T00:00:00.000Z' }] };
+    expect(decideRedeem(unlocked, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx()).ok).toBe(true);
+  });
+});
+
+describe('decideReversal', () => {
+  const order: OrderRecord = { tenantId: 't1', sourceType: 'purchase', orderId: 'o1', accountId: 'a1', earnTransactionId: 'tx-0', earnedPoints: 500, reversedPoints: 0, version: 1 };
+
+  it('reverses all unreversed points by default and may leave a debt', () => {
+    const small = earned(account(), 200);
+    const plan = ok(decideReversal(small, order, { accountId: 'a1', orderId: 'o1' }, ctx()));
+    expect(plan.response.body).toMatchObject({ points: 500, balance: -300 });
+    expect(plan.account.next.wallets.points).toMatchObject({ debt: 300, lots: [], balance: -300 });
+    expect(plan.order).toMatchObject({ next: { reversedPoints: 500, version: 2 }, expectedVersion: 1 });
+  });
+
+  it('reverses part of an order', () => {
+    const plan = ok(decideReversal(earned(account(), 1000), order, { accountId: 'a1', orderId: 'o1', points: 100, reason: 'chargeback' }, ctx()));
+    expect(plan.entries[0]).toMatchObject({ type: 'REVERSAL', amount: -100, reasonCode: 'chargeback', balanceAfter: 900 });
+  });
+
+  const refusals: [string, OrderRecord | undefined, number | undefined, string][] = [
+    ['an order it never earned', undefined, undefined, 'not_found'],
+    ['another account\'s order', { ...order, accountId: 'a2' }, undefined, 'not_found'],
+    ['a fully reversed order', { ...order, reversedPoints: 500 }, undefined, 'nothing_to_reverse'],
+    ['more than is left', { ...order, reversedPoints: 450 }, 100, 'limit_exceeded'],
+  ];
+  for (const [name, o, points, code] of refusals) {
+    it(`refuses ${name} with ${code}`, () =>
+      expect(decideReversal(account(), o, { accountId: 'a1', orderId: 'o1', ...(points ? { points } : {}) }, ctx())).toMatchObject({ ok: false, code }));
+  }
+});
+
+describe('decideAccountUpsert', () => {
+  it('creates an account with version 1 and answers 201', () => {
+    const plan = ok(decideAccountUpsert(undefined, { accountId: 'a9', profile: { profileId: 'p9', role: 'MODEL' } }, config, ctx()));
+    expect(plan.response.status).toBe(201);
+    expect(plan.account).toMatchObject({ expectedVersion: null, next: { version: 1, tier: 'Guest' } });
+    expect(plan.account.next.wallets.allocation).toBeDefined();
+  });
+
+  it('updates flags and keeps the wallets, answering 200', () => {
+    const existing = earned(account(), 50);
+    const plan = ok(decideAccountUpsert(existing, { accountId: 'a1', profile: existing.profile, verification: { phone: true } }, config, ctx()));
+    expect(plan.response.status).toBe(200);
+    expect(plan.response.body).toMatchObject({ trustLevel: 'L2', verification: { email: true, phone: true } });
+    expect(plan.account.next.wallets.points.balance).toBe(50);
+  });
+
+  it('refuses an unknown tier', () => {
+    expect(decideAccountUpsert(undefined, { accountId: 'a1', profile: { profileId: 'p', role: 'CONSUMER' }, tier: 'Platinum' }, config, ctx())).toMatchObject({
+      ok: false,
+      code: 'validation_error',
+    });
+  });
+});
