@@ -20,3 +20,16 @@ export function getFreePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * True when nothing listens on `port` on any interface. DynamoDB Local binds every
+ * interface, and a client probing a taken port would get answers from the wrong server.
+ */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApi, partnerClient, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+
+let api: LocalApi;
+let partner: PartnerClient;
+
+beforeAll(async () => {
+  api = await startLocalApi();
+  const tenant = await api.newTenant();
+  partner = partnerClient(api.baseUrl, tenant.partnerKey);
+  await partner.putAccount('one-tx');
+  // Warm the tenant configuration cache so only the request's own calls are counted.
+  await partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'warm', points: 10_000 } });
+});
+afterAll(() => api?.close());
+
+/** The calls one request makes, less the authorizer's key lookup (an eventually consistent GetItem, cached on AWS). */
+async function callsOf(request: () => Promise<{ status: number }>, expectedStatus: number) {
+  api.sdkCalls.length = 0;
+  const response = await request();
+  expect(response.status).toBe(expectedStatus);
+  return api.sdkCalls.filter((call) => call.name !== 'GetItemCommand' || call.consistentRead);
+}
+
+describe('one request, one transaction', () => {
+  const cases: [string, () => Promise<{ status: number }>][] = [
+    ['a purchase earn', () => partner.earn({ accountId: 'one-tx', source: { type: 'purchase', orderId: 'otx-1', subtotalCents: 1000 } })],
+    ['a bonus earn', () => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'b', points: 5 } })],
+    ['a redeem', () => partner.redeem({ accountId: 'one-tx', points: 5000, orderId: 'otx-r' })],
+    ['a reversal', () => partner.reverse({ accountId: 'one-tx', orderId: 'otx-1' })],
+  ];
+  for (const [name, request] of cases) {
+    it(`${name} is one consistent read and one TransactWriteItems`, async () => {
+      const calls = await callsOf(request, 201);
+      expect(calls.map((c) => c.name)).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+      expect(calls[0]?.consistentRead).toBe(true);
+    });
+  }
+
+  it('a replay is one read and no write', async () => {
+    const headers = { 'idempotency-key': 'otx-replay' };
+    await partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'r', points: 5 } }, headers);
+    const calls = await callsOf(() => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'r', points: 5 } }, headers), 201);
+    expect(calls.map((c) => c.name)).toEqual(['BatchGetItemCommand']);
+  });
+
+  it('a refusal writes nothing', async () => {
+    const calls = await callsOf(() => partner.redeem({ accountId: 'one-tx', points: 900_000, orderId: 'x' }), 422);
+    expect(calls.map((c) => c.name)).toEqual(['BatchGetItemCommand']);
+  });
+});

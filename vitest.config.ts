@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Each test file gets its own process, so the environment a file sets for its handlers
+    // (table name, endpoint) cannot leak into another file.
+    pool: 'forks',
+    testTimeout: 60_000,
+    // Starting DynamoDB Local (a JVM) takes a few seconds on a cold machine.
+    hookTimeout: 120_000,
+    globalSetup: ['test/support/global-setup.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
+  },
+});
