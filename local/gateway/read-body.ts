@@ -3,13 +3,16 @@ import type { IncomingMessage } from 'node:http';
 export type BodyRead = { ok: true; body: string | null } | { ok: false; reason: 'too_large' | 'aborted' };
 
 /**
- * Reads the request body up to `maxBytes`. Past the limit it stops collecting at once and
- * leaves the rest unread (Node discards it once the response is sent), so an oversized
- * upload never sits in memory.
+ * Reads the request body up to `maxBytes`. Past the limit it stops reading at once, drops
+ * what it had and leaves the rest on the socket, which the caller closes after answering,
+ * so an oversized upload never sits in memory.
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ ok: false, reason: 'too_large' });
+
+  // The client may have hung up while the request was being authorized.
+  if (req.destroyed) return Promise.resolve({ ok: false, reason: 'aborted' });
 
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -18,7 +21,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onAbort);
-      req.off('aborted', onAbort);
+      req.off('close', onAbort);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -36,6 +39,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onAbort);
-    req.on('aborted', onAbort);
+    // 'close' before 'end' means the client went away mid-body.
+    req.on('close', onAbort);
   });
 }

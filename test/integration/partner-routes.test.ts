@@ -18,11 +18,11 @@ describe('health and OpenAPI', () => {
   it('GET /api/v1/health is public', async () => {
     const response = await fetch(`${api.baseUrl}/api/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok' });
+    expect((await response.json()) as object).toMatchObject({ status: 'ok' });
   });
 
   it('GET /api/v1/openapi.json serves an OpenAPI 3.1 document with every route', async () => {
-    const document = await (await fetch(`${api.baseUrl}/api/v1/openapi.json`)).json();
+    const document = (await (await fetch(`${api.baseUrl}/api/v1/openapi.json`)).json()) as { openapi: string; paths: object };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/api/v1/earn', '/api/v1/redeem', '/api/v1/reversals', '/api/v1/balance', '/api/v1/transactions', '/api/v1/accounts/{accountId}']),

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { ZodMiniType } from 'zod/mini';
 import { keyedHash } from '../../security/keyed-hash.ts';
 import { logger } from './observability.ts';
-import { idempotencyKeyOf, parseJsonBody, singleQueryParams, validate } from './parse-request.ts';
+import { headerValue, idempotencyKeyOf, parseJsonBody, singleQueryParams, validate } from './parse-request.ts';
 import { partnerPrincipal, type PartnerPrincipal } from './principal.ts';
 import { ProblemError, problemResponse } from './problem.ts';
 
@@ -68,7 +68,7 @@ export function httpHandler<B = undefined, Q = undefined, P = undefined>(
       const params = spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path') : (undefined as P);
       const query = spec.query ? validate(spec.query, singleQueryParams(event), 'query') : (undefined as Q);
       const body = spec.body ? validate(spec.body, parseJsonBody(event), 'body') : (undefined as B);
-      const deviceId = event.headers?.['x-device-id'] ?? event.headers?.['X-Device-Id'];
+      const deviceId = headerValue(event, 'x-device-id');
       const result = await impl({
         operationId: spec.operationId,
         requestId,

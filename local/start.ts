@@ -1,0 +1,150 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { localAwsEnv } from './aws-env.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { ensureTable } from './ensure-table.ts';
+import { createGateway } from './gateway.ts';
+import { assertJavaAvailable, JavaMissingError } from './java.ts';
+import { loadLocalSecrets } from './local-secrets.ts';
+import { writePrivateJson } from './private-file.ts';
+
+/** Scripts and tests wait for exactly this line on stdout. */
+export const READY_LINE = 'RedRoomRewards local service ready';
+
+const TABLE_NAME = 'redroomrewards-local';
+const DEMO_TENANT = { tenantId: 'demo', displayName: 'Demo tenant' };
+const DEFAULT_PORT = 3000;
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** What has been started so far, so any exit path can stop exactly that. */
+const running: { server?: Server; dynamo?: DynamoDbLocal } = {};
+let shuttingDown = false;
+
+async function main(): Promise<void> {
+  // Node 20 is supported until 2027; the SDK's reminder on every start is only noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } }, strict: true });
+  const inMemory = values['in-memory'] === true;
+  const port = parsePort(process.env.PORT);
+
+  await assertJavaAvailable();
+  const localDir = resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local'));
+  await mkdir(localDir, { recursive: true, mode: 0o700 });
+
+  // Set before any handler module loads: they read the key once, on import.
+  process.env.HASH_KEY = (await loadLocalSecrets(inMemory ? undefined : localDir)).hashKey;
+
+  const dataDir = inMemory ? undefined : join(localDir, 'dynamodb');
+  running.dynamo = await startDynamoDbLocal(dataDir === undefined ? {} : { dataDir });
+  await ensureTable(running.dynamo.endpoint, TABLE_NAME);
+  localAwsEnv(running.dynamo.endpoint, TABLE_NAME);
+
+  // Imported only now, after the environment above, exactly as a Lambda cold start would.
+  const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
+  const { routes } = await import('../functions/api/manifest.ts');
+  const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
+
+  const demo = await provisionTenant(DEMO_TENANT);
+  running.server = createGateway({ routes, rootDir: repoRoot, authorizePartner: authorizePartnerRequest, log: true });
+  const baseUrl = await listen(running.server, port);
+
+  const credentialsPath = join(localDir, 'credentials.json');
+  await writePrivateJson(credentialsPath, {
+    baseUrl,
+    tenantId: demo.tenantId,
+    partnerKey: demo.partnerKey,
+    dynamodbEndpoint: running.dynamo.endpoint,
+  });
+
+  console.log(
+    [
+      '',
+      'RedRoomRewards local service',
+      `  base URL     ${baseUrl}`,
+      `  tenant       ${demo.tenantId}`,
+      `  partner key  ${demo.partnerKey}`,
+      `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
+      `  credentials  ${displayPath(credentialsPath)}`,
+      '',
+      'Try:',
+      `  curl -s ${baseUrl}/api/v1/health`,
+      `  curl -s -X PUT -H 'x-api-key: ${demo.partnerKey}' -H 'content-type: application/json' \\`,
+      `    -H 'idempotency-key: demo-1' -d '{"profile":{"profileId":"p-1","role":"CONSUMER"}}' \\`,
+      `    ${baseUrl}/api/v1/accounts/member-1`,
+      `  curl -s -H 'x-api-key: ${demo.partnerKey}' '${baseUrl}/api/v1/balance?accountId=member-1'`,
+      '',
+      READY_LINE,
+    ].join('\n'),
+  );
+}
+
+/** `PORT=0` asks for any free port. */
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a number from 0 to 65535, not "${raw}"`);
+  return port;
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+function displayPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith('..') ? path : fromCwd;
+}
+
+async function stopEverything(): Promise<void> {
+  const { server, dynamo } = running;
+  if (server !== undefined) {
+    const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    // Keep-alive connections would otherwise hold close() open until they time out.
+    server.closeAllConnections();
+    await closed;
+  }
+  // Awaited so that Java is gone before this process reports success.
+  await dynamo?.stop();
+}
+
+async function shutDown(exitCode: number): Promise<never> {
+  shuttingDown = true;
+  try {
+    await stopEverything();
+  } catch (error) {
+    console.error(`Stopping the local service failed: ${oneLine(error)}`);
+    exitCode = 1;
+  }
+  // Also fires the 'exit' hooks that kill a DynamoDB Local still starting.
+  process.exit(exitCode);
+}
+
+function onSignal(): void {
+  // A second Ctrl-C while stopping means "now": the exit hooks still kill Java.
+  if (shuttingDown) process.exit(1);
+  void shutDown(0);
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+main().catch((error: unknown) => {
+  if (shuttingDown) return;
+  console.error(error instanceof JavaMissingError ? error.message : `The local service could not start: ${oneLine(error)}`);
+  void shutDown(1);
+});
