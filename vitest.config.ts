@@ -10,6 +10,7 @@ export default defineConfig({
     // Starting DynamoDB Local (a JVM) takes a few seconds on a cold machine.
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });
