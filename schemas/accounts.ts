@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { AccountId, ExternalId, Instant } from './common.ts';
 
 export const AccountRole = z.enum(['CONSUMER', 'MODEL']);

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { AccountId } from './common.ts';
 
 export const BalanceQuery = z.strictObject({ accountId: AccountId });

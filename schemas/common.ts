@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** Ids chosen by partners: safe in keys and URLs, never containing the key separator. */
 export const AccountId = z

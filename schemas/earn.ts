@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { AccountId, ExternalId, Instant, Points } from './common.ts';
 
 export const PurchaseSource = z.strictObject({

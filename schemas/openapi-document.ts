@@ -1,4 +1,5 @@
-import { z, type ZodMiniType } from 'zod/mini';
+import * as z from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { ERROR_CODES, ERROR_CODE_LIST, problemTypeUri, type ErrorCode } from './error-codes.ts';
 import { Problem } from './problem.ts';

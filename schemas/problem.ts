@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ERROR_CODE_LIST } from './error-codes.ts';
 
 /** RFC 9457 problem details, with a stable machine-readable `code`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { AccountId, Instant } from './common.ts';
 
 export const LedgerEntryType = z.enum(['EARN', 'REDEEM', 'REVERSAL', 'EXPIRE', 'ADJUSTMENT']);

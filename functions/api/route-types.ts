@@ -49,3 +49,19 @@ export interface RouteDefinition {
   /** Handler module, relative to the repository root; it exports `handler`. */
   handler: string;
 }
+
+/** Keeps a route's literal types (its schemas above all) so its handler is typed from it. */
+export function defineRoute<const R extends RouteDefinition>(route: R): R {
+  return route;
+}
+
+type RequestPart<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> =
+  NonNullable<R['request']> extends { [P in K]: infer S }
+    ? S extends ZodMiniType<infer T>
+      ? T
+      : undefined
+    : undefined;
+
+export type BodyOf<R extends RouteDefinition> = RequestPart<R, 'body'>;
+export type QueryOf<R extends RouteDefinition> = RequestPart<R, 'query'>;
+export type ParamsOf<R extends RouteDefinition> = RequestPart<R, 'params'>;

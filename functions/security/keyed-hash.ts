@@ -2,17 +2,30 @@ import { createHmac } from 'node:crypto';
 
 /**
  * Keyed hashing for partner keys and client metadata (IP, device): without the key a stolen
- * table or export cannot be matched against guessed values. The key comes from the
- * environment (generated at start offline, a secret in AWS), read once.
+ * table or export cannot be matched against guessed values. Offline the key comes from the
+ * HASH_KEY environment variable (generated at start). On AWS a secret never sits in a plain
+ * environment variable: HASH_KEY_SECRET_ARN names a Secrets Manager secret, fetched once
+ * while this module loads. The top-level await runs in the Lambda init phase, so no request
+ * waits for it and `keyedHash` stays synchronous; a missing or malformed secret fails the
+ * cold start instead of a request.
  */
 let hashKey: Buffer | undefined;
 
+function parseHexKey(hex: string | undefined, source: string): Buffer {
+  if (!hex || !/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`${source} must be 32 bytes of hex`);
+  return Buffer.from(hex, 'hex');
+}
+
+const secretArn = process.env.HASH_KEY_SECRET_ARN;
+if (secretArn) {
+  // Imported only when configured, so offline tools and tests never load the client.
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  hashKey = parseHexKey(out.SecretString, 'The secret named by HASH_KEY_SECRET_ARN');
+}
+
 function key(): Buffer {
-  if (!hashKey) {
-    const hex = process.env.HASH_KEY;
-    if (!hex || !/^[0-9a-f]{64}$/i.test(hex)) throw new Error('HASH_KEY must be 32 bytes of hex');
-    hashKey = Buffer.from(hex, 'hex');
-  }
+  if (!hashKey) hashKey = parseHexKey(process.env.HASH_KEY, 'HASH_KEY');
   return hashKey;
 }
 

@@ -28,7 +28,7 @@ export interface CommandSpec<B, Q, P> {
  */
 export async function runIdempotentCommand<B, Q, P>(spec: CommandSpec<B, Q, P>): Promise<HttpResult> {
   const { request } = spec;
-  const tenantId = request.principal.tenantId;
+  const tenantId = request.tenantId;
   const hash = requestHash(request.operationId, request.params, request.body);
   const transactionId = randomUUID();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -52,7 +52,7 @@ export async function runIdempotentCommand<B, Q, P>(spec: CommandSpec<B, Q, P>):
       transactionId,
       requestId: request.requestId,
       idempotencyKey: request.idempotencyKey,
-      actor: { kind: 'partner', id: request.principal.keyId },
+      actor: request.actor,
       clientMeta: request.clientMeta,
     };
     const decision = spec.decide(state, ctx);

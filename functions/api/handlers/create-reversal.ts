@@ -1,10 +1,10 @@
-import { ReversalBody } from '../../../schemas/reversals.ts';
 import { decideReversal } from '../../domain/decisions/reversal.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { httpHandler } from '../http/http-handler.ts';
+import { createReversalRoute } from '../manifest.ts';
 
 export const handler = httpHandler(
-  { operationId: 'createReversal', auth: 'partner', body: ReversalBody, idempotent: true },
+  createReversalRoute,
   async (request) => {
     const { body } = request;
     return runIdempotentCommand({

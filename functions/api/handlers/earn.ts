@@ -1,13 +1,13 @@
-import { EarnBody } from '../../../schemas/earn.ts';
 import { decideEarn } from '../../domain/decisions/earn.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { httpHandler } from '../http/http-handler.ts';
+import { earnRoute } from '../manifest.ts';
 
 export const handler = httpHandler(
-  { operationId: 'earn', auth: 'partner', body: EarnBody, idempotent: true },
+  earnRoute,
   async (request) => {
-    const config = await requireTenantConfig(request.principal.tenantId);
+    const config = await requireTenantConfig(request.tenantId);
     const { body } = request;
     return runIdempotentCommand({
       request,

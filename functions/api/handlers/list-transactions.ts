@@ -1,22 +1,22 @@
-import { TransactionsQuery } from '../../../schemas/transactions.ts';
 import { partnerTransactionView } from '../../domain/views.ts';
 import { getAccount } from '../../store/accounts.ts';
 import { queryLedgerPage } from '../../store/ledger-query.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { httpHandler } from '../http/http-handler.ts';
+import { listTransactionsRoute } from '../manifest.ts';
 import { ProblemError } from '../http/problem.ts';
 
 const DEFAULT_PAGE_SIZE = 25;
 
 export const handler = httpHandler(
-  { operationId: 'listTransactions', auth: 'partner', query: TransactionsQuery },
-  async ({ query, principal }) => {
-    const account = await getAccount(principal.tenantId, query.accountId);
+  listTransactionsRoute,
+  async ({ query, tenantId }) => {
+    const account = await getAccount(tenantId, query.accountId);
     if (!account) throw new ProblemError('not_found', `Account ${query.accountId} does not exist`);
     const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
     const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE_SIZE;
     const page = await queryLedgerPage({
-      tenantId: principal.tenantId,
+      tenantId,
       accountId: query.accountId,
       wallet: 'points',
       limit,

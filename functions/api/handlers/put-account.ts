@@ -1,13 +1,13 @@
-import { AccountPathParams, AccountUpsertBody } from '../../../schemas/accounts.ts';
 import { decideAccountUpsert } from '../../domain/decisions/account-upsert.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { httpHandler } from '../http/http-handler.ts';
+import { putAccountRoute } from '../manifest.ts';
 
 export const handler = httpHandler(
-  { operationId: 'putAccount', auth: 'partner', params: AccountPathParams, body: AccountUpsertBody, idempotent: true },
+  putAccountRoute,
   async (request) => {
-    const config = await requireTenantConfig(request.principal.tenantId);
+    const config = await requireTenantConfig(request.tenantId);
     const accountId = request.params.accountId;
     return runIdempotentCommand({
       request,

@@ -1,13 +1,13 @@
-import { RedeemBody } from '../../../schemas/redeem.ts';
 import { decideRedeem } from '../../domain/decisions/redeem.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { httpHandler } from '../http/http-handler.ts';
+import { redeemRoute } from '../manifest.ts';
 
 export const handler = httpHandler(
-  { operationId: 'redeem', auth: 'partner', body: RedeemBody, idempotent: true },
+  redeemRoute,
   async (request) => {
-    const config = await requireTenantConfig(request.principal.tenantId);
+    const config = await requireTenantConfig(request.tenantId);
     return runIdempotentCommand({
       request,
       accountId: request.body.accountId,

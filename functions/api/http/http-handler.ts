@@ -1,11 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { ZodMiniType } from 'zod/mini';
+import type { Actor } from '../../domain/types.ts';
 import { keyedHash } from '../../security/keyed-hash.ts';
+import type { BodyOf, ParamsOf, QueryOf, RouteDefinition } from '../route-types.ts';
+import { tenantInScope } from './access.ts';
 import { logger } from './observability.ts';
 import { headerValue, idempotencyKeyOf, parseJsonBody, singleQueryParams, validate } from './parse-request.ts';
-import { partnerPrincipal, type PartnerPrincipal } from './principal.ts';
+import { actorOf, operatorPrincipal, partnerPrincipal, type Principal } from './principal.ts';
 import { ProblemError, problemResponse } from './problem.ts';
 
 export interface HttpResult {
@@ -14,25 +16,22 @@ export interface HttpResult {
   headers?: Record<string, string>;
 }
 
-export interface HandlerSpec<B, Q, P> {
-  operationId: string;
-  auth: 'public' | 'partner';
-  body?: ZodMiniType<B>;
-  query?: ZodMiniType<Q>;
-  params?: ZodMiniType<P>;
-  idempotent?: boolean;
-}
-
 export interface ParsedRequest<B, Q, P> {
   operationId: string;
   requestId: string;
   body: B;
   query: Q;
   params: P;
-  principal: PartnerPrincipal;
+  /** Who is calling; absent only on public routes. */
+  principal?: Principal;
+  /** The tenant the request acts on, after the access checks ('' on public routes). */
+  tenantId: string;
+  actor: Actor;
   idempotencyKey: string;
   clientMeta: { ipHash?: string; deviceHash?: string };
 }
+
+export type RequestFor<R extends RouteDefinition> = ParsedRequest<BodyOf<R>, QueryOf<R>, ParamsOf<R>>;
 
 export function jsonResponse(result: HttpResult): APIGatewayProxyResult {
   return {
@@ -42,50 +41,56 @@ export function jsonResponse(result: HttpResult): APIGatewayProxyResult {
   };
 }
 
-function clientMetaOf(event: APIGatewayProxyEvent, deviceId: string | undefined) {
+function clientMetaOf(event: APIGatewayProxyEvent) {
   const ip = event.requestContext.identity?.sourceIp;
+  const deviceId = headerValue(event, 'x-device-id')?.slice(0, 256);
   return {
     ...(ip ? { ipHash: keyedHash('ip', ip) } : {}),
     ...(deviceId ? { deviceHash: keyedHash('device', deviceId) } : {}),
   };
 }
 
+function principalOf(route: RouteDefinition, event: APIGatewayProxyEvent): Principal | undefined {
+  if (route.auth === 'partner') return partnerPrincipal(event);
+  if (route.auth === 'operator') return operatorPrincipal(event);
+  return undefined;
+}
+
 /**
- * The one handler chain every HTTP function uses: validate what the route declares, call the
- * use case, answer JSON; any refusal becomes problem+json and anything unexpected a 500 that
- * reveals nothing.
+ * The one handler chain every HTTP function uses, driven by the route's manifest entry:
+ * check the caller against its scopes or roles, validate what it declares, call the use case,
+ * answer JSON. Any refusal becomes problem+json; anything unexpected a 500 revealing nothing.
  */
-export function httpHandler<B = undefined, Q = undefined, P = undefined>(
-  spec: HandlerSpec<B, Q, P>,
-  impl: (request: ParsedRequest<B, Q, P>) => Promise<HttpResult>,
-) {
+export function httpHandler<R extends RouteDefinition>(route: R, impl: (request: RequestFor<R>) => Promise<HttpResult>) {
   const base = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext.requestId;
     try {
-      const principal = partnerPrincipal(event);
-      if (spec.auth === 'partner' && !principal) throw new ProblemError('unauthorized', 'Send a valid x-api-key header');
-      const idempotencyKey = spec.idempotent ? idempotencyKeyOf(event) : '';
-      const params = spec.params ? validate(spec.params, event.pathParameters ?? {}, 'path') : (undefined as P);
-      const query = spec.query ? validate(spec.query, singleQueryParams(event), 'query') : (undefined as Q);
-      const body = spec.body ? validate(spec.body, parseJsonBody(event), 'body') : (undefined as B);
-      const deviceId = headerValue(event, 'x-device-id');
+      const principal = principalOf(route, event);
+      if (route.auth !== 'public' && !principal) tenantInScope(route, principal, undefined);
+      const params = route.request?.params ? validate(route.request.params, event.pathParameters ?? {}, 'path') : undefined;
+      const tenantId = tenantInScope(route, principal, params);
+      const idempotencyKey = route.idempotent ? idempotencyKeyOf(event) : '';
+      const query = route.request?.query ? validate(route.request.query, singleQueryParams(event), 'query') : undefined;
+      const body = route.request?.body ? validate(route.request.body, parseJsonBody(event), 'body') : undefined;
       const result = await impl({
-        operationId: spec.operationId,
+        operationId: route.operationId,
         requestId,
-        body,
-        query,
-        params,
-        principal: principal ?? { tenantId: '', keyId: '', scopes: [] },
+        body: body as BodyOf<R>,
+        query: query as QueryOf<R>,
+        params: params as ParamsOf<R>,
+        ...(principal ? { principal } : {}),
+        tenantId,
+        actor: principal ? actorOf(principal) : { kind: 'system', id: 'public' },
         idempotencyKey,
-        clientMeta: clientMetaOf(event, deviceId?.slice(0, 256)),
+        clientMeta: clientMetaOf(event),
       });
       return jsonResponse(result);
     } catch (error) {
       if (error instanceof ProblemError) {
-        logger.info('refused', { operationId: spec.operationId, code: error.code });
+        logger.info('refused', { operationId: route.operationId, code: error.code });
         return problemResponse(error.code, error.detail, requestId, error.extra, error.headers);
       }
-      logger.error('unhandled error', { operationId: spec.operationId, error: error as Error });
+      logger.error('unhandled error', { operationId: route.operationId, error: error as Error });
       return problemResponse('internal_error', 'Something went wrong on our side; the request may be retried', requestId);
     }
   };

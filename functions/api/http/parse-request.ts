@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z, type ZodMiniType } from 'zod/mini';
+import * as z from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
 import { ProblemError } from './problem.ts';
 
 /** Request bodies are small JSON documents; anything bigger is refused before parsing. */
