@@ -1,0 +1,146 @@
+import { Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+  type IAuthorizer,
+  type Method,
+  type MethodOptions,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { AuthKind, RouteDefinition } from '../functions/api/route-types.ts';
+import { addProblemGatewayResponses } from './gateway-responses.ts';
+import { requestValidation } from './request-models.ts';
+import { dataRemovalPolicy, type StageConfig } from './stage.ts';
+
+export interface PartnerApiProps {
+  stage: StageConfig;
+  routes: RouteDefinition[];
+  /** The function serving each route, by operationId. */
+  routeFunctions: ReadonlyMap<string, IFunction>;
+  /** Authorizers are made on first use: API Gateway rejects an authorizer no method uses. */
+  partnerAuthorizer: () => IAuthorizer;
+  operatorAuthorizer: () => IAuthorizer;
+}
+
+/**
+ * The REST API (partners and operators share it), built from the route manifest: one method
+ * per route, integrated with that route's own function, behind the authorizer its auth kind
+ * calls for and the request validator.
+ */
+export class PartnerApi extends Construct {
+  readonly api: RestApi;
+  readonly methods = new Map<string, Method>();
+
+  constructor(scope: Construct, id: string, props: PartnerApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.stage.logRetention,
+      removalPolicy: dataRemovalPolicy(props.stage),
+    });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `redroomrewards-${props.stage.name}`,
+      description: 'RedRoomRewards loyalty ledger API (partners: x-api-key; operators: Cognito JWT)',
+      // Partners call server to server: a regional endpoint, no CloudFront in between.
+      endpointTypes: [EndpointType.REGIONAL],
+      apiKeySourceType: ApiKeySourceType.HEADER,
+      // No CORS anywhere: no route is called from a browser today. A browser-facing route
+      // would add it on its own resource, not API-wide.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: props.stage.name,
+        tracingEnabled: true,
+        // Errors only, never request or response bodies (dataTrace): bodies carry member data.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.stage.apiThrottle.rateLimit,
+        throttlingBurstLimit: props.stage.apiThrottle.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Ids, codes and timings only: no source IP or user agent (client PII), no key.
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            method: '$context.httpMethod',
+            resource: '$context.resourcePath',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integration.latency',
+            tenantId: '$context.authorizer.tenantId',
+            keyId: '$context.authorizer.keyId',
+            operator: '$context.authorizer.claims.sub',
+            errorType: '$context.error.responseType',
+            wafStatus: '$context.wafResponseCode',
+          }),
+        ),
+      },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway itself assumes to write execution logs (required by APIG6); AWS maintains ' +
+        'this policy for exactly that service role.',
+    });
+    addProblemGatewayResponses(this.api);
+
+    const validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    for (const route of props.routes) {
+      const fn = props.routeFunctions.get(route.operationId);
+      if (!fn) throw new Error(`No function for route ${route.operationId}`);
+      const method = this.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        // No test-invoke permission: one invoke permission per method, scoped to it.
+        new LambdaIntegration(fn, { allowTestInvoke: false }),
+        {
+          operationName: route.operationId,
+          requestValidator: validator,
+          ...requestValidation(this.api, route),
+          ...this.authOptions(route.auth, props),
+        },
+      );
+      acknowledgeAuthFindings(method, route.auth);
+      this.methods.set(route.operationId, method);
+    }
+  }
+
+  private authOptions(auth: AuthKind, props: PartnerApiProps): MethodOptions {
+    switch (auth) {
+      case 'public':
+        return { authorizationType: AuthorizationType.NONE };
+      case 'partner':
+        // The usage plan (apiKeyRequired) meters and throttles; the authorizer authenticates.
+        return { authorizer: props.partnerAuthorizer(), apiKeyRequired: true };
+      case 'operator':
+        return { authorizer: props.operatorAuthorizer(), authorizationType: AuthorizationType.COGNITO };
+    }
+  }
+}
+
+function acknowledgeAuthFindings(method: Method, auth: AuthKind): void {
+  if (auth === 'public') {
+    Validations.of(method).acknowledge(
+      { id: 'AwsSolutions-APIG4', reason: 'Public by the spec (health check, OpenAPI document): they read no tenant data.' },
+      { id: 'AwsSolutions-COG4', reason: 'Public by the spec (health check, OpenAPI document): no caller identity is needed.' },
+    );
+  } else if (auth === 'partner') {
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Partner routes are server-to-server: authenticated by the Lambda REQUEST authorizer that resolves the partner key ' +
+        'to tenant and scopes, plus API key usage plans. Cognito is for operator routes.',
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ApiFunction } from './api-function.ts';
+import { logicalIdOf } from './logical-id.ts';
+import type { StageConfig } from './stage.ts';
+
+export interface StreamExporterProps {
+  stage: StageConfig;
+  /** The stream consumer's module, relative to the repository root. */
+  handler: string;
+  table: Table;
+  bucket: Bucket;
+  encryptionKey: IKey;
+}
+
+/**
+ * The table's stream feeding the audit exporter. A record the exporter cannot handle is
+ * reported alone (partial batch response), its batch split to isolate it (bisect on error),
+ * retried a bounded number of times, and then its pointer goes to the DLQ, so one poison
+ * record never blocks the records behind it for the stream's 24-hour life.
+ */
+export class StreamExporter extends Construct {
+  readonly handler: ApiFunction;
+  readonly deadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: StreamExporterProps) {
+    super(scope, id);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      // 14 days (the maximum) to replay failures; stream records themselves last 24 hours.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the stream event source mapping's on-failure destination (a DLQ itself); nothing consumes it automatically.",
+    });
+
+    this.handler = new ApiFunction(this, 'Handler', {
+      stage: props.stage,
+      entry: props.handler,
+      description: 'audit exporter (DynamoDB stream to S3)',
+      // Stream read permission comes with the event source; the exporter never touches the table.
+      tableAccess: 'none',
+      table: props.table,
+      environment: { AUDIT_BUCKET: props.bucket.bucketName },
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+    });
+    // PutObject under exports/ only: no delete, no retention or legal-hold changes, no reads.
+    this.handler.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('exports/*')] }),
+    );
+    props.encryptionKey.grant(this.handler.function, 'kms:GenerateDataKey');
+    Validations.of(this.handler).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/exports/*]`,
+        reason: 'The exporter creates new objects (per tenant, day and batch) under exports/ only; their keys are not known in advance.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams (added by the DynamoDB event source) and the X-Ray tracing actions support no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
+      },
+    );
+
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        onFailure: new SqsDlq(this.deadLetters),
+        // One batch per shard at a time: per-account ordering matters to the hash-chain export.
+        parallelizationFactor: 1,
+      }),
+    );
+  }
+}

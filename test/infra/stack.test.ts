@@ -1,0 +1,250 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/api/manifest.ts';
+import { TABLE_KEYS } from '../../functions/store/table-definition.ts';
+import { logicalIdOf } from '../../lib/logical-id.ts';
+import { functionEntries } from '../../lib/function-entries.ts';
+import type { RedRoomRewardsStack } from '../../lib/stack.ts';
+import { ERROR_CODES } from '../../schemas/error-codes.ts';
+import { synthesize } from './support/synth.ts';
+import { TemplateIndex } from './support/template-index.ts';
+
+/**
+ * The production stack as synthesized from the real manifest. `synthesize` runs cdk-nag's
+ * AwsSolutions pack and throws on any finding without a reasoned acknowledgement, so the
+ * beforeAll itself is the "cdk-nag clean" check for prod.
+ */
+let stack: RedRoomRewardsStack;
+let template: Template;
+let index: TemplateIndex;
+const idOf = (operationId: string) => logicalIdOf(stack.routeFunctions.get(operationId)!.function);
+
+beforeAll(() => {
+  ({ stack, template } = synthesize('prod'));
+  index = new TemplateIndex(template);
+}, 60_000);
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
+describe('functions from the manifest', () => {
+  it('deploys one function per manifest route and no function the entry list does not name', () => {
+    expect([...stack.routeFunctions.keys()].sort()).toEqual(routes.map((route) => route.operationId).sort());
+    const described = index
+      .ofType('AWS::Lambda::Function')
+      .map(([, fn]) => fn.Properties!.Description as string)
+      .filter((description) => description.startsWith('route '));
+    expect(described.map((description) => description.split(':')[0]).sort()).toEqual(routes.map((route) => `route ${route.operationId}`).sort());
+    expect(index.ofType('AWS::Lambda::Function')).toHaveLength(functionEntries().length);
+  });
+
+  it('serves every route from its own function, at its own method and path', () => {
+    const methods = index.methods();
+    for (const route of routes) {
+      const matching = methods.filter((method) => method.httpMethod === route.method && method.path === route.path);
+      expect(matching, `${route.method} ${route.path}`).toHaveLength(1);
+      expect(TemplateIndex.arnTargets(matching[0]!.props.Integration.Uri)).toEqual([idOf(route.operationId)]);
+    }
+    expect(methods).toHaveLength(routes.length);
+  });
+
+  it('builds every function the same way: Node.js 24, ARM64, active tracing, its own log group with retention', () => {
+    for (const [id, fn] of index.ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      const logGroupId = fn.Properties!.LoggingConfig.LogGroup.Ref as string;
+      expect(index.resources[logGroupId]!.Properties!.RetentionInDays, id).toBe(90);
+    }
+  });
+
+  it('never puts the hash key in the environment: functions get the secret ARN', () => {
+    for (const route of routes) {
+      const variables = index.resources[idOf(route.operationId)]!.Properties!.Environment.Variables as Record<string, unknown>;
+      expect(variables).not.toHaveProperty('HASH_KEY');
+      expect(variables.HASH_KEY_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^HashKeySecret/) });
+    }
+  });
+
+  it('grants table access by the route\'s tableAccess: read routes cannot write, nobody scans or deletes', () => {
+    for (const route of routes) {
+      const actions = index.actionsOfFunction(idOf(route.operationId));
+      const dynamo = actions.filter((action) => action.startsWith('dynamodb:'));
+      expect(dynamo, route.operationId).not.toContain('dynamodb:Scan');
+      expect(dynamo, route.operationId).not.toContain('dynamodb:DeleteItem');
+      expect(dynamo.some((action) => action.includes('*')), route.operationId).toBe(false);
+      if (route.tableAccess === 'none') expect(dynamo, route.operationId).toEqual([]);
+      if (route.tableAccess === 'read') {
+        expect(dynamo, route.operationId).toContain('dynamodb:GetItem');
+        for (const write of WRITE_ACTIONS) expect(dynamo, route.operationId).not.toContain(write);
+        expect(actions, route.operationId).not.toContain('kms:Encrypt');
+      }
+      if (route.tableAccess === 'readwrite') expect(dynamo, route.operationId).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    }
+  });
+});
+
+describe('API', () => {
+  it('puts partner routes behind the Lambda REQUEST authorizer and an API key, public routes behind nothing', () => {
+    const [authorizerId, authorizer] = index.ofType('AWS::ApiGateway::Authorizer').find(([, a]) => a.Properties!.Type === 'REQUEST')!;
+    expect(authorizer.Properties).toMatchObject({
+      IdentitySource: 'method.request.header.x-api-key,context.httpMethod,context.resourcePath',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const methods = index.methods();
+    for (const route of routes) {
+      const method = methods.find((m) => m.httpMethod === route.method && m.path === route.path)!;
+      if (route.auth === 'partner') {
+        expect(method.props, route.operationId).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+      } else if (route.auth === 'public') {
+        expect(method.props.AuthorizationType, route.operationId).toBe('NONE');
+      }
+    }
+  });
+
+  it('validates every request, with a body model for routes that take a body', () => {
+    const [validatorId] = index.ofType('AWS::ApiGateway::RequestValidator')[0]!;
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    const methods = index.methods();
+    for (const route of routes) {
+      const method = methods.find((m) => m.httpMethod === route.method && m.path === route.path)!;
+      expect(method.props.RequestValidatorId, route.operationId).toEqual({ Ref: validatorId });
+      if (route.request?.body) expect(method.props.RequestModels, route.operationId).toHaveProperty(['application/json']);
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'earnBody',
+      Schema: Match.objectLike({ $schema: 'http://json-schema.org/draft-04/schema#', additionalProperties: false }),
+    });
+  });
+
+  it('answers gateway refusals as problem+json with codes from the error table', () => {
+    const byType = new Map(index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+    const expected: Record<string, keyof typeof ERROR_CODES> = {
+      UNAUTHORIZED: 'unauthorized',
+      ACCESS_DENIED: 'forbidden',
+      THROTTLED: 'rate_limited',
+      QUOTA_EXCEEDED: 'rate_limited',
+      REQUEST_TOO_LARGE: 'payload_too_large',
+      BAD_REQUEST_BODY: 'validation_error',
+      DEFAULT_5XX: 'internal_error',
+    };
+    for (const [type, code] of Object.entries(expected)) {
+      const response = byType.get(type)!;
+      expect(response, type).toBeDefined();
+      const body = JSON.parse(response.ResponseTemplates['application/json']);
+      expect(body).toMatchObject({ code, status: ERROR_CODES[code].status, requestId: '$context.requestId' });
+      expect(response.StatusCode).toBe(String(ERROR_CODES[code].status));
+      expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+    }
+  });
+
+  it('logs access without bodies or client addresses, traces, and throttles the stage', () => {
+    const stage = index.ofType('AWS::ApiGateway::Stage')[0]![1].Properties!;
+    expect(stage.TracingEnabled).toBe(true);
+    expect(stage.AccessLogSetting.Format).not.toMatch(/sourceIp|userAgent|x-api-key/i);
+    expect(stage.MethodSettings).toEqual([
+      expect.objectContaining({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }),
+    ]);
+  });
+
+  it('meters partners through usage plans with a throttle and a quota', () => {
+    const plans = index.ofType('AWS::ApiGateway::UsagePlan');
+    expect(plans.length).toBeGreaterThanOrEqual(1);
+    for (const [, plan] of plans) expect(plan.Properties).toMatchObject({ Throttle: expect.any(Object), Quota: { Period: 'MONTH' } });
+  });
+
+  it('associates a WAF web ACL with the common rule set and a rate-based rule', () => {
+    const [aclId, acl] = index.ofType('AWS::WAFv2::WebACL')[0]!;
+    const rules = acl.Properties!.Rules as { Statement: Record<string, any> }[];
+    expect(rules.some((rule) => rule.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')).toBe(true);
+    expect(rules.some((rule) => rule.Statement.RateBasedStatement?.AggregateKeyType === 'IP')).toBe(true);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+  });
+
+  it('has an operator user pool with MFA and a group per operator role', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    const groups = index.ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
+    expect(groups).toEqual(['finance', 'platform_admin', 'support', 'tenant_admin']);
+  });
+});
+
+describe('data', () => {
+  it('keeps the table encrypted with our key, recoverable for 35 days, protected, streamed and with TTL', () => {
+    const [keyId] = index.ofType('AWS::KMS::Key').find(([, key]) => /data at rest/.test(key.Properties!.Description))!;
+    template.hasResourceProperties('AWS::KMS::Key', { Description: Match.stringLikeRegexp('data at rest'), EnableKeyRotation: true });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 },
+        DeletionProtectionEnabled: true,
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttlAttribute, Enabled: true },
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: TABLE_KEYS.expiryIndex.name })],
+      }),
+    });
+  });
+
+  it('keeps the audit bucket immutable for 7 years (compliance), versioned, private, TLS-only and cold after 120 days', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 + 2 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 120 }] })],
+      },
+    });
+    const [bucketId] = index.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Properties!.ObjectLockEnabled)!;
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('feeds the stream to the exporter with partial batch responses, bisect on error and a DLQ', () => {
+    const [tableId] = index.ofType('AWS::DynamoDB::Table')[0]!;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: Match.anyValue(),
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AuditExportDeadLetters'), 'Arn'] } } },
+    });
+  });
+
+  it('lets the exporter create objects and nothing else on the audit bucket', () => {
+    const [exporterId] = index.ofType('AWS::Lambda::Function').find(([, fn]) => /^audit exporter/.test(fn.Properties!.Description))!;
+    const s3 = index.actionsOfFunction(exporterId).filter((action) => action.startsWith('s3:'));
+    expect(s3).toEqual(['s3:PutObject']);
+  });
+
+  it('keeps the hash key in a generated Secrets Manager secret', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludeUppercase: true, ExcludePunctuation: true }),
+    });
+  });
+});
+
+describe('operations', () => {
+  it('alarms to the topic on API 5xx, every function\'s errors and throttles, table throttles and conflicts, export lag and DLQ', () => {
+    const alarms = index.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
+    const [topicId] = index.ofType('AWS::SNS::Topic')[0]!;
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    for (const [fnId] of index.ofType('AWS::Lambda::Function')) {
+      for (const metricName of ['Errors', 'Throttles']) {
+        const found = alarms.some((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions ?? []).includes(`"Ref":"${fnId}"`));
+        expect(found, `${metricName} alarm for ${fnId}`).toBe(true);
+      }
+    }
+    const text = JSON.stringify(alarms);
+    for (const needle of ['5XXError', 'ThrottledRequests', 'TransactionConflict', 'IteratorAge', 'ApproximateNumberOfMessagesVisible']) {
+      expect(text, needle).toContain(needle);
+    }
+  });
+
+  it('has a dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
