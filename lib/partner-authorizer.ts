@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { IdentitySource, RequestAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -27,6 +28,15 @@ export class PartnerAuthorizer extends Construct {
       hashKeySecret: props.hashKeySecret,
       timeout: Duration.seconds(5),
     });
+    // It records a key's last use: UpdateItem on partner-key items only, nothing else.
+    this.handler.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+      }),
+    );
+    props.table.encryptionKey?.grant(this.handler.function, 'kms:Encrypt', 'kms:GenerateDataKey');
     this.authorizer = new RequestAuthorizer(this, 'Authorizer', {
       handler: this.handler.function,
       // The route is part of the cache key: one key's answer for one route never decides another.

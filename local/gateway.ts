@@ -11,7 +11,7 @@ import { collectHeaders, headerOf, toProxyEvent } from './gateway/proxy-event.ts
 import { readBody } from './gateway/read-body.ts';
 
 /** The shape `functions/api/authorizer.ts` answers with, for partner and operator checks. */
-export type AuthorizeResult = { ok: true; context: Record<string, string> } | { ok: false; code: 'unauthorized' | 'forbidden' };
+export type AuthorizeResult = { ok: true; context: Record<string, unknown> } | { ok: false; code: 'unauthorized' | 'forbidden' };
 
 export interface GatewayOptions {
   routes: RouteDefinition[];
@@ -106,7 +106,7 @@ export function createGateway(opts: GatewayOptions): Server {
   async function authorize(
     req: IncomingMessage,
     route: RouteDefinition,
-  ): Promise<{ ok: true; context: Record<string, string> | null } | { ok: false; code: 'unauthorized' | 'forbidden' }> {
+  ): Promise<{ ok: true; context: Record<string, unknown> | null } | { ok: false; code: 'unauthorized' | 'forbidden' }> {
     const headers = collectHeaders(req.rawHeaders).single;
     switch (route.auth) {
       case 'public':

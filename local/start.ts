@@ -10,6 +10,7 @@ import { ensureTable } from './ensure-table.ts';
 import { createGateway } from './gateway.ts';
 import { assertJavaAvailable, JavaMissingError } from './java.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
+import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { writePrivateJson } from './private-file.ts';
 
 /** Scripts and tests wait for exactly this line on stdout. */
@@ -18,6 +19,8 @@ export const READY_LINE = 'RedRoomRewards local service ready';
 const TABLE_NAME = 'redroomrewards-local';
 const DEMO_TENANT = { tenantId: 'demo', displayName: 'Demo tenant' };
 const DEFAULT_PORT = 3000;
+/** Printed operator tokens last a working day; the CLI mints more. */
+const TOKEN_TTL_SECONDS = 12 * 3600;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** What has been started so far, so any exit path can stop exactly that. */
@@ -49,7 +52,21 @@ async function main(): Promise<void> {
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
 
   const demo = await provisionTenant(DEMO_TENANT);
-  running.server = createGateway({ routes, rootDir: repoRoot, authorizePartner: authorizePartnerRequest, log: true });
+  const operators = await loadOperatorIssuer(localDir, !inMemory);
+  const platformAdminToken = await operators.mint({ subject: 'local-platform-admin', roles: ['platform_admin'], ttlSeconds: TOKEN_TTL_SECONDS });
+  const tenantAdminToken = await operators.mint({
+    subject: 'local-demo-admin',
+    roles: ['tenant_admin'],
+    tenantId: demo.tenantId,
+    ttlSeconds: TOKEN_TTL_SECONDS,
+  });
+  running.server = createGateway({
+    routes,
+    rootDir: repoRoot,
+    authorizePartner: authorizePartnerRequest,
+    authorizeOperator: operators.authorize,
+    log: true,
+  });
   const baseUrl = await listen(running.server, port);
 
   const credentialsPath = join(localDir, 'credentials.json');
@@ -58,6 +75,8 @@ async function main(): Promise<void> {
     tenantId: demo.tenantId,
     partnerKey: demo.partnerKey,
     dynamodbEndpoint: running.dynamo.endpoint,
+    platformAdminToken,
+    tenantAdminToken,
   });
 
   console.log(
@@ -67,6 +86,7 @@ async function main(): Promise<void> {
       `  base URL     ${baseUrl}`,
       `  tenant       ${demo.tenantId}`,
       `  partner key  ${demo.partnerKey}`,
+      `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
       `  credentials  ${displayPath(credentialsPath)}`,
       '',

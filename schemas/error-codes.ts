@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still in flight' },
+  already_exists: { status: 409, title: 'It already exists' },
   duplicate_order: { status: 409, title: 'This order has already earned points' },
   concurrent_update: { status: 409, title: 'The account changed concurrently; retry the request' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

@@ -1,4 +1,4 @@
-import { getApiKeyByHash } from '../store/api-keys.ts';
+import { getApiKeyByHash, touchApiKeyLastUsed } from '../store/api-keys.ts';
 import { partnerKeyHash, PARTNER_KEY_PATTERN } from '../security/partner-keys.ts';
 import { principalToContext } from './http/principal.ts';
 import type { RouteDefinition } from './route-types.ts';
@@ -22,5 +22,6 @@ export async function authorizePartnerRequest(
   if (needed.length > 0 && !needed.some((scope) => record.scopes.includes(scope))) {
     return { ok: false, code: 'forbidden' };
   }
+  await touchApiKeyLastUsed(record.keyHash, now);
   return { ok: true, context: principalToContext({ tenantId: record.tenantId, keyId: record.keyId, scopes: record.scopes }) };
 }

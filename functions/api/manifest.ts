@@ -5,6 +5,21 @@ import { HealthView } from '../../schemas/health.ts';
 import { RedeemBody, RedeemResult } from '../../schemas/redeem.ts';
 import { ReversalBody, ReversalResult } from '../../schemas/reversals.ts';
 import { TransactionsPage, TransactionsQuery } from '../../schemas/transactions.ts';
+import {
+  AccountLedgerParams,
+  CreatedPartnerKeyView,
+  CreatePartnerKeyBody,
+  CreateTenantBody,
+  KeyParams,
+  OperatorLedgerPage,
+  PageQuery,
+  PartnerKeyList,
+  PartnerKeyView,
+  RevokePartnerKeyBody,
+  RotatePartnerKeyBody,
+  TenantParams,
+  TenantView,
+} from '../../schemas/admin.ts';
 import { defineRoute, type RouteDefinition } from './route-types.ts';
 
 /*
@@ -171,6 +186,111 @@ export const listTransactionsRoute = defineRoute({
   handler: 'functions/api/handlers/list-transactions.ts',
 });
 
+export const createTenantRoute = defineRoute({
+  operationId: 'createTenant',
+  method: 'POST',
+  path: '/api/v1/admin/tenants',
+  summary: 'Create a tenant with the default money rules',
+  auth: 'operator',
+  roles: ['platform_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { body: CreateTenantBody },
+  responses: [{ status: 201, description: 'Tenant created', schema: TenantView }],
+  errors: ['already_exists', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused'],
+  handler: 'functions/api/handlers/admin/create-tenant.ts',
+});
+
+export const getTenantRoute = defineRoute({
+  operationId: 'getTenant',
+  method: 'GET',
+  path: '/api/v1/admin/tenants/{tenantId}',
+  summary: "A tenant's configuration",
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin', 'support', 'finance'],
+  idempotent: false,
+  tableAccess: 'read',
+  request: { params: TenantParams },
+  responses: [{ status: 200, description: 'The tenant', schema: TenantView }],
+  errors: ['not_found'],
+  handler: 'functions/api/handlers/admin/get-tenant.ts',
+});
+
+export const createPartnerKeyRoute = defineRoute({
+  operationId: 'createPartnerKey',
+  method: 'POST',
+  path: '/api/v1/admin/tenants/{tenantId}/keys',
+  summary: 'Create a partner API key (the key is in this answer only)',
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { params: TenantParams, body: CreatePartnerKeyBody },
+  responses: [{ status: 201, description: 'Key created', schema: CreatedPartnerKeyView }],
+  errors: ['not_found', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused'],
+  handler: 'functions/api/handlers/admin/create-partner-key.ts',
+});
+
+export const listPartnerKeysRoute = defineRoute({
+  operationId: 'listPartnerKeys',
+  method: 'GET',
+  path: '/api/v1/admin/tenants/{tenantId}/keys',
+  summary: "A tenant's partner keys (never the keys themselves), with last use",
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin', 'support'],
+  idempotent: false,
+  tableAccess: 'read',
+  request: { params: TenantParams },
+  responses: [{ status: 200, description: 'The keys', schema: PartnerKeyList }],
+  errors: ['not_found'],
+  handler: 'functions/api/handlers/admin/list-partner-keys.ts',
+});
+
+export const rotatePartnerKeyRoute = defineRoute({
+  operationId: 'rotatePartnerKey',
+  method: 'POST',
+  path: '/api/v1/admin/tenants/{tenantId}/keys/{keyId}/rotate',
+  summary: 'Issue a successor key; the old one keeps working for the overlap (default 24 h), then expires',
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { params: KeyParams, body: RotatePartnerKeyBody },
+  responses: [{ status: 201, description: 'Successor key created', schema: CreatedPartnerKeyView }],
+  errors: ['not_found', 'concurrent_update', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused'],
+  handler: 'functions/api/handlers/admin/rotate-partner-key.ts',
+});
+
+export const revokePartnerKeyRoute = defineRoute({
+  operationId: 'revokePartnerKey',
+  method: 'POST',
+  path: '/api/v1/admin/tenants/{tenantId}/keys/{keyId}/revoke',
+  summary: 'Revoke a partner key (effective within the authorizer cache time, 300 s on AWS)',
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { params: KeyParams, body: RevokePartnerKeyBody },
+  responses: [{ status: 200, description: 'Key revoked', schema: PartnerKeyView }],
+  errors: ['not_found', 'concurrent_update', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused'],
+  handler: 'functions/api/handlers/admin/revoke-partner-key.ts',
+});
+
+export const getAccountLedgerRoute = defineRoute({
+  operationId: 'getAccountLedger',
+  method: 'GET',
+  path: '/api/v1/admin/tenants/{tenantId}/accounts/{accountId}/ledger',
+  summary: "An account's full audit trail, operator-only fields included, newest first",
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin', 'support', 'finance'],
+  idempotent: false,
+  tableAccess: 'read',
+  request: { params: AccountLedgerParams, query: PageQuery },
+  responses: [{ status: 200, description: 'A page of ledger entries', schema: OperatorLedgerPage }],
+  errors: ['not_found'],
+  handler: 'functions/api/handlers/admin/get-account-ledger.ts',
+});
+
 export const routes: RouteDefinition[] = [
   healthRoute,
   getOpenApiRoute,
@@ -181,4 +301,11 @@ export const routes: RouteDefinition[] = [
   createReversalRoute,
   getBalanceRoute,
   listTransactionsRoute,
+  createTenantRoute,
+  getTenantRoute,
+  createPartnerKeyRoute,
+  listPartnerKeysRoute,
+  rotatePartnerKeyRoute,
+  revokePartnerKeyRoute,
+  getAccountLedgerRoute,
 ];

@@ -1,9 +1,14 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PartnerScope } from '../api/route-types.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
+import type { TransactItem } from './transact.ts';
 
-/** A partner key as stored: only its keyed hash, never the key itself. */
+/**
+ * A partner key as stored: only its keyed hash, never the key. The item under the hash is
+ * the one source of truth (the authorizer reads it); a small index item per tenant lets
+ * operators list and address keys by id.
+ */
 export interface ApiKeyRecord {
   keyHash: string;
   keyId: string;
@@ -11,22 +16,128 @@ export interface ApiKeyRecord {
   scopes: PartnerScope[];
   status: 'active' | 'revoked';
   createdAt: string;
+  label?: string;
   expiresAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+  revokeReason?: string;
 }
 
-export async function putApiKey(record: ApiKeyRecord): Promise<void> {
-  await getDocumentClient().send(
-    new PutCommand({
+/** lastUsedAt is refreshed at most this often, so a busy key does not cost a write per call. */
+const LAST_USED_RESOLUTION_MS = 5 * 60_000;
+
+const FIELDS: (keyof ApiKeyRecord)[] = [
+  'keyHash', 'keyId', 'tenantId', 'scopes', 'status', 'createdAt', 'label', 'expiresAt', 'lastUsedAt', 'revokedAt', 'revokeReason',
+];
+
+function itemToRecord(item: Record<string, unknown>): ApiKeyRecord {
+  const record: Record<string, unknown> = {};
+  for (const field of FIELDS) if (item[field] !== undefined) record[field] = item[field];
+  return record as unknown as ApiKeyRecord;
+}
+
+export function newApiKeyItems(record: ApiKeyRecord): TransactItem[] {
+  const table = tableName();
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.apiKey(record.keyHash), entity: 'APIKEY', ...record },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Put: {
+        TableName: table,
+        Item: { ...keys.apiKeyIndex(record.tenantId, record.keyId), entity: 'APIKEY_INDEX', keyId: record.keyId, keyHash: record.keyHash },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  ];
+}
+
+/** Revokes a live key of the tenant; refused by the database if it is no longer live. */
+export function revokeApiKeyItem(record: ApiKeyRecord, reason: string, now: string): TransactItem {
+  return {
+    Update: {
       TableName: tableName(),
-      Item: { ...keys.apiKey(record.keyHash), entity: 'APIKEY', ...record },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+      Key: keys.apiKey(record.keyHash),
+      UpdateExpression: 'SET #status = :revoked, revokedAt = :now, revokeReason = :reason',
+      ConditionExpression: '#status = :active AND tenantId = :tenant',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now, ':reason': reason, ':tenant': record.tenantId },
+    },
+  };
+}
+
+/** Shortens a live key's life (rotation overlap); never extends it. */
+export function expireApiKeyItem(record: ApiKeyRecord, expiresAt: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.apiKey(record.keyHash),
+      UpdateExpression: 'SET expiresAt = :expiresAt',
+      ConditionExpression: '#status = :active AND tenantId = :tenant AND (attribute_not_exists(expiresAt) OR expiresAt > :expiresAt)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':expiresAt': expiresAt, ':active': 'active', ':tenant': record.tenantId },
+    },
+  };
 }
 
 export async function getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
   const out = await getDocumentClient().send(new GetCommand({ TableName: tableName(), Key: keys.apiKey(keyHash) }));
-  if (!out.Item) return undefined;
-  const { keyId, tenantId, scopes, status, createdAt, expiresAt } = out.Item as ApiKeyRecord;
-  return { keyHash, keyId, tenantId, scopes, status, createdAt, ...(expiresAt ? { expiresAt } : {}) };
+  return out.Item ? itemToRecord(out.Item) : undefined;
+}
+
+export async function getApiKeyById(tenantId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+  const index = await getDocumentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.apiKeyIndex(tenantId, keyId), ConsistentRead: true }),
+  );
+  const keyHash = index.Item?.keyHash as string | undefined;
+  if (!keyHash) return undefined;
+  const out = await getDocumentClient().send(new GetCommand({ TableName: tableName(), Key: keys.apiKey(keyHash), ConsistentRead: true }));
+  return out.Item ? itemToRecord(out.Item) : undefined;
+}
+
+/** A tenant's keys, newest id order; a tenant has a handful, so one page of each call is enough. */
+export async function listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+  const table = tableName();
+  const index = await getDocumentClient().send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.apiKeyIndex(tenantId, '').PK },
+      ConsistentRead: true,
+      Limit: 100,
+    }),
+  );
+  const hashes = (index.Items ?? []).map((item) => item.keyHash as string);
+  const records: ApiKeyRecord[] = [];
+  for (let i = 0; i < hashes.length; i += 100) {
+    const out = await getDocumentClient().send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: hashes.slice(i, i + 100).map((hash) => keys.apiKey(hash)), ConsistentRead: true } } }),
+    );
+    records.push(...(out.Responses?.[table] ?? []).map(itemToRecord));
+  }
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Best effort: a lost update only makes lastUsedAt a few minutes older. */
+export async function touchApiKeyLastUsed(keyHash: string, now: Date): Promise<void> {
+  try {
+    await getDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.apiKey(keyHash),
+        UpdateExpression: 'SET lastUsedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :cutoff)',
+        ExpressionAttributeValues: {
+          ':now': now.toISOString(),
+          ':cutoff': new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }

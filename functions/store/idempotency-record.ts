@@ -1,3 +1,5 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
 
 /** Replays are guaranteed for 24 hours; records live three days before TTL may remove them. */
@@ -24,4 +26,11 @@ export function idempotencyToItem(record: IdempotencyRecord) {
 export function itemToIdempotency(item: Record<string, unknown>): IdempotencyRecord {
   const { tenantId, idempotencyKey, requestHash, operationId, response, createdAt } = item as unknown as IdempotencyRecord;
   return { tenantId, idempotencyKey, requestHash, operationId, response, createdAt };
+}
+
+export async function getIdempotencyRecord(tenantId: string, idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
+  const out = await getDocumentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.idempotency(tenantId, idempotencyKey), ConsistentRead: true }),
+  );
+  return out.Item ? itemToIdempotency(out.Item) : undefined;
 }

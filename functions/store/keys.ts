@@ -7,6 +7,7 @@ import type { WalletName } from '../domain/types.ts';
 export const keys = {
   tenant: (tenantId: string) => ({ PK: `T#${tenantId}`, SK: 'TENANT' }),
   apiKey: (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
+  apiKeyIndex: (tenantId: string, keyId: string) => ({ PK: `T#${tenantId}#KEYS`, SK: `KEY#${keyId}` }),
   account: (tenantId: string, accountId: string) => ({ PK: accountPartition(tenantId, accountId), SK: 'ACCOUNT' }),
   ledgerEntry: (tenantId: string, accountId: string, wallet: WalletName, seq: number) => ({
     PK: accountPartition(tenantId, accountId),

@@ -1,14 +1,16 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultTenantConfig } from '../domain/tenant-config.ts';
 import type { PartnerScope } from '../api/route-types.ts';
-import { putApiKey } from '../store/api-keys.ts';
+import { getDocumentClient } from '../store/client.ts';
 import { putTenantIfAbsent } from '../store/tenants.ts';
-import { mintPartnerKey, partnerKeyHash } from '../security/partner-keys.ts';
+import { ALL_PARTNER_SCOPES, issuePartnerKey } from './partner-keys.ts';
 
-export const ALL_PARTNER_SCOPES: PartnerScope[] = ['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge'];
+export { ALL_PARTNER_SCOPES } from './partner-keys.ts';
 
 /**
- * Creates the tenant with default rules if it does not exist, and mints a new partner key
- * for it. The key is returned once and stored only as its keyed hash.
+ * Bootstrap path for the local service and deploy scripts (operators use the admin routes):
+ * creates the tenant with default rules if it does not exist and mints a new partner key.
+ * The key is returned once and stored only as its keyed hash.
  */
 export async function provisionTenant(input: {
   tenantId: string;
@@ -19,14 +21,7 @@ export async function provisionTenant(input: {
   const now = (input.now ?? new Date()).toISOString();
   // Rules apply from the epoch so events dated before the tenant existed still price.
   await putTenantIfAbsent(defaultTenantConfig(input.tenantId, input.displayName, '1970-01-01T00:00:00.000Z'));
-  const { key, keyId } = mintPartnerKey();
-  await putApiKey({
-    keyHash: partnerKeyHash(key),
-    keyId,
-    tenantId: input.tenantId,
-    scopes: input.scopes ?? ALL_PARTNER_SCOPES,
-    status: 'active',
-    createdAt: now,
-  });
-  return { tenantId: input.tenantId, partnerKey: key, keyId };
+  const { key, record, items } = issuePartnerKey({ tenantId: input.tenantId, scopes: input.scopes ?? ALL_PARTNER_SCOPES, now });
+  await getDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  return { tenantId: input.tenantId, partnerKey: key, keyId: record.keyId };
 }

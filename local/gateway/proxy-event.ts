@@ -13,7 +13,7 @@ export interface ProxyEventInput {
   body: string | null;
   requestId: string;
   requestTimeEpoch: number;
-  authorizer: Record<string, string> | null;
+  authorizer: Record<string, unknown> | null;
 }
 
 /**

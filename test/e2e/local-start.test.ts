@@ -47,6 +47,8 @@ describe('npm start', () => {
       tenantId: 'demo',
       partnerKey: expect.any(String),
       dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      platformAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      tenantAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
     });
     expect(await fileMode(join(localDir, 'credentials.json'))).toBe(0o600);
     await expect(stat(join(localDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });

@@ -14,6 +14,9 @@ export interface LocalApi {
   tableName: string;
   /** Creates a tenant with a fresh partner key (all scopes unless given). */
   newTenant(tenantId?: string, scopes?: string[]): Promise<{ tenantId: string; partnerKey: string }>;
+  /** A token from the local issuer, as Cognito would sign one. */
+  operatorToken(roles: string[], tenantId?: string): Promise<string>;
+  operatorIssuer: import('../../local/operator-issuer.ts').OperatorIssuer;
   /** Names of DynamoDB commands sent since the last reset, in order. */
   sdkCalls: { name: string; consistentRead: boolean }[];
   close(): Promise<void>;
@@ -32,6 +35,8 @@ export async function startLocalApi(): Promise<LocalApi> {
   const { createGateway } = await import('../../local/gateway.ts');
   const { provisionTenant } = await import('../../functions/usecases/provision-tenant.ts');
   const { getDocumentClient } = await import('../../functions/store/client.ts');
+  const { createOperatorIssuer } = await import('../../local/operator-issuer.ts');
+  const operators = await createOperatorIssuer({ issuer: 'https://operators.test.invalid' });
 
   const sdkCalls: LocalApi['sdkCalls'] = [];
   getDocumentClient().middlewareStack.add(
@@ -46,7 +51,7 @@ export async function startLocalApi(): Promise<LocalApi> {
   );
 
   const rootDir = new URL('../..', import.meta.url).pathname;
-  const server: Server = createGateway({ routes, rootDir, authorizePartner: authorizePartnerRequest });
+  const server: Server = createGateway({ routes, rootDir, authorizePartner: authorizePartnerRequest, authorizeOperator: operators.authorize });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -57,6 +62,9 @@ export async function startLocalApi(): Promise<LocalApi> {
       const { partnerKey } = await provisionTenant({ tenantId, displayName: tenantId, ...(scopes ? { scopes: scopes as never } : {}) });
       return { tenantId, partnerKey };
     },
+    operatorToken: (roles, tenantId) =>
+      operators.mint({ subject: `op-${roles.join('-')}-${tenantId ?? 'all'}`, roles: roles as never, ...(tenantId ? { tenantId } : {}) }),
+    operatorIssuer: operators,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
@@ -64,13 +72,13 @@ export async function startLocalApi(): Promise<LocalApi> {
 let keyCounter = 0;
 export const newIdempotencyKey = () => `idem-${process.pid}-${Date.now()}-${(keyCounter += 1)}`;
 
-/** A partner's HTTP client: JSON in and out, Idempotency-Key on every mutating call. */
-export function partnerClient(baseUrl: string, apiKey: string) {
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+/** JSON over HTTP with the caller's credentials, and an Idempotency-Key on every mutating call. */
+function jsonClient(baseUrl: string, credentials: Record<string, string>) {
+  return async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
-        'x-api-key': apiKey,
+        ...credentials,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(method !== 'GET' && !('idempotency-key' in headers) ? { 'idempotency-key': newIdempotencyKey() } : {}),
         ...headers,
@@ -79,7 +87,12 @@ export function partnerClient(baseUrl: string, apiKey: string) {
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
+  };
+}
+
+/** A partner's HTTP client: JSON in and out, Idempotency-Key on every mutating call. */
+export function partnerClient(baseUrl: string, apiKey: string) {
+  const call = jsonClient(baseUrl, { 'x-api-key': apiKey });
   return {
     call,
     putAccount: (accountId: string, body: unknown = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } }, headers?: Record<string, string>) =>
@@ -94,3 +107,7 @@ export function partnerClient(baseUrl: string, apiKey: string) {
 }
 
 export type PartnerClient = ReturnType<typeof partnerClient>;
+
+export function operatorClient(baseUrl: string, token: string) {
+  return { call: jsonClient(baseUrl, { authorization: `Bearer ${token}` }) };
+}

@@ -12,6 +12,8 @@ export interface Credentials {
   tenantId: string;
   partnerKey: string;
   dynamodbEndpoint: string;
+  platformAdminToken: string;
+  tenantAdminToken: string;
 }
 
 export interface RunningService {

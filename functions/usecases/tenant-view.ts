@@ -1,0 +1,17 @@
+import type { TenantConfig } from '../domain/tenant-config.ts';
+
+export function tenantView(config: TenantConfig) {
+  return {
+    tenantId: config.tenantId,
+    displayName: config.displayName,
+    timeZone: config.timeZone,
+    tiers: config.tiers,
+    ruleVersions: config.ruleVersions.map(({ version, effectiveFrom, purchasePointsPerUsd, minRedemptionPoints, pointsPerCent }) => ({
+      version,
+      effectiveFrom,
+      purchasePointsPerUsd,
+      minRedemptionPoints,
+      pointsPerCent,
+    })),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Fields only operators may see. Partner response schemas must never name any of them; a
+ * test walks every partner route's response schemas to prove it.
+ */
+export const OPERATOR_ONLY_FIELDS = [
+  'actor',
+  'clientMeta',
+  'ipHash',
+  'deviceHash',
+  'idempotencyKey',
+  'requestId',
+  'correlationId',
+  'fraudFlag',
+  'riskScore',
+  'adminNote',
+  'approvals',
+  'reasonNote',
+  'keyHash',
+  'version',
+] as const;

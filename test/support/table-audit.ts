@@ -1,0 +1,152 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { verifyChain } from '../../functions/domain/hash-chain.ts';
+import type { Account, LedgerEntry, OrderRecord } from '../../functions/domain/types.ts';
+import { getDocumentClient, tableName } from '../../functions/store/client.ts';
+import { itemToIdempotency, type IdempotencyRecord } from '../../functions/store/idempotency-record.ts';
+import { itemToAccount, itemToLedgerEntry, itemToOrder } from '../../functions/store/items.ts';
+
+export interface TenantSnapshot {
+  accounts: Account[];
+  /** Each account's points-wallet entries, in sequence order. */
+  entries: Map<string, LedgerEntry[]>;
+  orders: OrderRecord[];
+  idempotency: IdempotencyRecord[];
+}
+
+export interface TenantAudit extends TenantSnapshot {
+  /** Every broken invariant, one line each; empty when the tenant's books are sound. */
+  violations: string[];
+}
+
+/**
+ * Reads everything one tenant owns with a consistent Scan (test tables are small; no request
+ * path ever scans). Reading the whole table rather than the accounts a test knows about is the
+ * point: an entry or record nobody expected is exactly what an auditor is for.
+ */
+export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await getDocumentClient().send(
+      new ScanCommand({
+        TableName: tableName(),
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(PK, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `T#${tenantId}#` },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], idempotency: [] };
+  for (const item of items) {
+    if (item.entity === 'ACCOUNT') snapshot.accounts.push(itemToAccount(item));
+    else if (item.entity === 'ORDER') snapshot.orders.push(itemToOrder(item));
+    else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
+    else if (item.entity === 'LEDGER') {
+      const entry = itemToLedgerEntry(item);
+      if (entry.wallet !== 'points') continue;
+      const list = snapshot.entries.get(entry.accountId) ?? [];
+      list.push(entry);
+      snapshot.entries.set(entry.accountId, list);
+    }
+  }
+  for (const list of snapshot.entries.values()) list.sort((a, b) => a.seq - b.seq);
+  return snapshot;
+}
+
+/**
+ * The standing proof that no point was lost or created, for every wallet of a tenant:
+ * balance = sum of ledger amounts = sum of lots minus debt; sequences without gaps; chains
+ * that verify; no idempotency key applied twice; every entry committed with its idempotency
+ * record (nothing half-written); no redemption below zero; orders agreeing with their entries.
+ */
+export async function auditTenant(tenantId: string): Promise<TenantAudit> {
+  const snapshot = await snapshotTenant(tenantId);
+  const violations: string[] = [];
+  const accountIds = new Set(snapshot.accounts.map((account) => account.accountId));
+  for (const account of snapshot.accounts) violations.push(...walletViolations(account, snapshot.entries.get(account.accountId) ?? []));
+  for (const accountId of snapshot.entries.keys()) {
+    if (!accountIds.has(accountId)) violations.push(`${accountId}: ledger entries without an account item`);
+  }
+  const allEntries = [...snapshot.entries.values()].flat();
+  violations.push(...idempotencyViolations(allEntries, snapshot.idempotency));
+  violations.push(...orderViolations(allEntries, snapshot.orders));
+  return { ...snapshot, violations };
+}
+
+function walletViolations(account: Account, entries: LedgerEntry[]): string[] {
+  const id = account.accountId;
+  const wallet = account.wallets.points;
+  const out: string[] = [];
+  const ledgerSum = entries.reduce((sum, entry) => sum + entry.amount, 0);
+  const lotSum = wallet.lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  if (wallet.balance !== ledgerSum) out.push(`${id}: balance ${wallet.balance} != ledger sum ${ledgerSum}`);
+  if (wallet.balance !== lotSum - wallet.debt) out.push(`${id}: balance ${wallet.balance} != lots ${lotSum} - debt ${wallet.debt}`);
+  if (wallet.lots.some((lot) => lot.remaining <= 0)) out.push(`${id}: a lot with nothing remaining was kept`);
+  const chainBreak = verifyChain(entries);
+  if (chainBreak) out.push(`${id}: chain broken at seq ${chainBreak.seq} (${chainBreak.reason})`);
+  if (wallet.seq !== entries.length) out.push(`${id}: wallet seq ${wallet.seq} but ${entries.length} entries`);
+  if ((entries.at(-1)?.hash ?? wallet.headHash) !== wallet.headHash) out.push(`${id}: head hash is not the last entry's`);
+  if ((entries.at(-1)?.debtAfter ?? 0) !== wallet.debt) out.push(`${id}: debt ${wallet.debt} != last entry's debtAfter`);
+  let running = 0;
+  let debtBefore = 0;
+  for (const entry of entries) {
+    running += entry.amount;
+    if (entry.balanceAfter !== running) out.push(`${id}#${entry.seq}: balanceAfter ${entry.balanceAfter} != running sum ${running}`);
+    if (entry.type === 'REDEEM' && (entry.balanceAfter < 0 || debtBefore > 0 || entry.debtAfter > 0)) {
+      out.push(`${id}#${entry.seq}: a redemption took the balance below zero or spent while in debt`);
+    }
+    debtBefore = entry.debtAfter;
+  }
+  return out;
+}
+
+function idempotencyViolations(entries: LedgerEntry[], records: IdempotencyRecord[]): string[] {
+  const out: string[] = [];
+  const transactionsByKey = new Map<string, Set<string>>();
+  const keysByTransaction = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    addTo(transactionsByKey, entry.idempotencyKey, entry.transactionId);
+    addTo(keysByTransaction, entry.transactionId, entry.idempotencyKey);
+  }
+  for (const [key, transactions] of transactionsByKey) {
+    if (transactions.size > 1) out.push(`idempotency key ${key} applied ${transactions.size} times`);
+  }
+  for (const [transactionId, keys] of keysByTransaction) {
+    if (keys.size > 1) out.push(`transaction ${transactionId} carries ${keys.size} idempotency keys`);
+  }
+  const recordByKey = new Map(records.map((record) => [record.idempotencyKey, record]));
+  for (const [key, transactions] of transactionsByKey) {
+    const stored = recordByKey.get(key)?.response.body.transactionId;
+    if (stored === undefined || !transactions.has(String(stored))) out.push(`idempotency key ${key}: entries without their idempotency record`);
+  }
+  for (const record of records) {
+    const { status, body } = record.response;
+    const moved = typeof body.transactionId === 'string' && typeof body.points === 'number' && body.points !== 0;
+    if (status < 300 && moved && !transactionsByKey.get(record.idempotencyKey)?.has(body.transactionId as string)) {
+      out.push(`idempotency key ${record.idempotencyKey}: a recorded answer whose ledger entries are missing`);
+    }
+  }
+  return out;
+}
+
+function orderViolations(entries: LedgerEntry[], orders: OrderRecord[]): string[] {
+  const out: string[] = [];
+  for (const order of orders) {
+    const mine = entries.filter((entry) => entry.accountId === order.accountId && entry.source?.orderId === order.orderId);
+    const earned = mine.filter((entry) => entry.type === 'EARN').reduce((sum, entry) => sum + entry.amount, 0);
+    const reversed = -mine.filter((entry) => entry.type === 'REVERSAL').reduce((sum, entry) => sum + entry.amount, 0);
+    if (earned !== order.earnedPoints) out.push(`order ${order.orderId}: earned ${order.earnedPoints} but EARN entries sum to ${earned}`);
+    if (reversed !== order.reversedPoints) out.push(`order ${order.orderId}: reversed ${order.reversedPoints} but REVERSAL entries sum to ${reversed}`);
+    if (order.reversedPoints > order.earnedPoints) out.push(`order ${order.orderId}: reversed more than it earned`);
+  }
+  return out;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(value);
+  map.set(key, set);
+}
