@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
+import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
 import { createRouteMatcher } from './gateway/match-route.ts';
 import { writeProblem } from './gateway/problem.ts';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   authorizeOperator?: (authorization: string | undefined, route: RouteDefinition) => Promise<AuthorizeResult>;
   /** One line per request on stdout: method, path, status, milliseconds. */
   log?: boolean;
+  /** Per-key throttle of partner routes, as a usage plan does on AWS; none when absent. */
+  partnerKeyRateLimit?: KeyRateLimit;
 }
 
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -37,6 +40,7 @@ type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<
  */
 export function createGateway(opts: GatewayOptions): Server {
   const matchRoute = createRouteMatcher(opts.routes);
+  const takeKeyToken = opts.partnerKeyRateLimit ? createKeyRateLimiter(opts.partnerKeyRateLimit) : undefined;
   const loadHandler = createHandlerLoader(opts.rootDir);
 
   return createServer((req, res) => {
@@ -76,6 +80,14 @@ export function createGateway(opts: GatewayOptions): Server {
     if (!authorization.ok) {
       const detail = authorization.code === 'unauthorized' ? 'Valid credentials are required' : 'These credentials may not use this route';
       return writeProblem(res, authorization.code, detail, requestId);
+    }
+    if (route.auth === 'partner' && takeKeyToken) {
+      const taken = takeKeyToken(headerOf(collectHeaders(req.rawHeaders).single, 'x-api-key') ?? '');
+      if (!taken.ok) {
+        return writeProblem(res, 'rate_limited', 'This key is over its request rate; slow down', requestId, {
+          'retry-after': String(taken.retryAfterSeconds),
+        });
+      }
     }
 
     const read = await readBody(req, MAX_REQUEST_BODY_BYTES);

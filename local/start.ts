@@ -10,6 +10,7 @@ import { ensureTable } from './ensure-table.ts';
 import { createGateway } from './gateway.ts';
 import { assertJavaAvailable, JavaMissingError } from './java.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
+import { PARTNER_PLANS } from '../lib/partner-plans.ts';
 import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { writePrivateJson } from './private-file.ts';
 
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     authorizePartner: authorizePartnerRequest,
     authorizeOperator: operators.authorize,
     log: true,
+    // The demo key behaves as on the standard plan of a deployed stage.
+    partnerKeyRateLimit: { perSecond: PARTNER_PLANS.standard.rateLimit, burst: PARTNER_PLANS.standard.burstLimit },
   });
   const baseUrl = await listen(running.server, port);
 

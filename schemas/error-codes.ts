@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   account_locked: { status: 423, title: 'The account is locked for this operation' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'A dependency is unavailable; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

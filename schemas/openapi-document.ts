@@ -17,6 +17,8 @@ function implicitErrors(route: RouteDefinition): ErrorCode[] {
   if (route.request?.params || route.request?.query || route.request?.body) codes.push('validation_error');
   if (route.request?.body) codes.push('payload_too_large', 'unsupported_media_type');
   if (route.auth !== 'public') codes.push('unauthorized', 'forbidden');
+  // A route that reads or writes the table answers 503 when the database cannot serve it.
+  if (route.tableAccess !== 'none') codes.push('service_unavailable');
   return codes;
 }
 

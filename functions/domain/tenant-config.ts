@@ -1,3 +1,5 @@
+import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
+
 /**
  * A tenant's money rules. Rule versions are effective-dated and never edited once in force:
  * a change is a new version, so an event is always priced by the version in force at its
@@ -24,7 +26,11 @@ export interface TenantConfig {
   timeZone: string;
   tiers: string[];
   ruleVersions: RuleVersion[];
+  limits?: { accountWritesPerMinute?: number };
 }
+
+export const accountWriteLimit = (config: TenantConfig) =>
+  config.limits?.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;
 
 export const DEFAULT_TIERS = ['Guest', 'Member', 'VIP Bronze', 'VIP Silver', 'VIP Gold'];
 

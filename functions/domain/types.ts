@@ -1,3 +1,5 @@
+import type { RateWindow } from './rate-limit.ts';
+
 /** Kinds of points; each credit creates or tops up a lot of one type. */
 export type PointType = 'purchase' | 'promotion' | 'bonus' | 'gift' | 'allocation' | 'adjustment';
 
@@ -59,6 +61,8 @@ export interface Account {
   version: number;
   wallets: { points: Wallet; allocation?: Wallet };
   locks: AccountLock[];
+  /** Per-account write rate, counted in the same transaction as each write. */
+  rateWindow?: RateWindow;
 }
 
 export type Actor =

@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { defaultTenantConfig } from '../domain/tenant-config.ts';
+import { defaultTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
 import type { PartnerScope } from '../api/route-types.ts';
 import { getDocumentClient } from '../store/client.ts';
 import { putTenantIfAbsent } from '../store/tenants.ts';
@@ -16,11 +16,13 @@ export async function provisionTenant(input: {
   tenantId: string;
   displayName: string;
   scopes?: PartnerScope[];
+  limits?: TenantConfig['limits'];
   now?: Date;
 }): Promise<{ tenantId: string; partnerKey: string; keyId: string }> {
   const now = (input.now ?? new Date()).toISOString();
   // Rules apply from the epoch so events dated before the tenant existed still price.
-  await putTenantIfAbsent(defaultTenantConfig(input.tenantId, input.displayName, '1970-01-01T00:00:00.000Z'));
+  const config = defaultTenantConfig(input.tenantId, input.displayName, '1970-01-01T00:00:00.000Z');
+  await putTenantIfAbsent(input.limits ? { ...config, limits: input.limits } : config);
   const { key, record, items } = issuePartnerKey({ tenantId: input.tenantId, scopes: input.scopes ?? ALL_PARTNER_SCOPES, now });
   await getDocumentClient().send(new TransactWriteCommand({ TransactItems: items }));
   return { tenantId: input.tenantId, partnerKey: key, keyId: record.keyId };

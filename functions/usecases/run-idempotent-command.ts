@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { replayDecision } from '../domain/idempotency.ts';
-import type { Decision } from '../domain/plan.ts';
+import type { Decision, WritePlan } from '../domain/plan.ts';
+import { countAccountWrite } from '../domain/rate-limit.ts';
 import type { RequestContext } from '../domain/types.ts';
 import type { HttpResult, ParsedRequest } from '../api/http/http-handler.ts';
 import { ProblemError } from './problem-error.ts';
@@ -19,6 +20,8 @@ export interface CommandSpec<B, Q, P> {
   accountId: string;
   order?: DecisionStateKeys['order'];
   decide: (state: DecisionState, ctx: RequestContext) => Decision;
+  /** Writes per minute this account may take; absent for writes that must always land (reversals). */
+  accountWritesPerMinute?: number;
 }
 
 /**
@@ -55,8 +58,9 @@ export async function runIdempotentCommand<B, Q, P>(spec: CommandSpec<B, Q, P>):
       actor: request.actor,
       clientMeta: request.clientMeta,
     };
-    const decision = spec.decide(state, ctx);
-    if (!decision.ok) throw ProblemError.from(decision);
+    const decided = spec.decide(state, ctx);
+    if (!decided.ok) throw ProblemError.from(decided);
+    const decision = withRateCounted(decided, state, now, spec.accountWritesPerMinute);
     const outcome = await commitPlan(decision, {
       tenantId,
       idempotencyKey: request.idempotencyKey,
@@ -83,4 +87,18 @@ export async function runIdempotentCommand<B, Q, P>(spec: CommandSpec<B, Q, P>):
     {},
     { 'retry-after': '1' },
   );
+}
+
+function withRateCounted(plan: WritePlan, state: DecisionState, now: string, limit: number | undefined): WritePlan {
+  if (limit === undefined) return plan;
+  const counted = countAccountWrite(state.account?.rateWindow, now, limit);
+  if (!counted.ok) {
+    throw new ProblemError(
+      'rate_limited',
+      `This account takes at most ${limit} writes a minute`,
+      { retryAfterSeconds: counted.retryAfterSeconds },
+      { 'retry-after': String(counted.retryAfterSeconds) },
+    );
+  }
+  return { ...plan, account: { ...plan.account, next: { ...plan.account.next, rateWindow: counted.window } } };
 }

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { ERROR_CODES, problemTypeUri, type ErrorCode } from '../../schemas/error-codes.ts';
+import type { ErrorCode } from '../../schemas/error-codes.ts';
+import { problemResponse } from '../../functions/api/http/problem.ts';
 
-/** Writes an RFC 9457 problem the same shape the handlers answer with. */
+/** Writes the very problem response a handler would give, for refusals the gateway makes itself. */
 export function writeProblem(
   res: ServerResponse,
   code: ErrorCode,
@@ -9,13 +10,7 @@ export function writeProblem(
   requestId: string,
   extraHeaders: Record<string, string> = {},
 ): void {
-  const { status, title } = ERROR_CODES[code];
-  const body = JSON.stringify({ type: problemTypeUri(code), title, status, code, detail, requestId });
-  res.writeHead(status, {
-    ...extraHeaders,
-    'content-type': 'application/problem+json',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
+  const problem = problemResponse(code, detail, requestId, {}, extraHeaders);
+  res.writeHead(problem.statusCode, { ...problem.headers, 'content-length': Buffer.byteLength(problem.body) });
+  res.end(problem.body);
 }

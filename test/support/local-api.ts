@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { KeyRateLimit } from '../../local/gateway/key-rate-limit.ts';
 import { useTestTable } from './test-table.ts';
 
 export interface ApiResponse {
@@ -13,12 +14,12 @@ export interface LocalApi {
   baseUrl: string;
   tableName: string;
   /** Creates a tenant with a fresh partner key (all scopes unless given). */
-  newTenant(tenantId?: string, scopes?: string[]): Promise<{ tenantId: string; partnerKey: string }>;
+  newTenant(tenantId?: string, scopes?: string[], limits?: { accountWritesPerMinute?: number }): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
   operatorToken(roles: string[], tenantId?: string): Promise<string>;
   operatorIssuer: import('../../local/operator-issuer.ts').OperatorIssuer;
   /** Names of DynamoDB commands sent since the last reset, in order. */
-  sdkCalls: { name: string; consistentRead: boolean }[];
+  sdkCalls: { name: string; consistentRead: boolean; key?: string }[];
   close(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export interface LocalApi {
  * on a free port, and the same handler modules the Lambdas run. Counts SDK calls so tests can
  * prove "one read, one transaction".
  */
-export async function startLocalApi(): Promise<LocalApi> {
+export async function startLocalApi(opts: { partnerKeyRateLimit?: KeyRateLimit } = {}): Promise<LocalApi> {
   const { tableName } = await useTestTable();
   process.env.HASH_KEY ??= randomBytes(32).toString('hex');
   const { routes } = await import('../../functions/api/manifest.ts');
@@ -41,25 +42,30 @@ export async function startLocalApi(): Promise<LocalApi> {
   const sdkCalls: LocalApi['sdkCalls'] = [];
   getDocumentClient().middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as { ConsistentRead?: boolean; RequestItems?: Record<string, { ConsistentRead?: boolean }> };
+      const input = args.input as { ConsistentRead?: boolean; Key?: unknown; RequestItems?: Record<string, { ConsistentRead?: boolean }> };
       const consistentRead =
         input.ConsistentRead === true || Object.values(input.RequestItems ?? {}).some((r) => r.ConsistentRead === true);
-      sdkCalls.push({ name: String(context.commandName), consistentRead });
+      sdkCalls.push({ name: String(context.commandName), consistentRead, ...(input.Key ? { key: JSON.stringify(input.Key) } : {}) });
       return next(args);
     },
     { step: 'initialize', name: 'countCallsForTests' },
   );
 
   const rootDir = new URL('../..', import.meta.url).pathname;
-  const server: Server = createGateway({ routes, rootDir, authorizePartner: authorizePartnerRequest, authorizeOperator: operators.authorize });
+  const server: Server = createGateway({ routes, rootDir, authorizePartner: authorizePartnerRequest, authorizeOperator: operators.authorize, ...opts });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     tableName,
     sdkCalls,
-    async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes) {
-      const { partnerKey } = await provisionTenant({ tenantId, displayName: tenantId, ...(scopes ? { scopes: scopes as never } : {}) });
+    async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes, limits) {
+      const { partnerKey } = await provisionTenant({
+        tenantId,
+        displayName: tenantId,
+        ...(scopes ? { scopes: scopes as never } : {}),
+        ...(limits ? { limits } : {}),
+      });
       return { tenantId, partnerKey };
     },
     operatorToken: (roles, tenantId) =>

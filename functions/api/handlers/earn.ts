@@ -1,3 +1,4 @@
+import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideEarn } from '../../domain/decisions/earn.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
@@ -13,6 +14,7 @@ export const handler = httpHandler(
       request,
       accountId: body.accountId,
       ...(body.source.type === 'purchase' ? { order: { sourceType: 'purchase' as const, orderId: body.source.orderId } } : {}),
+      accountWritesPerMinute: accountWriteLimit(config),
       decide: (state, ctx) => decideEarn(state.account, state.order, body, config, ctx),
     });
   },

@@ -1,3 +1,4 @@
+import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideAccountUpsert } from '../../domain/decisions/account-upsert.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
@@ -12,6 +13,7 @@ export const handler = httpHandler(
     return runIdempotentCommand({
       request,
       accountId,
+      accountWritesPerMinute: accountWriteLimit(config),
       decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
     });
   },

@@ -1,3 +1,4 @@
+import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideRedeem } from '../../domain/decisions/redeem.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
@@ -11,6 +12,7 @@ export const handler = httpHandler(
     return runIdempotentCommand({
       request,
       accountId: request.body.accountId,
+      accountWritesPerMinute: accountWriteLimit(config),
       decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
     });
   },

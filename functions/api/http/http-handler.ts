@@ -4,6 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Actor } from '../../domain/types.ts';
 import { keyedHash } from '../../security/keyed-hash.ts';
+import { isDependencyUnavailable } from '../../store/dependency-errors.ts';
 import type { BodyOf, ParamsOf, QueryOf, RouteDefinition } from '../route-types.ts';
 import { tenantInScope } from './access.ts';
 import { logger, tracer } from './observability.ts';
@@ -90,6 +91,12 @@ export function httpHandler<R extends RouteDefinition>(route: R, impl: (request:
       if (error instanceof ProblemError) {
         logger.info('refused', { operationId: route.operationId, code: error.code });
         return problemResponse(error.code, error.detail, requestId, error.extra, error.headers);
+      }
+      if (isDependencyUnavailable(error)) {
+        logger.warn('database unavailable', { operationId: route.operationId, error: error as Error });
+        return problemResponse('service_unavailable', 'The database is unavailable right now; retry with the same Idempotency-Key', requestId, {}, {
+          'retry-after': '1',
+        });
       }
       logger.error('unhandled error', { operationId: route.operationId, error: error as Error });
       return problemResponse('internal_error', 'Something went wrong on our side; the request may be retried', requestId);
