@@ -1,4 +1,4 @@
-import type { Account, LedgerEntry, OrderRecord } from './types.ts';
+import type { Account, LedgerEntry, OrderRecord, Wallet } from './types.ts';
 import type { Refusal } from './result.ts';
 
 /**
@@ -13,3 +13,11 @@ export interface WritePlan {
 }
 
 export type Decision = Refusal | ({ ok: true } & WritePlan);
+
+/** The account write of a decision that changed its points wallet: next version, same guard. */
+export function pointsWalletUpdate(account: Account, wallet: Wallet, now: string): WritePlan['account'] {
+  return {
+    next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: now, version: account.version + 1 },
+    expectedVersion: account.version,
+  };
+}

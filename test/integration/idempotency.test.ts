@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApi, partnerClient, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { startPartnerApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 import { auditAccount } from '../support/ledger-audit.ts';
 
 let api: LocalApi;
@@ -7,10 +7,7 @@ let partner: PartnerClient;
 let tenantId: string;
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  const tenant = await api.newTenant();
-  tenantId = tenant.tenantId;
-  partner = partnerClient(api.baseUrl, tenant.partnerKey);
+  ({ api, tenantId, partner } = await startPartnerApi());
 });
 afterAll(() => api?.close());
 

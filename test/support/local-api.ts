@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { KeyRateLimit } from '../../local/gateway/key-rate-limit.ts';
+import type { GatewayOptions } from '../../local/gateway.ts';
 import { useTestTable } from './test-table.ts';
 
 export interface ApiResponse {
@@ -23,13 +24,24 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
+type PartnerAuthorizer = GatewayOptions['authorizePartner'];
+
+export interface LocalApiOptions {
+  partnerKeyRateLimit?: KeyRateLimit;
+  /** Another DynamoDB Local than the run's shared one (a test that restarts its own). */
+  endpoint?: string;
+  /** Wraps the partner authorizer the gateway calls (for example with a cache, as on AWS). */
+  wrapAuthorizer?: (authorize: PartnerAuthorizer) => PartnerAuthorizer;
+}
+
 /**
  * The real service in-process: a fresh table on the shared DynamoDB Local, the local gateway
  * on a free port, and the same handler modules the Lambdas run. Counts SDK calls so tests can
  * prove "one read, one transaction".
  */
-export async function startLocalApi(opts: { partnerKeyRateLimit?: KeyRateLimit } = {}): Promise<LocalApi> {
-  const { tableName } = await useTestTable();
+export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
+  const { endpoint, wrapAuthorizer, ...opts } = options;
+  const { tableName } = await useTestTable(endpoint);
   process.env.HASH_KEY ??= randomBytes(32).toString('hex');
   const { routes } = await import('../../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../../functions/api/authorizer.ts');
@@ -52,7 +64,8 @@ export async function startLocalApi(opts: { partnerKeyRateLimit?: KeyRateLimit }
   );
 
   const rootDir = new URL('../..', import.meta.url).pathname;
-  const server: Server = createGateway({ routes, rootDir, authorizePartner: authorizePartnerRequest, authorizeOperator: operators.authorize, ...opts });
+  const authorizePartner = wrapAuthorizer ? wrapAuthorizer(authorizePartnerRequest) : authorizePartnerRequest;
+  const server: Server = createGateway({ routes, rootDir, authorizePartner, authorizeOperator: operators.authorize, ...opts });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -116,4 +129,11 @@ export type PartnerClient = ReturnType<typeof partnerClient>;
 
 export function operatorClient(baseUrl: string, token: string) {
   return { call: jsonClient(baseUrl, { authorization: `Bearer ${token}` }) };
+}
+
+/** The usual start of a test file: the local API with one tenant and its partner client. */
+export async function startPartnerApi(): Promise<{ api: LocalApi; tenantId: string; partner: PartnerClient }> {
+  const api = await startLocalApi();
+  const { tenantId, partnerKey } = await api.newTenant();
+  return { api, tenantId, partner: partnerClient(api.baseUrl, partnerKey) };
 }

@@ -2,7 +2,7 @@ import { purchasePoints } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
 import { creditWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
-import type { Decision } from '../plan.ts';
+import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type RuleVersion, type TenantConfig } from '../tenant-config.ts';
 import { expiryAfterDays } from '../time.ts';
 import type { Account, OrderRecord, PointType, RequestContext } from '../types.ts';
@@ -86,12 +86,6 @@ export function decideEarn(
     wallet = appended.wallet;
     entries.push(appended.entry);
   }
-  const next: Account = {
-    ...account,
-    wallets: { ...account.wallets, points: wallet },
-    updatedAt: ctx.now,
-    version: account.version + 1,
-  };
   const order: OrderRecord | undefined =
     request.source.type === 'purchase'
       ? {
@@ -107,7 +101,7 @@ export function decideEarn(
       : undefined;
   return {
     ok: true,
-    account: { next, expectedVersion: account.version },
+    account: pointsWalletUpdate(account, wallet, ctx.now),
     entries,
     ...(order ? { order: { next: order, expectedVersion: null } } : {}),
     response: {

@@ -3,7 +3,7 @@ import { appendEntry } from '../ledger.ts';
 import { blockingLock } from '../locks.ts';
 import { availablePoints, debitWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
-import type { Decision } from '../plan.ts';
+import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
 import type { Account, RequestContext } from '../types.ts';
 
@@ -60,10 +60,7 @@ export function decideRedeem(
   );
   return {
     ok: true,
-    account: {
-      next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: ctx.now, version: account.version + 1 },
-      expectedVersion: account.version,
-    },
+    account: pointsWalletUpdate(account, wallet, ctx.now),
     entries: [entry],
     response: {
       status: 201,

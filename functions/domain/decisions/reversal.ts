@@ -1,7 +1,7 @@
 import { appendEntry } from '../ledger.ts';
 import { debitWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
-import type { Decision } from '../plan.ts';
+import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import type { Account, OrderRecord, RequestContext } from '../types.ts';
 
 export type ReversalReason = 'refund' | 'chargeback';
@@ -53,10 +53,7 @@ export function decideReversal(
   );
   return {
     ok: true,
-    account: {
-      next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: ctx.now, version: account.version + 1 },
-      expectedVersion: account.version,
-    },
+    account: pointsWalletUpdate(account, wallet, ctx.now),
     entries: [entry],
     order: { next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 }, expectedVersion: order.version },
     response: {
