@@ -11,6 +11,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AUDIT_METRICS } from '../functions/audit/metrics.ts';
 import type { StageConfig } from './stage.ts';
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -23,9 +24,11 @@ const FIVE_MINUTES = Duration.minutes(5);
  */
 export class Alarms extends Construct {
   readonly topic: Topic;
+  private readonly stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: { stage: StageConfig }) {
     super(scope, id);
+    this.stage = props.stage;
     // CloudWatch can publish to an encrypted topic only with a key whose policy lets it use
     // the key; the AWS-managed SNS key cannot be given that, hence a small key of our own.
     const key = new Key(this, 'TopicKey', {
@@ -82,6 +85,18 @@ export class Alarms extends Construct {
       threshold: 1,
       description: 'Stream records the exporter gave up on (DLQ not empty)',
     });
+  }
+
+  /** Any ledger entry changed or removed in the table, as the exporter counts it (the ledger is append-only). */
+  onLedgerTamper(): void {
+    const modified = new Metric({
+      namespace: AUDIT_METRICS.namespace,
+      metricName: AUDIT_METRICS.ledgerTamper,
+      dimensionsMap: { service: AUDIT_METRICS.service, stage: this.stage.name },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+    this.alarm('LedgerTamper', modified, { threshold: 1, description: 'A ledger entry was modified or removed in the table (the audit export recorded it)' });
   }
 
   onStateMachine(name: string, stateMachine: StateMachine): void {

@@ -13,6 +13,8 @@ import type { StageConfig } from './stage.ts';
 
 /** Exports move to cold storage after this many days (SPEC section 4). */
 export const AUDIT_COLD_AFTER_DAYS = 120;
+/** And are deleted after 7 years (two leap days in any 7-year span), once their lock has run out. */
+export const AUDIT_DELETE_AFTER_DAYS = 7 * 365 + 2;
 
 /**
  * Where the stream exporter writes the audit trail: immutable (Object Lock, versioned),
@@ -61,6 +63,15 @@ export class AuditBucket extends Construct {
             { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(AUDIT_COLD_AFTER_DAYS) },
           ],
         },
+        {
+          // Object Lock keeps every version for its retention (7 years in production), so these
+          // take effect only after it: the current version gets a delete marker at 7 years, and
+          // versions made noncurrent (a manifest re-sealed with late records) go 7 years later.
+          id: 'delete-after-7-years',
+          expiration: Duration.days(AUDIT_DELETE_AFTER_DAYS),
+          noncurrentVersionExpiration: Duration.days(AUDIT_DELETE_AFTER_DAYS),
+        },
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
       // Audit exports outlive any stack, in every stage; Object Lock would refuse the delete anyway.
       removalPolicy: RemovalPolicy.RETAIN,

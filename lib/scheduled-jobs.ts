@@ -2,9 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ApiFunction } from './api-function.ts';
+import { grantAuditAccess } from './audit-access.ts';
 import type { ScheduledJobDefinition } from './schedules.ts';
 import type { StageConfig } from './stage.ts';
 
@@ -15,7 +18,13 @@ export class ScheduledJobs extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { stage: StageConfig; jobs: ScheduledJobDefinition[]; table: Table; hashKeySecret: ISecret },
+    props: {
+      stage: StageConfig;
+      jobs: ScheduledJobDefinition[];
+      table: Table;
+      hashKeySecret: ISecret;
+      audit: { bucket: Bucket; key: IKey };
+    },
   ) {
     super(scope, id);
     for (const job of props.jobs) {
@@ -27,7 +36,9 @@ export class ScheduledJobs extends Construct {
         table: props.table,
         hashKeySecret: props.hashKeySecret,
         timeout: Duration.minutes(5),
+        ...(job.memorySize ? { memorySize: job.memorySize } : {}),
       });
+      if (job.auditBucket) grantAuditAccess(fn, props.audit, job.auditBucket);
       new Rule(this, `Schedule-${job.name}`, {
         schedule: Schedule.cron(job.cron),
         // A sweep is idempotent: EventBridge may retry it, and the next run catches up anyway.

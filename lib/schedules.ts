@@ -8,6 +8,9 @@ export interface ScheduledJobDefinition {
   /** EventBridge cron fields (UTC). */
   cron: { minute: string; hour: string };
   tableAccess: TableAccess;
+  /** The audit bucket rights it needs (lib/audit-access.ts), if any. */
+  auditBucket?: 'seal';
+  memorySize?: number;
 }
 
 /**
@@ -15,4 +18,16 @@ export interface ScheduledJobDefinition {
  * lands (SPEC section 2: expired points leave through an explicit EXPIRE entry), e.g.
  * `{ name: 'ExpirySweep', handler: 'functions/scheduled/expire-lots.ts', cron: { minute: '15', hour: '5' }, tableAccess: 'readwrite' }`.
  */
-export const SCHEDULED_JOBS: ScheduledJobDefinition[] = [];
+export const SCHEDULED_JOBS: ScheduledJobDefinition[] = [
+  // Every hour: seals each tenant's closed UTC days in the audit bucket (15 minutes' grace) and
+  // re-seals a day when late records arrive; reads the table only to fill sequence gaps.
+  {
+    name: 'AuditSeal',
+    handler: 'functions/scheduled/seal-audit-days.ts',
+    cron: { minute: '20', hour: '*' },
+    tableAccess: 'read',
+    auditBucket: 'seal',
+    // A tenant's day is held in memory while it is sealed.
+    memorySize: 1024,
+  },
+];

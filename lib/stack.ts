@@ -5,6 +5,7 @@ import type { RouteDefinition } from '../functions/api/route-types.ts';
 import type { WorkflowDefinition } from '../functions/workflows/definitions.ts';
 import { Alarms } from './alarms.ts';
 import { ApiFunction } from './api-function.ts';
+import { grantAuditAccess } from './audit-access.ts';
 import { AuditBucket } from './audit-bucket.ts';
 import { ServiceDashboard } from './dashboard.ts';
 import { DataKey } from './data-key.ts';
@@ -42,20 +43,20 @@ export class RedRoomRewardsStack extends Stack {
     const dataKey = new DataKey(this, 'DataKey', { stage }).key;
     const table = new DataTable(this, 'Data', { stage, encryptionKey: dataKey }).table;
     const hashKeySecret = new HashKeySecret(this, 'HashKey', { stage, encryptionKey: dataKey }).secret;
+    const audit = new AuditBucket(this, 'Audit', { stage, encryptionKey: dataKey });
 
     for (const route of routes) {
-      this.routeFunctions.set(
-        route.operationId,
-        new ApiFunction(this, `Route-${route.operationId}`, {
-          stage,
-          entry: route.handler,
-          description: `route ${route.operationId}: ${route.method} ${route.path}`,
-          tableAccess: route.tableAccess,
-          table,
-          // Every HTTP handler hashes client metadata (IP, device) with the HASH_KEY.
-          hashKeySecret,
-        }),
-      );
+      const fn = new ApiFunction(this, `Route-${route.operationId}`, {
+        stage,
+        entry: route.handler,
+        description: `route ${route.operationId}: ${route.method} ${route.path}`,
+        tableAccess: route.tableAccess,
+        table,
+        // Every HTTP handler hashes client metadata (IP, device) with the HASH_KEY.
+        hashKeySecret,
+      });
+      if (route.auditExports === 'read') grantAuditAccess(fn, { bucket: audit.bucket, key: dataKey }, 'read-exports');
+      this.routeFunctions.set(route.operationId, fn);
     }
 
     let partnerAuthorizer: PartnerAuthorizer | undefined;
@@ -70,7 +71,6 @@ export class RedRoomRewardsStack extends Stack {
     new UsagePlans(this, 'UsagePlans', { stage, api: api.api });
     new WebAcl(this, 'Waf', { stage, apiStage: api.api.deploymentStage });
 
-    const audit = new AuditBucket(this, 'Audit', { stage, encryptionKey: dataKey });
     const exporter = new StreamExporter(this, 'AuditExport', {
       stage,
       handler: AUDIT_EXPORT_HANDLER,
@@ -79,7 +79,13 @@ export class RedRoomRewardsStack extends Stack {
       encryptionKey: dataKey,
     });
     const workflows = new Workflows(this, 'Workflows', { stage, definitions: props.workflows ?? DEFAULT_SOURCES.workflows, table, hashKeySecret });
-    const jobs = new ScheduledJobs(this, 'Jobs', { stage, jobs: props.scheduledJobs ?? DEFAULT_SOURCES.scheduledJobs, table, hashKeySecret });
+    const jobs = new ScheduledJobs(this, 'Jobs', {
+      stage,
+      jobs: props.scheduledJobs ?? DEFAULT_SOURCES.scheduledJobs,
+      table,
+      hashKeySecret,
+      audit: { bucket: audit.bucket, key: dataKey },
+    });
 
     // Every function, by a readable name, for alarms and the dashboard.
     const functions = new Map<string, IFunction>([...this.routeFunctions].map(([name, fn]) => [`route-${name}`, fn.function]));
@@ -93,6 +99,7 @@ export class RedRoomRewardsStack extends Stack {
     for (const [name, fn] of functions) alarms.onFunction(name, fn);
     alarms.onTable(table);
     alarms.onStream(exporter.handler.function, exporter.deadLetters);
+    alarms.onLedgerTamper();
     for (const [name, stateMachine] of workflows.stateMachines) alarms.onStateMachine(name, stateMachine);
     new ServiceDashboard(this, 'Dashboard', { stage, api: api.api, table, functions, streamConsumer: exporter.handler.function, deadLetters: exporter.deadLetters });
 

@@ -7,6 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { INCOMING_ROOT } from '../functions/audit/layout.ts';
 import { ApiFunction } from './api-function.ts';
 import { logicalIdOf } from './logical-id.ts';
 import type { StageConfig } from './stage.ts';
@@ -55,15 +56,16 @@ export class StreamExporter extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(1),
     });
-    // PutObject under exports/ only: no delete, no retention or legal-hold changes, no reads.
+    // PutObject under incoming/ only: no delete, no retention or legal-hold changes, no reads.
+    // The sealing job (lib/schedules.ts) turns incoming/ into exports/ and manifests.
     this.handler.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects('exports/*')] }),
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${INCOMING_ROOT}*`)] }),
     );
     props.encryptionKey.grant(this.handler.function, 'kms:GenerateDataKey');
     Validations.of(this.handler).acknowledge(
       {
-        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/exports/*]`,
-        reason: 'The exporter creates new objects (per tenant, day and batch) under exports/ only; their keys are not known in advance.',
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/${INCOMING_ROOT}*]`,
+        reason: 'The exporter creates new objects (per day, tenant and batch) under incoming/ only; their keys are not known in advance.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
 import { createRouteMatcher } from './gateway/match-route.ts';
-import { writeProblem } from './gateway/problem.ts';
+import { writeProblem, writeRawProblem } from './gateway/problem.ts';
 import { collectHeaders, headerOf, toProxyEvent } from './gateway/proxy-event.ts';
 import { readBody } from './gateway/read-body.ts';
 
@@ -43,7 +43,7 @@ export function createGateway(opts: GatewayOptions): Server {
   const takeKeyToken = opts.partnerKeyRateLimit ? createKeyRateLimiter(opts.partnerKeyRateLimit) : undefined;
   const loadHandler = createHandlerLoader(opts.rootDir);
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const startedAt = Date.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-RequestId', requestId);
@@ -59,6 +59,10 @@ export function createGateway(opts: GatewayOptions): Server {
       writeProblem(res, 'internal_error', 'The request could not be completed', requestId);
     });
   });
+  // Requests Node cannot parse (headers over its limit, broken framing) never reach the handler
+  // above: answer them with the same problem+json rather than Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => writeRawProblem(socket, error));
+  return server;
 
   async function handle(
     req: IncomingMessage,

@@ -13,6 +13,8 @@ import { loadLocalSecrets } from './local-secrets.ts';
 import { PARTNER_PLANS } from '../lib/partner-plans.ts';
 import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { writePrivateJson } from './private-file.ts';
+import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
+import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
 
 /** Scripts and tests wait for exactly this line on stdout. */
 export const READY_LINE = 'RedRoomRewards local service ready';
@@ -22,10 +24,14 @@ const DEMO_TENANT = { tenantId: 'demo', displayName: 'Demo tenant' };
 const DEFAULT_PORT = 3000;
 /** Printed operator tokens last a working day; the CLI mints more. */
 const TOKEN_TTL_SECONDS = 12 * 3600;
+/** How often the stream poller seals closed days offline (the hourly job's work on AWS). */
+const SEAL_EVERY_MS = 60_000;
+/** Offline the service may have been stopped for weeks: look that far back for unsealed days. */
+const LOCAL_SEAL_LOOKBACK_DAYS = 31;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** What has been started so far, so any exit path can stop exactly that. */
-const running: { server?: Server; dynamo?: DynamoDbLocal } = {};
+const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?: StreamPoller } = {};
 let shuttingDown = false;
 
 async function main(): Promise<void> {
@@ -46,11 +52,19 @@ async function main(): Promise<void> {
   running.dynamo = await startDynamoDbLocal(dataDir === undefined ? {} : { dataDir });
   await ensureTable(running.dynamo.endpoint, TABLE_NAME);
   localAwsEnv(running.dynamo.endpoint, TABLE_NAME);
+  const s3Dir = inMemory ? undefined : join(localDir, 's3');
+  running.s3 = await startLocalS3(s3Dir === undefined ? {} : { directory: s3Dir });
+  localS3Env(running.s3);
 
   // Imported only now, after the environment above, exactly as a Lambda cold start would.
   const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
+  const exporter = await import('../functions/streams/audit-export.ts');
+  const { sealPendingDays } = await import('../functions/audit/seal.ts');
+  const { s3ObjectStore } = await import('../functions/audit/s3-objects.ts');
+  const { readLedgerRange } = await import('../functions/audit/ledger-reader.ts');
+  const { SEAL_GRACE_MINUTES } = await import('../functions/scheduled/seal-audit-days.ts');
 
   const demo = await provisionTenant(DEMO_TENANT);
   const operators = await loadOperatorIssuer(localDir, !inMemory);
@@ -72,6 +86,29 @@ async function main(): Promise<void> {
   });
   const baseUrl = await listen(running.server, port);
 
+  // The stream to the audit bucket, as the event source mapping and the hourly sealing job do on AWS.
+  running.poller = createStreamPoller({
+    dynamodbEndpoint: running.dynamo.endpoint,
+    tableName: TABLE_NAME,
+    handler: exporter.handler,
+    ...(inMemory ? {} : { checkpointFile: join(localDir, 'stream-checkpoints.json') }),
+    log: (message) => console.error(`[audit export] ${message}`),
+    tick: {
+      everyMs: SEAL_EVERY_MS,
+      run: async () => {
+        const { problems } = await sealPendingDays({
+          store: s3ObjectStore(),
+          now: new Date(),
+          lookbackDays: LOCAL_SEAL_LOOKBACK_DAYS,
+          graceMinutes: SEAL_GRACE_MINUTES,
+          readLedger: readLedgerRange,
+        });
+        for (const problem of problems) console.error(`[audit seal] ${problem}`);
+      },
+    },
+  });
+  running.poller.start();
+
   const credentialsPath = join(localDir, 'credentials.json');
   await writePrivateJson(credentialsPath, {
     baseUrl,
@@ -80,6 +117,8 @@ async function main(): Promise<void> {
     dynamodbEndpoint: running.dynamo.endpoint,
     platformAdminToken,
     tenantAdminToken,
+    s3Endpoint: running.s3.endpoint,
+    auditBucket: running.s3.bucket,
   });
 
   console.log(
@@ -91,6 +130,7 @@ async function main(): Promise<void> {
       `  partner key  ${demo.partnerKey}`,
       `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
+      `  audit S3     ${running.s3.endpoint} bucket ${running.s3.bucket} (${s3Dir === undefined ? 'temporary' : `objects in ${displayPath(s3Dir)}`}); npx rrr-audit list`,
       `  credentials  ${displayPath(credentialsPath)}`,
       '',
       'Try:',
@@ -129,13 +169,16 @@ function displayPath(path: string): string {
 }
 
 async function stopEverything(): Promise<void> {
-  const { server, dynamo } = running;
+  const { server, dynamo, s3, poller } = running;
   if (server !== undefined) {
     const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     // Keep-alive connections would otherwise hold close() open until they time out.
     server.closeAllConnections();
     await closed;
   }
+  // The batch in hand finishes (and is checkpointed) before its database and bucket go away.
+  await poller?.stop();
+  await s3?.stop();
   // Awaited so that Java is gone before this process reports success.
   await dynamo?.stop();
 }

@@ -20,6 +20,7 @@ import {
   TenantParams,
   TenantView,
 } from '../../schemas/admin.ts';
+import { AuditExportDayView, AuditExportParams } from '../../schemas/audit-exports.ts';
 import { defineRoute, type RouteDefinition } from './route-types.ts';
 
 /*
@@ -291,6 +292,22 @@ export const getAccountLedgerRoute = defineRoute({
   handler: 'functions/api/handlers/admin/get-account-ledger.ts',
 });
 
+export const getAuditExportRoute = defineRoute({
+  operationId: 'getAuditExport',
+  method: 'GET',
+  path: '/api/v1/admin/tenants/{tenantId}/audit-exports/{day}',
+  summary: "A sealed day of a tenant's audit export: its manifest and objects, with download links valid for 5 minutes",
+  auth: 'operator',
+  roles: ['platform_admin', 'finance'],
+  idempotent: false,
+  tableAccess: 'none',
+  auditExports: 'read',
+  request: { params: AuditExportParams },
+  responses: [{ status: 200, description: 'The sealed day', schema: AuditExportDayView }],
+  errors: ['not_found'],
+  handler: 'functions/api/handlers/admin/get-audit-export.ts',
+});
+
 export const routes: RouteDefinition[] = [
   healthRoute,
   getOpenApiRoute,
@@ -308,4 +325,5 @@ export const routes: RouteDefinition[] = [
   rotatePartnerKeyRoute,
   revokePartnerKeyRoute,
   getAccountLedgerRoute,
+  getAuditExportRoute,
 ];

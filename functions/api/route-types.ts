@@ -38,6 +38,8 @@ export interface RouteDefinition {
   /** Mutating routes require an `Idempotency-Key` header. */
   idempotent: boolean;
   tableAccess: TableAccess;
+  /** Reads the sealed audit exports (exports/ of the audit bucket): GetObject and decrypt, nothing else. */
+  auditExports?: 'read';
   request?: {
     params?: ZodMiniType;
     query?: ZodMiniType;

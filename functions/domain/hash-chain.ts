@@ -21,10 +21,17 @@ export function hashLedgerEntry(entry: Omit<LedgerEntry, 'hash'>): string {
 
 export type ChainBreak = { seq: number; reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' };
 
-/** Checks a wallet's entries in sequence order from the first; returns the first break. */
-export function verifyChain(entries: LedgerEntry[]): ChainBreak | undefined {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+/**
+ * Checks a wallet's entries in sequence order; returns the first break. From the wallet's first
+ * entry by default, or from any point of the chain (an export of one day starts mid-chain: at
+ * its first sequence number, linked to the previous day's head hash).
+ */
+export function verifyChain(
+  entries: LedgerEntry[],
+  from: { seq: number; prevHash: string } = { seq: 1, prevHash: GENESIS_HASH },
+): ChainBreak | undefined {
+  let prevHash = from.prevHash;
+  let expectedSeq = from.seq;
   for (const entry of entries) {
     if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'sequence_gap' };
     if (entry.prevHash !== prevHash) return { seq: entry.seq, reason: 'prev_hash_mismatch' };

@@ -2,7 +2,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
+import { s3ClientConfig, s3ObjectStore } from '../../functions/audit/s3-objects.ts';
+import { localS3Credentials } from '../../local/s3-local.ts';
 import { killLeftoverServices, startService, type Credentials } from '../support/local-service.ts';
 
 function connectionOutcome(endpoint: string): Promise<string> {
@@ -23,6 +27,19 @@ async function balanceStatus(credentials: Credentials, apiKey?: string): Promise
   });
   await response.body?.cancel();
   return response.status;
+}
+
+/** Ledger entries of the demo tenant in the local bucket's incoming objects, once some are there (up to 10 s). */
+async function exportedLedgerEntries(credentials: Credentials): Promise<number> {
+  const store = s3ObjectStore(new S3Client({ ...s3ClientConfig(credentials.s3Endpoint), ...localS3Credentials }), credentials.auditBucket);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const objects = (await store.list('incoming/')).filter((object) => object.key.includes(`/tenant=${credentials.tenantId}/`));
+    let count = 0;
+    for (const object of objects) count += decodeJsonLines((await store.get(object.key))!).records.filter((record) => record.kind === 'ledger.entry').length;
+    if (count > 0) return count;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return 0;
 }
 
 const fileMode = async (path: string) => (await stat(path)).mode & 0o777;
@@ -49,6 +66,8 @@ describe('npm start', () => {
       dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       platformAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tenantAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      s3Endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      auditBucket: 'redroomrewards-audit-local',
     });
     expect(await fileMode(join(localDir, 'credentials.json'))).toBe(0o600);
     await expect(stat(join(localDir, 'secrets.json'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -60,9 +79,24 @@ describe('npm start', () => {
     expect(await balanceStatus(credentials, credentials.partnerKey)).toBe(404);
     expect(await balanceStatus(credentials)).toBe(401);
 
+    // The stream poller exports what the API writes to the local audit bucket.
+    await fetch(`${credentials.baseUrl}/api/v1/accounts/member-1`, {
+      method: 'PUT',
+      headers: { 'x-api-key': credentials.partnerKey, 'content-type': 'application/json', 'idempotency-key': 'e2e-audit-2' },
+      body: JSON.stringify({ profile: { profileId: 'p-1', role: 'CONSUMER' } }),
+    });
+    const earned = await fetch(`${credentials.baseUrl}/api/v1/earn`, {
+      method: 'POST',
+      headers: { 'x-api-key': credentials.partnerKey, 'content-type': 'application/json', 'idempotency-key': 'e2e-audit-3' },
+      body: JSON.stringify({ accountId: 'member-1', source: { type: 'bonus', campaignId: 'c1', points: 100 } }),
+    });
+    expect(earned.status).toBe(201);
+    expect(await exportedLedgerEntries(credentials)).toBe(1);
+
     expect(await connectionOutcome(credentials.dynamodbEndpoint)).toBe('connected');
     expect(await service.stop()).toBe(0);
     expect(await connectionOutcome(credentials.dynamodbEndpoint)).toBe('ECONNREFUSED');
+    expect(await connectionOutcome(credentials.s3Endpoint)).toBe('ECONNREFUSED');
   });
 
   it('with kept data, a key minted by an earlier run still works after a restart', async () => {

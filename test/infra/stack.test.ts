@@ -24,6 +24,18 @@ beforeAll(() => {
   index = new TemplateIndex(template);
 }, 60_000);
 
+const auditBucketId = () => index.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Properties!.ObjectLockEnabled)![0];
+
+/** The S3 statements of a function's role policies. */
+function s3Statements(functionId: string): { Action: string | string[]; Resource: unknown }[] {
+  const roleId = TemplateIndex.arnTargets(index.resources[functionId]!.Properties!.Role)[0];
+  return index
+    .ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+    .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
+}
+
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
 
 describe('functions from the manifest', () => {
@@ -183,7 +195,7 @@ describe('data', () => {
     });
   });
 
-  it('keeps the audit bucket immutable for 7 years (compliance), versioned, private, TLS-only and cold after 120 days', () => {
+  it('keeps the audit bucket immutable for 7 years (compliance), versioned, private, TLS-only, cold after 120 days, deleted after 7 years', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 + 2 } } },
@@ -191,7 +203,10 @@ describe('data', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 120 }] })],
+        Rules: Match.arrayWith([
+          Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 120 }] }),
+          Match.objectLike({ ExpirationInDays: 7 * 365 + 2, NoncurrentVersionExpiration: { NoncurrentDays: 7 * 365 + 2 } }),
+        ]),
       },
     });
     const [bucketId] = index.ofType('AWS::S3::Bucket').find(([, bucket]) => bucket.Properties!.ObjectLockEnabled)!;
@@ -214,10 +229,59 @@ describe('data', () => {
     });
   });
 
-  it('lets the exporter create objects and nothing else on the audit bucket', () => {
+  it('lets the exporter create objects under incoming/ and nothing else on the audit bucket', () => {
     const [exporterId] = index.ofType('AWS::Lambda::Function').find(([, fn]) => /^audit exporter/.test(fn.Properties!.Description))!;
     const s3 = index.actionsOfFunction(exporterId).filter((action) => action.startsWith('s3:'));
     expect(s3).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3Statements(exporterId))).toContain('/incoming/*');
+    expect(JSON.stringify(s3Statements(exporterId))).not.toContain('/exports/*');
+    const variables = index.resources[exporterId]!.Properties!.Environment.Variables;
+    expect(variables.AUDIT_BUCKET).toEqual({ Ref: auditBucketId() });
+  });
+
+  it('keeps failed stream records 14 days in a DLQ encrypted with the data key, and alarms on it', () => {
+    const [queueId, queue] = index.ofType('AWS::SQS::Queue').find(([id]) => id.startsWith('AuditExportDeadLetters'))!;
+    expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, KmsMasterKeyId: expect.anything() });
+    const alarms = index.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
+    expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(alarm.Dimensions).includes(queueId))).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { StartingPosition: 'TRIM_HORIZON', ParallelizationFactor: 1 });
+  });
+
+  it('seals audit days every hour with a job that reads incoming/, writes exports/ only, and reads the table', () => {
+    const [sealerId] = index.ofType('AWS::Lambda::Function').find(([, fn]) => /^scheduled job AuditSeal/.test(fn.Properties!.Description))!;
+    const actions = index.actionsOfFunction(sealerId);
+    expect(actions.filter((action) => action.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(actions).not.toContain('s3:DeleteObject');
+    const statements = s3Statements(sealerId);
+    const put = statements.find((statement) => [statement.Action].flat().includes('s3:PutObject'))!;
+    expect(JSON.stringify(put.Resource)).toContain('/exports/*');
+    expect(JSON.stringify(put.Resource)).not.toContain('/incoming/*');
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((action) => /dynamodb:(Put|Update|Delete)/.test(action))).toEqual([]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(20 * * * ? *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sealerId, 'Arn'] } })],
+    });
+  });
+
+  it('lets the finance route read sealed exports (to presign them) and nothing else on the bucket', () => {
+    const routeId = idOf('getAuditExport');
+    const actions = index.actionsOfFunction(routeId);
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(s3Statements(routeId))).toContain('/exports/*');
+    expect(JSON.stringify(s3Statements(routeId))).not.toContain('/incoming/*');
+    expect(actions).toContain('kms:Decrypt');
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('alarms when a ledger entry is modified or removed (the exporter\'s metric)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'RedRoomRewards',
+      MetricName: 'LedgerEntriesModified',
+      Dimensions: Match.arrayWith([{ Name: 'stage', Value: 'prod' }]),
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('keeps the hash key in a generated Secrets Manager secret', () => {

@@ -36,6 +36,7 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
     ['a fractional subtotal', earnOf({ type: 'purchase', orderId: 'o', subtotalCents: 10.5 })],
     ['a missing account id', { source: { type: 'bonus', campaignId: 'c', points: 5 } }],
     ['an account id with a key separator', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: 'T#other#A#x' })],
+    ['an account id of dots alone', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: '..' })],
     ['an account id that is too long', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: 'a'.repeat(65) })],
     ['a malformed occurredAt', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { occurredAt: 'yesterday' })],
     ['a JSON array', [1, 2, 3]],

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { KeyRateLimit } from '../../local/gateway/key-rate-limit.ts';
 import type { GatewayOptions } from '../../local/gateway.ts';
+import { localS3Env, startLocalS3, type LocalS3 } from '../../local/s3-local.ts';
 import { useTestTable } from './test-table.ts';
 
 export interface ApiResponse {
@@ -14,6 +15,7 @@ export interface ApiResponse {
 export interface LocalApi {
   baseUrl: string;
   tableName: string;
+  s3: LocalS3;
   /** Creates a tenant with a fresh partner key (all scopes unless given). */
   newTenant(tenantId?: string, scopes?: string[], limits?: { accountWritesPerMinute?: number }): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
@@ -42,6 +44,9 @@ export interface LocalApiOptions {
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const { endpoint, wrapAuthorizer, ...opts } = options;
   const { tableName } = await useTestTable(endpoint);
+  // Every route works in the harness, the audit export route included: a local S3 of its own.
+  const s3 = await startLocalS3();
+  localS3Env(s3);
   process.env.HASH_KEY ??= randomBytes(32).toString('hex');
   const { routes } = await import('../../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../../functions/api/authorizer.ts');
@@ -71,6 +76,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     tableName,
+    s3,
     sdkCalls,
     async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes, limits) {
       const { partnerKey } = await provisionTenant({
@@ -84,7 +90,10 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     operatorToken: (roles, tenantId) =>
       operators.mint({ subject: `op-${roles.join('-')}-${tenantId ?? 'all'}`, roles: roles as never, ...(tenantId ? { tenantId } : {}) }),
     operatorIssuer: operators,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    async close() {
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await s3.stop();
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export interface Credentials {
   dynamodbEndpoint: string;
   platformAdminToken: string;
   tenantAdminToken: string;
+  s3Endpoint: string;
+  auditBucket: string;
 }
 
 export interface RunningService {
@@ -21,6 +23,8 @@ export interface RunningService {
   credentials: Credentials;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** Everything the service wrote to stdout and stderr after its ready line, once it has exited. */
+  outputAfterReady(): Promise<string>;
 }
 
 const started: ChildProcess[] = [];
@@ -34,12 +38,20 @@ export async function startService(localDir: string, args: string[]): Promise<Ru
   });
   started.push(child);
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let ready = false;
+  const afterReady: string[] = [];
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (ready) afterReady.push(chunk);
+  });
   await new Promise<void>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`start.ts exited with ${code} before it was ready: ${stderr}`));
     child.once('exit', onExit);
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (ready) return void afterReady.push(`${line}\n`);
       if (line !== READY_LINE) return;
+      ready = true;
       child.off('exit', onExit);
       resolve();
     });
@@ -52,6 +64,10 @@ export async function startService(localDir: string, args: string[]): Promise<Ru
       const exited = exitCodeOf(child);
       child.kill('SIGTERM');
       return exited;
+    },
+    outputAfterReady: async () => {
+      await closed;
+      return afterReady.join('');
     },
   };
 }

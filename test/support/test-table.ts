@@ -8,8 +8,7 @@ import { localAwsEnv, localDynamoDbClientConfig } from '../../local/aws-env.ts';
  * A fresh table on the run's shared DynamoDB Local, and the environment pointing handlers at
  * it. Import handler modules only after this resolves: they read the environment on load.
  */
-export async function useTestTable(): Promise<{ tableName: string; endpoint: string }> {
-  const endpoint = inject('dynamoEndpoint');
+export async function useTestTable(endpoint: string = inject('dynamoEndpoint')): Promise<{ tableName: string; endpoint: string }> {
   const tableName = `test-${randomBytes(6).toString('hex')}`;
   const client = new DynamoDBClient(localDynamoDbClientConfig(endpoint));
   try {

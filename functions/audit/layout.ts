@@ -1,0 +1,84 @@
+/**
+ * Where audit data lives in the audit bucket. Two areas, both partitioned by tenant and UTC day:
+ *
+ *   incoming/day=<YYYY-MM-DD>/tenant=<tenantId>/<firstStreamSeq>-<count>-<digest>.jsonl.gz
+ *       written by the stream exporter, one object per (stream batch, tenant, day); day first so
+ *       the sealer finds a day's tenants with one listing
+ *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/part-<NNNNN>-<sha256 prefix>.jsonl.gz
+ *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/manifest.json
+ *       written by the sealer: the day's records once each, in order, and the manifest that lists
+ *       them (written last: its presence is the seal); tenant first so finance, and IAM
+ *       policies, address one tenant's days by prefix
+ *
+ * The same layout is used on AWS and in the local S3. Nothing here touches AWS.
+ */
+
+export const INCOMING_ROOT = 'incoming/';
+export const EXPORTS_ROOT = 'exports/';
+export const MANIFEST_NAME = 'manifest.json';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Tenant ids as the admin schema allows them (lower-case letters, digits, dashes). */
+const TENANT = /^[a-z0-9][a-z0-9-]*$/;
+
+/** A real calendar day written as YYYY-MM-DD. */
+export function isDay(value: string): boolean {
+  if (!DAY.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+export function isTenantId(value: string): boolean {
+  return TENANT.test(value) && value.length <= 64;
+}
+
+/** The UTC day of an ISO instant. */
+export function dayOf(instant: string): string {
+  const time = Date.parse(instant);
+  if (Number.isNaN(time)) throw new Error(`Not an instant: ${instant}`);
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function checked(tenantId: string, day: string): void {
+  if (!isTenantId(tenantId)) throw new Error(`Not a tenant id usable in a key: ${JSON.stringify(tenantId)}`);
+  if (!isDay(day)) throw new Error(`Not a day (YYYY-MM-DD): ${JSON.stringify(day)}`);
+}
+
+export const incomingDayPrefix = (day: string) => `${INCOMING_ROOT}day=${day}/`;
+
+export function incomingPrefix(day: string, tenantId: string): string {
+  checked(tenantId, day);
+  return `${incomingDayPrefix(day)}tenant=${tenantId}/`;
+}
+
+/** The exporter's object for one batch, tenant and day; the same batch always gets the same key. */
+export function incomingKey(day: string, tenantId: string, firstSequenceNumber: string, count: number, digest: string): string {
+  return `${incomingPrefix(day, tenantId)}${firstSequenceNumber}-${count}-${digest}.jsonl.gz`;
+}
+
+export const exportsTenantPrefix = (tenantId: string) => `${EXPORTS_ROOT}tenant=${tenantId}/`;
+
+export function exportsDayPrefix(tenantId: string, day: string): string {
+  checked(tenantId, day);
+  return `${exportsTenantPrefix(tenantId)}day=${day}/`;
+}
+
+export const manifestKey = (tenantId: string, day: string) => `${exportsDayPrefix(tenantId, day)}${MANIFEST_NAME}`;
+
+/** Named by content: a re-seal with the same records writes the same key; a different one never overwrites. */
+export function partKey(tenantId: string, day: string, index: number, sha256: string): string {
+  return `${exportsDayPrefix(tenantId, day)}part-${String(index).padStart(5, '0')}-${sha256.slice(0, 16)}.jsonl.gz`;
+}
+
+/** `tenant=acme/` or `day=2026-11-24/` (a listing's common prefix, last segment) to its value. */
+export function segmentValue(prefix: string, name: 'tenant' | 'day'): string | undefined {
+  const last = prefix.replace(/\/$/, '').split('/').at(-1) ?? '';
+  return last.startsWith(`${name}=`) ? last.slice(name.length + 1) : undefined;
+}
+
+/** The file name an object is saved under when fetched (its key's last segment). */
+export const baseName = (key: string) => key.split('/').at(-1) ?? key;

@@ -1,0 +1,121 @@
+import { isLedgerEntryRecord, TAMPER_KINDS, type AuditRecord } from './records.ts';
+
+export const MANIFEST_FORMAT = 'rrr-audit-day/1';
+
+export interface ManifestObject {
+  key: string;
+  sha256: string;
+  records: number;
+  bytes: number;
+}
+
+/** One wallet's entries in the day: a contiguous run of its chain, from `prevHash` to `headHash`. */
+export interface WalletRange {
+  accountId: string;
+  wallet: string;
+  firstSeq: number;
+  lastSeq: number;
+  entries: number;
+  /** The hash the day's first entry links to (the previous day's head, or the genesis hash). */
+  prevHash: string;
+  /** The hash of the day's last entry. */
+  headHash: string;
+}
+
+/** Sequence numbers of a wallet that belong in the day but could not be found anywhere. */
+export interface WalletGap {
+  accountId: string;
+  wallet: string;
+  fromSeq: number;
+  toSeq: number;
+  reason: string;
+}
+
+/**
+ * The seal of one tenant's day. Lists every object of the export with its SHA-256 and record
+ * count, each wallet's sequence range and chain heads, and the exporter objects it was built
+ * from. A later seal of the same day (records that arrived late) is a new revision at the same
+ * key; on AWS the bucket's versioning keeps every earlier revision, locked.
+ */
+export interface DayManifest {
+  format: typeof MANIFEST_FORMAT;
+  tenantId: string;
+  day: string;
+  revision: number;
+  sealedAt: string;
+  /** False when sealed on request before the day ended: later records make a new revision. */
+  dayClosed: boolean;
+  recordCount: number;
+  kinds: Record<string, number>;
+  objects: ManifestObject[];
+  wallets: WalletRange[];
+  /** Ledger entries changed or removed in the table this day (the ledger is append-only). */
+  tamperEvents: number;
+  gaps: WalletGap[];
+  /** Ledger entries read back from the table because the stream never delivered them. */
+  backfilled: number;
+  /** Redelivered copies of records dropped while sealing. */
+  duplicatesDropped: number;
+  sources: ManifestObject[];
+}
+
+export const walletLabel = (range: { accountId: string; wallet: string }) => `${range.accountId}/${range.wallet}`;
+
+/** Wallet ranges of records already in day order (ledger entries by account, wallet, sequence). */
+export function walletRanges(records: AuditRecord[]): WalletRange[] {
+  const ranges = new Map<string, WalletRange>();
+  for (const record of records) {
+    if (!isLedgerEntryRecord(record)) continue;
+    const { entry } = record;
+    const label = walletLabel(entry);
+    const range = ranges.get(label);
+    if (!range) {
+      ranges.set(label, {
+        accountId: entry.accountId,
+        wallet: entry.wallet,
+        firstSeq: entry.seq,
+        lastSeq: entry.seq,
+        entries: 1,
+        prevHash: entry.prevHash,
+        headHash: entry.hash,
+      });
+    } else {
+      range.lastSeq = entry.seq;
+      range.entries += 1;
+      range.headHash = entry.hash;
+    }
+  }
+  return [...ranges.values()];
+}
+
+export function countKinds(records: AuditRecord[]): { kinds: Record<string, number>; tamperEvents: number } {
+  const kinds: Record<string, number> = {};
+  let tamperEvents = 0;
+  for (const record of records) {
+    kinds[record.kind] = (kinds[record.kind] ?? 0) + 1;
+    if (TAMPER_KINDS.has(record.kind)) tamperEvents += 1;
+  }
+  return { kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))), tamperEvents };
+}
+
+export const encodeManifest = (manifest: DayManifest) => Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
+
+/** A manifest read back, with its shape checked enough to verify against; throws naming what is wrong. */
+export function parseManifest(body: Buffer | string): DayManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString());
+  } catch {
+    throw new Error('manifest.json is not JSON');
+  }
+  const manifest = parsed as Partial<DayManifest>;
+  if (manifest?.format !== MANIFEST_FORMAT) throw new Error(`manifest.json is not a ${MANIFEST_FORMAT} manifest`);
+  for (const field of ['tenantId', 'day', 'sealedAt'] as const) {
+    if (typeof manifest[field] !== 'string') throw new Error(`manifest.json has no ${field}`);
+  }
+  for (const field of ['objects', 'wallets', 'gaps', 'sources'] as const) {
+    if (!Array.isArray(manifest[field])) throw new Error(`manifest.json has no ${field} list`);
+  }
+  if (typeof manifest.recordCount !== 'number') throw new Error('manifest.json has no recordCount');
+  return manifest as DayManifest;
+}

@@ -1,0 +1,183 @@
+import type { LedgerEntry } from '../domain/types.ts';
+import { itemToLedgerEntry } from '../store/items.ts';
+import { dayOf } from './layout.ts';
+
+/**
+ * What the audit trail holds, and how each kind of table item becomes audit records. Pure:
+ * no AWS, no clock (the stream record's own time is passed in).
+ */
+
+type Item = Record<string, unknown>;
+
+/** One change of one table item, as the stream reports it (images already unmarshalled). */
+export interface StreamChange {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  /** The stream's sequence number: the same on every redelivery of this change. */
+  sequenceNumber: string;
+  /** When the change reached the table (the stream's approximate creation time), ISO. */
+  at: string;
+  oldImage?: Item;
+  newImage?: Item;
+}
+
+export type AuditKind =
+  | 'ledger.entry'
+  | 'ledger.modified'
+  | 'ledger.removed'
+  | 'partner_key.created'
+  | 'partner_key.revoked'
+  | 'partner_key.expiry_changed'
+  | 'partner_key.changed'
+  | 'partner_key.removed'
+  | 'tenant.created'
+  | 'tenant.changed'
+  | 'tenant.removed';
+
+/**
+ * One line of an export. `recordId` is unique per tenant and day and the same however often
+ * the change is delivered; it is what sealing deduplicates on. `at` decides the UTC day: a
+ * ledger entry's own `createdAt` (so the day can be rebuilt from the table), for every other
+ * event the time the change reached the table.
+ */
+export interface AuditRecord {
+  recordId: string;
+  kind: AuditKind;
+  tenantId: string;
+  at: string;
+  [payload: string]: unknown;
+}
+
+export interface LedgerEntryRecord extends AuditRecord {
+  kind: 'ledger.entry';
+  entry: LedgerEntry;
+}
+
+/** The ledger is append-only: any change or removal of an entry is itself recorded, and alarms. */
+export const TAMPER_KINDS: ReadonlySet<AuditKind> = new Set(['ledger.modified', 'ledger.removed']);
+
+export const isLedgerEntryRecord = (record: AuditRecord): record is LedgerEntryRecord => record.kind === 'ledger.entry';
+
+type ToRecords = (change: StreamChange) => AuditRecord[];
+
+/**
+ * Every kind of table item (`entity`) and what the export does with it: a function that turns
+ * one change into audit records, or `null` with the reason it is not exported. Adding an
+ * entity kind is one entry here (a test fails for an entity the store writes and this table
+ * does not name).
+ */
+export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: string }> = {
+  LEDGER: { records: ledgerRecords, why: 'every entry, once; any MODIFY or REMOVE is a tamper event' },
+  APIKEY: {
+    records: partnerKeyRecords,
+    why: 'partner key lifecycle (created, expiry set on rotation, revoked); id, tenant, scopes and status, never the key hash; lastUsedAt updates are not events',
+  },
+  TENANT: { records: tenantRecords, why: 'tenant creation and configuration changes (no secrets in a tenant item)' },
+  ACCOUNT: { records: null, why: 'a state snapshot: every balance change is a ledger entry; profile data stays out of the audit trail' },
+  ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
+  IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
+  APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },
+};
+
+/** The audit records one stream change stands for; none for entities that are not exported. */
+export function auditRecordsOf(change: StreamChange): { entity: string; records: AuditRecord[]; known: boolean } {
+  const image = change.newImage ?? change.oldImage ?? {};
+  const entity = typeof image.entity === 'string' ? image.entity : '';
+  const rule = AUDITED_ENTITIES[entity];
+  if (!rule) return { entity, records: [], known: false };
+  return { entity, records: rule.records ? rule.records(change) : [], known: true };
+}
+
+function ledgerRecords(change: StreamChange): AuditRecord[] {
+  if (change.eventName === 'INSERT') return [ledgerEntryRecord(itemToLedgerEntry(change.newImage!))];
+  const before = change.oldImage ? itemToLedgerEntry(change.oldImage) : undefined;
+  const after = change.newImage ? itemToLedgerEntry(change.newImage) : undefined;
+  const either = (before ?? after)!;
+  const kind = change.eventName === 'MODIFY' ? 'ledger.modified' : 'ledger.removed';
+  return [
+    {
+      recordId: `${kind}:${change.sequenceNumber}`,
+      kind,
+      tenantId: either.tenantId,
+      at: change.at,
+      entryKey: { accountId: either.accountId, wallet: either.wallet, seq: either.seq },
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+    },
+  ];
+}
+
+export function ledgerEntryRecord(entry: LedgerEntry): LedgerEntryRecord {
+  return {
+    recordId: ledgerRecordId(entry.accountId, entry.wallet, entry.seq),
+    kind: 'ledger.entry',
+    tenantId: entry.tenantId,
+    at: entry.createdAt,
+    entry,
+  };
+}
+
+export const ledgerRecordId = (accountId: string, wallet: string, seq: number) => `ledger:${accountId}:${wallet}:${seq}`;
+
+/** What the audit trail keeps of a partner key: never `keyHash` (nor `lastUsedAt`, which is not an event). */
+const PARTNER_KEY_FIELDS = ['keyId', 'tenantId', 'scopes', 'status', 'label', 'createdAt', 'expiresAt', 'revokedAt', 'revokeReason'] as const;
+
+function partnerKeyView(item: Item): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const field of PARTNER_KEY_FIELDS) if (item[field] !== undefined) view[field] = item[field];
+  return view;
+}
+
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from?: unknown; to?: unknown }> {
+  const changes: Record<string, { from?: unknown; to?: unknown }> = {};
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
+    changes[field] = { ...(before[field] !== undefined ? { from: before[field] } : {}), ...(after[field] !== undefined ? { to: after[field] } : {}) };
+  }
+  return changes;
+}
+
+function partnerKeyRecords(change: StreamChange): AuditRecord[] {
+  const before = change.oldImage ? partnerKeyView(change.oldImage) : undefined;
+  const after = change.newImage ? partnerKeyView(change.newImage) : undefined;
+  const key = (after ?? before)!;
+  const base = { tenantId: String(key.tenantId), at: change.at };
+  if (change.eventName === 'INSERT') {
+    return [{ recordId: `partner_key.created:${key.keyId}`, kind: 'partner_key.created', ...base, key: after }];
+  }
+  if (change.eventName === 'REMOVE') {
+    return [{ recordId: `partner_key.removed:${key.keyId}:${change.sequenceNumber}`, kind: 'partner_key.removed', ...base, key: before }];
+  }
+  const changes = changedFields(before!, after!);
+  if (Object.keys(changes).length === 0) return []; // only lastUsedAt moved
+  const kind: AuditKind =
+    changes.status?.to === 'revoked' ? 'partner_key.revoked' : Object.keys(changes).every((f) => f === 'expiresAt') ? 'partner_key.expiry_changed' : 'partner_key.changed';
+  return [{ recordId: `${kind}:${key.keyId}:${change.sequenceNumber}`, kind, ...base, key: after, changes }];
+}
+
+function tenantRecords(change: StreamChange): AuditRecord[] {
+  const before = change.oldImage?.config as Record<string, unknown> | undefined;
+  const after = change.newImage?.config as Record<string, unknown> | undefined;
+  const tenantId = String((change.newImage ?? change.oldImage)!.tenantId);
+  const base = { tenantId, at: change.at };
+  if (change.eventName === 'INSERT') return [{ recordId: `tenant.created:${tenantId}`, kind: 'tenant.created', ...base, tenant: after }];
+  if (change.eventName === 'REMOVE') {
+    return [{ recordId: `tenant.removed:${tenantId}:${change.sequenceNumber}`, kind: 'tenant.removed', ...base, tenant: before }];
+  }
+  const changes = changedFields(before ?? {}, after ?? {});
+  if (Object.keys(changes).length === 0) return [];
+  return [{ recordId: `tenant.changed:${tenantId}:${change.sequenceNumber}`, kind: 'tenant.changed', ...base, tenant: after, changes }];
+}
+
+/** The tenant and UTC day a record is filed under. */
+export const partitionOf = (record: AuditRecord) => ({ tenantId: record.tenantId, day: dayOf(record.at) });
+
+/**
+ * Order within a sealed day: ledger entries by account, wallet and sequence (so each chain
+ * reads top to bottom), then every other event by time.
+ */
+export function recordSortKey(record: AuditRecord): string {
+  if (isLedgerEntryRecord(record)) {
+    return `0|${record.entry.accountId}|${record.entry.wallet}|${String(record.entry.seq).padStart(12, '0')}`;
+  }
+  return `1|${record.at}|${record.recordId}`;
+}

@@ -1,0 +1,136 @@
+import * as z from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
+import { routes } from '../../functions/api/manifest.ts';
+import type { OperatorRole, PartnerScope, RouteDefinition } from '../../functions/api/route-types.ts';
+import { newIdempotencyKey } from './local-api.ts';
+import { rawRequest, type RawRequest, type RawResponse } from './raw-http.ts';
+
+/**
+ * The route manifest seen from a security test: which routes exist, who may call them, which
+ * ids they take, and one valid request per route. Suites loop over `routes` so a route added
+ * to the manifest is covered (or, without a sample here, fails loudly) the day it lands.
+ */
+export { routes };
+
+export const ALL_OPERATOR_ROLES: OperatorRole[] = ['platform_admin', 'tenant_admin', 'support', 'finance'];
+export const ALL_PARTNER_SCOPES: PartnerScope[] = ['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge'];
+
+export const partnerRoutes = routes.filter((route) => route.auth === 'partner');
+export const operatorRoutes = routes.filter((route) => route.auth === 'operator');
+export const bodyRoutes = routes.filter((route) => route.request?.body);
+
+export type JsonSchema = Record<string, any>;
+
+export function inputJsonSchema(schema: ZodMiniType): JsonSchema {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
+}
+
+/** Top-level field names a route reads from its path, query and body. */
+export function requestFields(route: RouteDefinition): { params: string[]; query: string[]; body: string[] } {
+  const names = (schema: ZodMiniType | undefined) => Object.keys((schema ? inputJsonSchema(schema).properties : undefined) ?? {});
+  return { params: names(route.request?.params), query: names(route.request?.query), body: names(route.request?.body) };
+}
+
+/** Ids that name an object (`accountId`, `tenantId`, `keyId`, `orderId`…) wherever the route takes them. */
+export function idFields(route: RouteDefinition): string[] {
+  const { params, query, body } = requestFields(route);
+  return [...new Set([...params, ...query, ...body].filter((name) => /Id$/.test(name)))];
+}
+
+export function concretePath(route: RouteDefinition, params: Record<string, string> = {}): string {
+  return route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${route.operationId}: no value for path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** What the valid sample requests act on. */
+export interface Fixtures {
+  /** The tenant operator routes act on. */
+  tenantId: string;
+  /** An account of that tenant with points, and a purchase order it earned (points left to reverse). */
+  accountId: string;
+  orderId: string;
+  /** A live partner key id of the tenant, a fresh one on every call (rotation and revocation use it up). */
+  keyId(): Promise<string>;
+  /** A tenant id nobody has used yet. */
+  newTenantId(): string;
+}
+
+export interface SampleRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** What this request, valid and allowed, answers in a test table when that is not a 2xx. */
+  expectStatus?: number;
+}
+
+let sampleCounter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${(sampleCounter += 1)}`;
+
+/**
+ * One valid request per route, by operationId. A route the manifest gains without an entry
+ * here makes the catalogue test fail, so no suite can silently skip it.
+ */
+export const SAMPLES: Record<string, (f: Fixtures) => Promise<SampleRequest>> = {
+  health: async () => ({}),
+  getOpenApi: async () => ({}),
+  putAccount: async (f) => ({ params: { accountId: f.accountId }, body: { profile: { profileId: 'p-sample', role: 'CONSUMER' } } }),
+  getAccount: async (f) => ({ params: { accountId: f.accountId } }),
+  earn: async (f) => ({ body: { accountId: f.accountId, source: { type: 'bonus', campaignId: unique('camp'), points: 10 } } }),
+  redeem: async (f) => ({ body: { accountId: f.accountId, points: 5000, orderId: unique('checkout') } }),
+  createReversal: async (f) => ({ body: { accountId: f.accountId, orderId: f.orderId, points: 10, reason: 'refund' } }),
+  getBalance: async (f) => ({ query: { accountId: f.accountId } }),
+  listTransactions: async (f) => ({ query: { accountId: f.accountId, limit: '5' } }),
+  createTenant: async (f) => ({ body: { tenantId: f.newTenantId(), displayName: 'Sample tenant' } }),
+  getTenant: async (f) => ({ params: { tenantId: f.tenantId } }),
+  createPartnerKey: async (f) => ({ params: { tenantId: f.tenantId }, body: { scopes: ['read'], label: 'sample' } }),
+  listPartnerKeys: async (f) => ({ params: { tenantId: f.tenantId } }),
+  rotatePartnerKey: async (f) => ({ params: { tenantId: f.tenantId, keyId: await f.keyId() }, body: { overlapSeconds: 60 } }),
+  revokePartnerKey: async (f) => ({ params: { tenantId: f.tenantId, keyId: await f.keyId() }, body: { reason: 'unused' } }),
+  getAccountLedger: async (f) => ({ params: { tenantId: f.tenantId, accountId: f.accountId }, query: { limit: '5' } }),
+  // No day is ever sealed in a test table: the valid request is answered "no such export".
+  getAuditExport: async (f) => ({ params: { tenantId: f.tenantId, day: '2026-01-01' }, expectStatus: 404 }),
+};
+
+export function sampleFor(route: RouteDefinition, fixtures: Fixtures): Promise<SampleRequest> {
+  const build = SAMPLES[route.operationId];
+  if (!build) throw new Error(`No sample request for route ${route.operationId}: add one to test/support/route-catalog.ts`);
+  return build(fixtures);
+}
+
+export type Credentials = { partnerKey: string } | { operatorToken: string } | { headers: Record<string, string> } | undefined;
+
+export function credentialHeaders(credentials: Credentials): Record<string, string> {
+  if (credentials === undefined) return {};
+  if ('partnerKey' in credentials) return { 'x-api-key': credentials.partnerKey };
+  if ('operatorToken' in credentials) return { authorization: `Bearer ${credentials.operatorToken}` };
+  return credentials.headers;
+}
+
+/** The raw HTTP request for a sample: JSON body, a fresh Idempotency-Key on idempotent routes. */
+export function toRawRequest(route: RouteDefinition, sample: SampleRequest, credentials: Credentials, headers: Record<string, string> = {}): RawRequest {
+  const query = sample.query ? new URLSearchParams(sample.query).toString() : '';
+  return {
+    method: route.method,
+    path: `${concretePath(route, sample.params)}${query ? `?${query}` : ''}`,
+    headers: {
+      ...credentialHeaders(credentials),
+      ...(sample.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(route.idempotent ? { 'idempotency-key': newIdempotencyKey() } : {}),
+      ...headers,
+    },
+    ...(sample.body !== undefined ? { body: JSON.stringify(sample.body) } : {}),
+  };
+}
+
+export function sendSample(
+  baseUrl: string,
+  route: RouteDefinition,
+  sample: SampleRequest,
+  credentials: Credentials,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  return rawRequest(baseUrl, toRawRequest(route, sample, credentials, headers));
+}
