@@ -62,3 +62,36 @@ export async function queryLedgerPage(req: LedgerPageRequest): Promise<{ entries
   } while (entries.length <= req.limit && startKey);
   return { entries: entries.slice(0, req.limit), more: entries.length > req.limit || startKey !== undefined };
 }
+
+/** The highest sequence number the sort key can hold (12 digits). */
+export const MAX_LEDGER_SEQ = 999_999_999_999;
+
+/** A wallet's entries with sequence numbers in [fromSeq, toSeq], oldest first, strongly consistent. */
+export async function readLedgerRange(req: {
+  tenantId: string;
+  accountId: string;
+  wallet: WalletName;
+  fromSeq: number;
+  toSeq: number;
+}): Promise<LedgerEntry[]> {
+  const entries: LedgerEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await getDocumentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
+        ExpressionAttributeValues: {
+          ':pk': accountPartition(req.tenantId, req.accountId),
+          ':low': ledgerSortKey(req.wallet, req.fromSeq),
+          ':high': ledgerSortKey(req.wallet, req.toSeq),
+        },
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    entries.push(...(out.Items ?? []).map(itemToLedgerEntry));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return entries;
+}

@@ -1,29 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { getAccount } from '../../functions/store/accounts.ts';
-import { getDocumentClient, tableName } from '../../functions/store/client.ts';
-import { itemToLedgerEntry } from '../../functions/store/items.ts';
-import { accountPartition, ledgerPrefix } from '../../functions/store/keys.ts';
+import { MAX_LEDGER_SEQ, readLedgerRange } from '../../functions/store/ledger-query.ts';
 
-export async function allLedgerEntries(tenantId: string, accountId: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await getDocumentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': accountPartition(tenantId, accountId), ':prefix': ledgerPrefix('points') },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    entries.push(...(out.Items ?? []).map(itemToLedgerEntry));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
-}
+export const allLedgerEntries = (tenantId: string, accountId: string): Promise<LedgerEntry[]> =>
+  readLedgerRange({ tenantId, accountId, wallet: 'points', fromSeq: 1, toSeq: MAX_LEDGER_SEQ });
 
 /**
  * The invariants every wallet must satisfy after any workload: balance = sum of ledger
