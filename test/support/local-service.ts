@@ -35,6 +35,8 @@ export async function startService(localDir: string, args: string[]): Promise<Ru
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', RRR_LOCAL_DIR: localDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test that has to kill it can kill its Java too.
+    detached: true,
   });
   started.push(child);
   let stderr = '';
@@ -82,7 +84,7 @@ function exitCodeOf(child: ChildProcess): Promise<number | null> {
 export async function killLeftoverServices(): Promise<void> {
   for (const child of started.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
       await exitCodeOf(child);
     }
   }

@@ -51,7 +51,7 @@ export class OutcomeLog {
 
   /**
    * Per key: every 2xx is the same answer (same transactionId), at most one of them is not a
-   * replay, and every request sent after a 2xx came back got that 2xx again. No 5xx at all
+   * replay, and every request sent after a 2xx came back got that 2xx again (or "retry later"). No 5xx at all
    * except those listed (503 is the documented "retry later" of a dependency outage).
    */
   violations(allowed5xx: number[] = []): string[] {
@@ -68,7 +68,8 @@ export class OutcomeLog {
         out.push(`${key}: two different successful answers`);
       }
       if (successes.filter((answer) => !answer.replayed).length > 1) out.push(`${key}: decided and committed more than once`);
-      for (const later of mine.filter((answer) => answer.sentAt > first.answeredAt)) {
+      // A "retry later" (a fault on the replay's own read) is no outcome; any other answer must be the replay.
+      for (const later of mine.filter((answer) => answer.sentAt > first.answeredAt && !isRetryLater(answer))) {
         if (later.status !== first.status || !later.replayed) {
           out.push(`${key}: sent after its success was answered, got ${later.status} ${later.body?.code ?? ''} instead of the replay`);
         }

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalApi, partnerClient, type LocalApi } from '../support/local-api.ts';
+import { auditTenant } from '../support/table-audit.ts';
+import { localDateOf } from './calendar.ts';
+import { AnswerBook } from './check-answer.ts';
+import { concurrentPlanArb, runConcurrentWorkload } from './concurrent-workload.ts';
+import { checkFinalState } from './final-state.ts';
+import { ReferenceLedger } from './reference-ledger.ts';
+import { replayInCommitOrder } from './replay-in-commit-order.ts';
+import type { Pools } from './request-arbitraries.ts';
+import { MODEL_TENANT_LIMITS, runParameters, SEED, STRESS } from './run-settings.ts';
+import { exchange, sequentialCommands, type ModelState, type RealSystem } from './sequential-commands.ts';
+
+/** The tenant's time zone as provisioned (defaultTenantConfig). */
+const TIME_ZONE = 'America/Toronto';
+const T0 = Date.now();
+const TODAY = localDateOf(T0, TIME_ZONE);
+
+const SIZE = STRESS
+  ? { sequentialRuns: 120, maxCommands: 300, concurrentRuns: 40, batches: { min: 8, max: 15 }, batchSize: { min: 10, max: 30 } }
+  : { sequentialRuns: 15, maxCommands: 50, concurrentRuns: 6, batches: { min: 3, max: 5 }, batchSize: { min: 5, max: 12 } };
+const TIMEOUT_MS = STRESS ? 3 * 3600_000 : 60_000;
+
+let api: LocalApi;
+beforeAll(async () => {
+  api = await startLocalApi();
+  console.log(`ledger model: seed ${SEED}${STRESS ? ' (STRESS)' : ''}; replay with SEED=${SEED} npx vitest run test/model`);
+});
+afterAll(() => api?.close());
+
+const pools = (zeroPointPurchases: boolean): Pools => ({
+  accountIds: ['m-0', 'm-1', 'm-2'],
+  orderIds: ['o-0', 'o-1', 'o-2', 'o-3', 'o-4', 'o-5'],
+  t0: T0,
+  zeroPointPurchases,
+});
+
+describe('ledger model (fast-check against DynamoDB Local)', () => {
+  it('sequential: every answer is the reference ledger\'s, step by step, and the books audit clean', { timeout: TIMEOUT_MS }, async () => {
+    const totals = { runs: 0, requests: 0 };
+    const tally = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(sequentialCommands(pools(true), SIZE.maxCommands), async (commands) => {
+        const tenant = await api.newTenant(undefined, undefined, MODEL_TENANT_LIMITS);
+        const client = partnerClient(api.baseUrl, tenant.partnerKey);
+        const model: ModelState = { ledger: new ReferenceLedger(TIME_ZONE, TODAY), sent: [], step: 0 };
+        const real: RealSystem = { client, book: new AnswerBook(), keyPrefix: 'k', tally };
+        // Two members exist from the start; the third only once a command creates it.
+        for (const accountId of ['m-0', 'm-1']) {
+          const body = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' as const } };
+          await exchange(model, real, `setup-${accountId}`, { kind: 'putAccount', accountId, body }, 'setup');
+        }
+        await fc.asyncModelRun(() => ({ model, real }), commands);
+        await checkFinalState(model.ledger, client, await auditTenant(tenant.tenantId), pools(true).accountIds);
+        totals.runs += 1;
+        totals.requests += model.step;
+      }),
+      runParameters(SIZE.sequentialRuns, TIMEOUT_MS - 15_000),
+    );
+    console.log(`sequential model: ${totals.runs} runs, ${totals.requests} requests compared step by step`);
+    console.log([...tally].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, n]) => `  ${outcome}: ${n}`).join('\n'));
+  });
+
+  it('concurrent: batches with duplicates and lost answers apply exactly once and replay serially in commit order', { timeout: TIMEOUT_MS }, async () => {
+    const totals = { runs: 0, requests: 0, deliveries: 0, committed: 0 };
+    await fc.assert(
+      fc.asyncProperty(concurrentPlanArb(pools(false), SIZE), async (plan) => {
+        const tenant = await api.newTenant(undefined, undefined, MODEL_TENANT_LIMITS);
+        const client = partnerClient(api.baseUrl, tenant.partnerKey);
+        const outcome = await runConcurrentWorkload(client, plan, 'c');
+        expect(outcome.unsettled, 'keys without a definitive answer').toEqual([]);
+        expect(outcome.log.violations(), 'one outcome per key').toEqual([]);
+        const audit = await auditTenant(tenant.tenantId);
+        const committed = outcome.log.committed();
+        const replay = replayInCommitOrder(audit, outcome.requests, committed, TIME_ZONE, TODAY);
+        expect(replay.violations, 'serial replay in commit order').toEqual([]);
+        await checkFinalState(replay.ledger, client, audit, pools(false).accountIds);
+        totals.runs += 1;
+        totals.requests += outcome.requests.size;
+        totals.deliveries += outcome.log.answers.length;
+        totals.committed += committed.size;
+      }),
+      runParameters(SIZE.concurrentRuns, TIMEOUT_MS - 15_000),
+    );
+    console.log(
+      `concurrent model: ${totals.runs} runs, ${totals.requests} requests, ${totals.deliveries} deliveries (copies and retries), ${totals.committed} committed`,
+    );
+  });
+});

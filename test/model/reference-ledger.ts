@@ -1,0 +1,303 @@
+import { DAY_MS, localDateOf } from './calendar.ts';
+
+/**
+ * An in-memory reference ledger: the partner API's money rules written a second time, as
+ * plainly as possible, with no import from functions/. The model test sends the same request
+ * to the service and to this, and the two must agree on every answer.
+ *
+ * Time: lots are priced by the request's `occurredAt`, which the generators always send, so
+ * a lot's expiry day follows from the request alone. The generators keep every expiry day at
+ * least two days away from the day the run starts (see `checkExpiryDay`), so whether a lot has
+ * expired is fixed for the whole run (as long as it lasts less than a day), whatever the
+ * server's clock says. Expired lots are modelled exactly from there: they stay in `balance`,
+ * never count as available and are never debited.
+ */
+
+/** The tenant defaults the service provisions (SPEC section 2). */
+export const RULES = {
+  tiers: ['Guest', 'Member', 'VIP Bronze', 'VIP Silver', 'VIP Gold'],
+  purchasePointsPerUsd: 12,
+  expiryDays: { purchase: 365, bonus: 365, promotionDefault: 90 },
+  promotionDays: { min: 30, max: 90 },
+  minRedemptionPoints: 5000,
+  pointsPerCent: 10,
+  ruleVersion: 1,
+} as const;
+
+export type Verification = { email: boolean; phone: boolean; enhanced: boolean };
+export type CampaignType = 'promotion' | 'bonus';
+
+export type ModelRequest =
+  | {
+      kind: 'putAccount';
+      accountId: string;
+      body: { profile: { profileId: string; role: 'CONSUMER' }; verification?: Partial<Verification>; tier?: string };
+    }
+  | {
+      kind: 'earn';
+      body: {
+        accountId: string;
+        source:
+          | { type: 'purchase'; orderId: string; subtotalCents: number }
+          | { type: CampaignType; campaignId: string; points: number; expiresInDays?: number };
+        occurredAt: string;
+      };
+    }
+  | { kind: 'redeem'; body: { accountId: string; points: number; orderId: string } }
+  | { kind: 'reverse'; body: { accountId: string; orderId: string; points?: number; reason?: 'refund' | 'chargeback' } };
+
+export type Expected =
+  /** `body` lists the fields the answer must carry with exactly these values. */
+  | { kind: 'success'; status: 200 | 201; body: Record<string, unknown> }
+  /** `duplicateOf`: the idempotency key of the earn whose transactionId the problem must carry. */
+  | { kind: 'refusal'; status: number; code: string; extra?: Record<string, unknown>; duplicateOf?: string }
+  /** The same status and body as the first answer to this key, marked as a replay. */
+  | { kind: 'replay'; key: string };
+
+export interface BalanceExpectation {
+  balance: number;
+  available: number;
+  held: number;
+  debt: number;
+  expired: number;
+  byType: Record<string, number>;
+  expiring: { date: string; points: number }[];
+}
+
+interface Lot {
+  type: 'purchase' | CampaignType;
+  expiryDay: string;
+  /** Orders lots of the same expiry day: the service's award instant, or any increasing stamp. */
+  awardedAt: string;
+  remaining: number;
+}
+
+interface Account {
+  profileId: string;
+  tier: string;
+  verification: Verification;
+  balance: number;
+  debt: number;
+  lots: Lot[];
+}
+
+export interface OrderState {
+  accountId: string;
+  earned: number;
+  reversed: number;
+  earnKey: string;
+}
+
+const ok = (status: 200 | 201, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
+const refuse = (status: number, code: string, extra?: Record<string, unknown>): Expected => ({
+  kind: 'refusal',
+  status,
+  code,
+  ...(extra ? { extra } : {}),
+});
+
+export class ReferenceLedger {
+  readonly accounts = new Map<string, Account>();
+  readonly orders = new Map<string, OrderState>();
+  /** Idempotency keys of committed requests, with the request they committed. */
+  readonly committedKeys = new Map<string, string>();
+
+  constructor(
+    readonly timeZone: string,
+    /** The tenant-local date when the run started. */
+    readonly today: string,
+  ) {}
+
+  /** Idempotency first, as the service does: a known key replays or is refused before any rule. */
+  submit(key: string, request: ModelRequest, awardedAt: string): Expected {
+    const fingerprint = fingerprintOf(request);
+    const committed = this.committedKeys.get(key);
+    if (committed !== undefined) {
+      return committed === fingerprint ? { kind: 'replay', key } : refuse(422, 'idempotency_key_reused');
+    }
+    const expected = this.decide(key, request, awardedAt);
+    // Refusals are not stored: the same key may be decided anew once the cause is gone.
+    if (expected.kind === 'success') this.committedKeys.set(key, fingerprint);
+    return expected;
+  }
+
+  /** The expiry day of points credited for an event at `occurredAt` that live `days` days. */
+  expiryDayOf(occurredAt: string, days: number): string {
+    return localDateOf(Date.parse(occurredAt) + days * DAY_MS, this.timeZone);
+  }
+
+  balanceOf(accountId: string): BalanceExpectation | undefined {
+    const account = this.accounts.get(accountId);
+    if (!account) return undefined;
+    const byType: Record<string, number> = {};
+    const expiring = new Map<string, number>();
+    let unexpired = 0;
+    for (const lot of account.lots) {
+      if (this.isExpired(lot)) continue;
+      unexpired += lot.remaining;
+      byType[lot.type] = (byType[lot.type] ?? 0) + lot.remaining;
+      expiring.set(lot.expiryDay, (expiring.get(lot.expiryDay) ?? 0) + lot.remaining);
+    }
+    return {
+      balance: account.balance,
+      available: account.debt > 0 ? 0 : unexpired,
+      held: 0,
+      debt: account.debt,
+      expired: account.balance + account.debt - unexpired,
+      byType,
+      expiring: [...expiring.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, points]) => ({ date, points })),
+    };
+  }
+
+  private decide(key: string, request: ModelRequest, awardedAt: string): Expected {
+    switch (request.kind) {
+      case 'putAccount':
+        return this.putAccount(request.accountId, request.body);
+      case 'earn':
+        return this.earn(key, request.body, awardedAt);
+      case 'redeem':
+        return this.redeem(request.body);
+      case 'reverse':
+        return this.reverse(request.body);
+    }
+  }
+
+  private putAccount(accountId: string, body: Extract<ModelRequest, { kind: 'putAccount' }>['body']): Expected {
+    const existing = this.accounts.get(accountId);
+    const tier = body.tier ?? existing?.tier ?? 'Guest';
+    if (!(RULES.tiers as readonly string[]).includes(tier)) return refuse(400, 'validation_error');
+    const verification = {
+      email: body.verification?.email ?? existing?.verification.email ?? false,
+      phone: body.verification?.phone ?? existing?.verification.phone ?? false,
+      enhanced: body.verification?.enhanced ?? existing?.verification.enhanced ?? false,
+    };
+    const account: Account = existing ?? { profileId: '', tier, verification, balance: 0, debt: 0, lots: [] };
+    Object.assign(account, { profileId: body.profile.profileId, tier, verification });
+    this.accounts.set(accountId, account);
+    return ok(existing ? 200 : 201, { accountId, tier, verification, trustLevel: trustLevelOf(account), profile: body.profile });
+  }
+
+  private earn(key: string, body: Extract<ModelRequest, { kind: 'earn' }>['body'], awardedAt: string): Expected {
+    const account = this.accounts.get(body.accountId);
+    if (!account) return refuse(404, 'not_found');
+    const { source } = body;
+    let points: number;
+    let days: number;
+    if (source.type === 'purchase') {
+      const order = this.orders.get(source.orderId);
+      if (order) return { ...refuse(409, 'duplicate_order'), duplicateOf: order.earnKey } as Expected;
+      // 12 points per USD: subtotal in cents * 12 / 100, rounded down (every tier is 1x here).
+      points = Math.floor((source.subtotalCents * RULES.purchasePointsPerUsd) / 100);
+      days = RULES.expiryDays.purchase;
+    } else if (source.type === 'bonus') {
+      points = source.points;
+      days = RULES.expiryDays.bonus;
+    } else {
+      days = source.expiresInDays ?? RULES.expiryDays.promotionDefault;
+      if (days < RULES.promotionDays.min || days > RULES.promotionDays.max) return refuse(400, 'validation_error');
+      points = source.points;
+    }
+    if (points > 0) this.credit(account, points, source.type, this.checkExpiryDay(this.expiryDayOf(body.occurredAt, days)), awardedAt);
+    if (source.type === 'purchase') {
+      this.orders.set(source.orderId, { accountId: body.accountId, earned: points, reversed: 0, earnKey: key });
+    }
+    return ok(201, { accountId: body.accountId, points, balance: account.balance, ruleVersion: RULES.ruleVersion });
+  }
+
+  private redeem(body: Extract<ModelRequest, { kind: 'redeem' }>['body']): Expected {
+    const account = this.accounts.get(body.accountId);
+    if (!account) return refuse(404, 'not_found');
+    if (body.points < RULES.minRedemptionPoints) {
+      return refuse(422, 'below_minimum_redemption', { minimum: RULES.minRedemptionPoints });
+    }
+    if (body.points % RULES.pointsPerCent !== 0) return refuse(400, 'validation_error');
+    const available = this.balanceOf(body.accountId)!.available;
+    if (available < body.points) return refuse(422, 'insufficient_points', { available });
+    this.debit(account, body.points, false);
+    return ok(201, {
+      accountId: body.accountId,
+      points: body.points,
+      discountCents: body.points / RULES.pointsPerCent,
+      balance: account.balance,
+    });
+  }
+
+  private reverse(body: Extract<ModelRequest, { kind: 'reverse' }>['body']): Expected {
+    const account = this.accounts.get(body.accountId);
+    if (!account) return refuse(404, 'not_found');
+    const order = this.orders.get(body.orderId);
+    if (!order || order.accountId !== body.accountId) return refuse(404, 'not_found');
+    const unreversed = order.earned - order.reversed;
+    if (unreversed === 0) return refuse(422, 'nothing_to_reverse');
+    const points = body.points ?? unreversed;
+    if (points > unreversed) return refuse(422, 'limit_exceeded', { unreversed });
+    this.debit(account, points, true);
+    order.reversed += points;
+    return ok(201, { accountId: body.accountId, points, balance: account.balance });
+  }
+
+  /** Debt is paid first; the rest tops up the lot of that type and day, or starts one. */
+  private credit(account: Account, points: number, type: Lot['type'], expiryDay: string, awardedAt: string): void {
+    const debtPaid = Math.min(account.debt, points);
+    const toLot = points - debtPaid;
+    if (toLot > 0) {
+      const lot = account.lots.find((candidate) => candidate.type === type && candidate.expiryDay === expiryDay);
+      if (lot) lot.remaining += toLot;
+      else account.lots.push({ type, expiryDay, awardedAt, remaining: toLot });
+    }
+    account.debt -= debtPaid;
+    account.balance += points;
+  }
+
+  /** Earliest expiry first, then earliest award, then type; expired lots are never touched. */
+  private debit(account: Account, points: number, allowDebt: boolean): void {
+    const order = [...account.lots].sort(
+      (a, b) => a.expiryDay.localeCompare(b.expiryDay) || a.awardedAt.localeCompare(b.awardedAt) || a.type.localeCompare(b.type),
+    );
+    let outstanding = points;
+    for (const lot of order) {
+      if (outstanding === 0) break;
+      if (this.isExpired(lot)) continue;
+      const take = Math.min(lot.remaining, outstanding);
+      lot.remaining -= take;
+      outstanding -= take;
+    }
+    if (outstanding > 0 && !allowDebt) throw new Error('reference: a redemption was allowed beyond the available points');
+    account.lots = account.lots.filter((lot) => lot.remaining > 0);
+    account.debt += outstanding;
+    account.balance -= points;
+  }
+
+  private isExpired(lot: Lot): boolean {
+    return lot.expiryDay < this.today;
+  }
+
+  /** A lot expiring within a day of the run's start could expire mid-run: the generators avoid it. */
+  private checkExpiryDay(day: string): string {
+    const todayMs = Date.parse(`${this.today}T12:00:00Z`);
+    const near = [-1, 0, 1].map((offset) => new Date(todayMs + offset * DAY_MS).toISOString().slice(0, 10));
+    if (near.includes(day)) throw new Error(`reference: lot expiry ${day} is too close to the run's day ${this.today}`);
+    return day;
+  }
+}
+
+function trustLevelOf(account: Account): string {
+  const { email, phone, enhanced } = account.verification;
+  if (!email || !account.profileId) return 'L0';
+  if (!phone) return 'L1';
+  return enhanced ? 'L3' : 'L2';
+}
+
+/** What makes two requests the same: the operation and its input, independent of key order. */
+export function fingerprintOf(request: ModelRequest): string {
+  return stableJson(request);
+}
+
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}
