@@ -10,8 +10,8 @@ import { commitPlan } from '../store/commit-plan.ts';
 import { loadDecisionState, type DecisionState, type DecisionStateKeys } from '../store/load-decision-state.ts';
 import { requestHash } from './request-hash.ts';
 
-/** Enough rounds for a hot account under contention; each is one read and one transaction. */
-export const MAX_ATTEMPTS = 10;
+/** Enough rounds for a hot account: 100 concurrent redeems on one wallet all settle (bench). Each is one read and one transaction. */
+export const MAX_ATTEMPTS = 20;
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 250;
 

@@ -3,6 +3,7 @@ import { getDocumentClient } from '../../functions/store/client.ts';
 import { installFaultInjection, type FaultInjection } from '../support/fault-injection.ts';
 import { startLocalApi, partnerClient, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 import { auditTenant, snapshotTenant } from '../support/table-audit.ts';
+import { MAX_ATTEMPTS } from '../../functions/usecases/run-idempotent-command.ts';
 
 /**
  * One fault at a time, made persistent (rate 1) so it outlasts the SDK's own retries and the
@@ -97,13 +98,13 @@ describe('TransactionConflict (DynamoDB Local never raises it)', () => {
     expect(await entriesFor('conflict-idem')).toHaveLength(1);
   });
 
-  it('on another item the handler decides again, up to 10 rounds, then answers 409 concurrent_update', async () => {
+  it('on another item the handler decides again, up to MAX_ATTEMPTS rounds, then answers 409 concurrent_update', async () => {
     const before = faults.count('conflict');
     faults.setRates({ conflict: 1 }, { conflictOn: 'other' });
     const busy = await redeem('conflict-other');
     faults.setRates({});
     expect({ status: busy.status, code: busy.body.code }).toEqual({ status: 409, code: 'concurrent_update' });
-    expect(faults.count('conflict') - before).toBe(10);
+    expect(faults.count('conflict') - before).toBe(MAX_ATTEMPTS);
     expect(await entriesFor('conflict-other')).toHaveLength(0);
     expect((await redeem('conflict-other')).status).toBe(201);
     expect(await entriesFor('conflict-other')).toHaveLength(1);
