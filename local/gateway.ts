@@ -80,7 +80,16 @@ export function createGateway(opts: GatewayOptions): Server {
     }
     const { route } = match;
 
-    const authorization = await authorize(req, route);
+    // As API Gateway's AUTHORIZER_FAILURE response: an authorizer that throws is an outage.
+    const authorization = await authorize(req, route).catch((error: unknown) => {
+      console.error(`authorizer failed for ${route.operationId}: ${(error as Error).name}`);
+      return undefined;
+    });
+    if (authorization === undefined) {
+      return writeProblem(res, 'service_unavailable', 'Credentials could not be checked just now; retry shortly', requestId, {
+        'retry-after': '1',
+      });
+    }
     if (!authorization.ok) {
       const detail = authorization.code === 'unauthorized' ? 'Valid credentials are required' : 'These credentials may not use this route';
       return writeProblem(res, authorization.code, detail, requestId);

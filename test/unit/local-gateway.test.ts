@@ -257,6 +257,23 @@ describe('local gateway authorization', () => {
     }
   });
 
+  it('answers 503 service_unavailable with Retry-After when the authorizer itself fails', async () => {
+    const failing = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { baseUrl, server } = await startGateway({
+      authorizePartner: async () => {
+        throw Object.assign(new Error('read timed out'), { name: 'TimeoutError' });
+      },
+    });
+    try {
+      const response = await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } });
+      expect(response.headers.get('retry-after')).toBe('1');
+      await expectProblem(response, 503, 'service_unavailable');
+    } finally {
+      failing.mockRestore();
+      await stopGateway(server);
+    }
+  });
+
   it('never calls a handler for a public route through the authorizer', async () => {
     const authorizePartner = vi.fn(fakeAuthorizePartner);
     const { baseUrl, server } = await startGateway({ authorizePartner });
