@@ -20,7 +20,7 @@ const GATEWAY_PROBLEMS: { type: ResponseType; code: ErrorCode; detail: string }[
   { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, code: 'unsupported_media_type', detail: 'Send the body as application/json' },
   { type: ResponseType.BAD_REQUEST_BODY, code: 'validation_error', detail: "The request body does not match this route's schema (see /api/v1/openapi.json)" },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'validation_error', detail: 'A required path or query parameter is missing' },
-  // The authorizer failed (its table read timed out, say): a dependency outage, retry later.
+  // The authorizer failed or timed out: almost always its table read (an outage), so retry later.
   { type: ResponseType.AUTHORIZER_FAILURE, code: 'service_unavailable', detail: 'Credentials could not be checked just now; retry shortly' },
   { type: ResponseType.DEFAULT_4XX, code: 'validation_error', detail: 'The request was refused' },
   { type: ResponseType.DEFAULT_5XX, code: 'internal_error', detail: 'Something went wrong on our side; the request may be retried' },

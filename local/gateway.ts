@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
+import { isDependencyUnavailable } from '../functions/store/dependency-errors.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
 import { createRouteMatcher } from './gateway/match-route.ts';
@@ -80,15 +81,14 @@ export function createGateway(opts: GatewayOptions): Server {
     }
     const { route } = match;
 
-    // As API Gateway's AUTHORIZER_FAILURE response: an authorizer that throws is an outage.
-    const authorization = await authorize(req, route).catch((error: unknown) => {
-      console.error(`authorizer failed for ${route.operationId}: ${(error as Error).name}`);
-      return undefined;
-    });
-    if (authorization === undefined) {
-      return writeProblem(res, 'service_unavailable', 'Credentials could not be checked just now; retry shortly', requestId, {
-        'retry-after': '1',
-      });
+    // An authorizer that throws: a database outage is 503 (API Gateway's AUTHORIZER_FAILURE
+    // response), anything else a bug, 500 like any other.
+    const authorization = await authorize(req, route).catch((error: unknown) => ({ ok: 'threw' as const, error }));
+    if (authorization.ok === 'threw') {
+      console.error(`authorizer failed for ${route.operationId}: ${(authorization.error as Error).name}`);
+      return isDependencyUnavailable(authorization.error)
+        ? writeProblem(res, 'service_unavailable', 'Credentials could not be checked just now; retry shortly', requestId, { 'retry-after': '1' })
+        : writeProblem(res, 'internal_error', 'Something went wrong on our side; the request may be retried', requestId);
     }
     if (!authorization.ok) {
       const detail = authorization.code === 'unauthorized' ? 'Valid credentials are required' : 'These credentials may not use this route';

@@ -257,7 +257,7 @@ describe('local gateway authorization', () => {
     }
   });
 
-  it('answers 503 service_unavailable with Retry-After when the authorizer itself fails', async () => {
+  it('answers 503 service_unavailable with Retry-After when the authorizer meets a database outage', async () => {
     const failing = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { baseUrl, server } = await startGateway({
       authorizePartner: async () => {
@@ -268,6 +268,21 @@ describe('local gateway authorization', () => {
       const response = await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } });
       expect(response.headers.get('retry-after')).toBe('1');
       await expectProblem(response, 503, 'service_unavailable');
+    } finally {
+      failing.mockRestore();
+      await stopGateway(server);
+    }
+  });
+
+  it('answers 500 internal_error when the authorizer fails for any other reason (a bug)', async () => {
+    const failing = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { baseUrl, server } = await startGateway({
+      authorizePartner: async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    });
+    try {
+      await expectProblem(await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } }), 500, 'internal_error');
     } finally {
       failing.mockRestore();
       await stopGateway(server);
