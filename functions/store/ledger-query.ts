@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry, LedgerEntryType, WalletName } from '../domain/types.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { itemToLedgerEntry } from './items.ts';
@@ -42,25 +42,18 @@ export async function queryLedgerPage(req: LedgerPageRequest): Promise<{ entries
     filters.push('createdAt < :to');
     values[':to'] = req.to;
   }
-  const entries: LedgerEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await getDocumentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
-        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        Limit: req.limit + 1,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    entries.push(...(out.Items ?? []).map(itemToLedgerEntry));
-    startKey = out.LastEvaluatedKey;
-  } while (entries.length <= req.limit && startKey);
-  return { entries: entries.slice(0, req.limit), more: entries.length > req.limit || startKey !== undefined };
+  const { entries, exhausted } = await queryLedgerItems(
+    {
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: req.limit + 1,
+    },
+    (found) => found > req.limit,
+  );
+  return { entries: entries.slice(0, req.limit), more: entries.length > req.limit || !exhausted };
 }
 
 /** The highest sequence number the sort key can hold (12 digits). */
@@ -74,24 +67,31 @@ export async function readLedgerRange(req: {
   fromSeq: number;
   toSeq: number;
 }): Promise<LedgerEntry[]> {
+  const { entries } = await queryLedgerItems({
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
+    ExpressionAttributeValues: {
+      ':pk': accountPartition(req.tenantId, req.accountId),
+      ':low': ledgerSortKey(req.wallet, req.fromSeq),
+      ':high': ledgerSortKey(req.wallet, req.toSeq),
+    },
+    ConsistentRead: true,
+  });
+  return entries;
+}
+
+/** Follows a ledger Query page by page until `enough` is satisfied or the range ends. */
+async function queryLedgerItems(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  enough: (found: number) => boolean = () => false,
+): Promise<{ entries: LedgerEntry[]; exhausted: boolean }> {
   const entries: LedgerEntry[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await getDocumentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :low AND :high',
-        ExpressionAttributeValues: {
-          ':pk': accountPartition(req.tenantId, req.accountId),
-          ':low': ledgerSortKey(req.wallet, req.fromSeq),
-          ':high': ledgerSortKey(req.wallet, req.toSeq),
-        },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+      new QueryCommand({ ...input, TableName: tableName(), ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
     );
     entries.push(...(out.Items ?? []).map(itemToLedgerEntry));
     startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return entries;
+  } while (startKey && !enough(entries.length));
+  return { entries, exhausted: startKey === undefined };
 }

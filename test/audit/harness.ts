@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { S3Client } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { expect, inject, vi } from 'vitest';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
@@ -10,10 +9,10 @@ import type { ObjectStore } from '../../functions/audit/object-store.ts';
 import { isLedgerEntryRecord, type AuditRecord } from '../../functions/audit/records.ts';
 import { s3ClientConfig, s3ObjectStore } from '../../functions/audit/s3-objects.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
-import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { itemToLedgerEntry } from '../../functions/store/items.ts';
 import { localS3Credentials, type LocalS3 } from '../../local/s3-local.ts';
 import { createStreamPoller, type StreamPoller, type StreamPollerOptions } from '../../local/stream-poller.ts';
+import { scanTenantItems } from '../support/table-audit.ts';
 import { partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -56,22 +55,9 @@ export async function startAuditHarness(): Promise<AuditHarness> {
 
 /** Every ledger entry of a tenant in the table (a test-only scan), any wallet. */
 export async function tableLedgerEntries(tenantId: string): Promise<LedgerEntry[]> {
-  const entries: LedgerEntry[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await getDocumentClient().send(
-      new ScanCommand({
-        TableName: tableName(),
-        ConsistentRead: true,
-        FilterExpression: 'begins_with(PK, :prefix) AND entity = :ledger',
-        ExpressionAttributeValues: { ':prefix': `T#${tenantId}#`, ':ledger': 'LEDGER' },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    entries.push(...(out.Items ?? []).map(itemToLedgerEntry));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return entries.sort((a, b) => `${a.accountId}|${a.wallet}|${String(a.seq).padStart(9, '0')}`.localeCompare(`${b.accountId}|${b.wallet}|${String(b.seq).padStart(9, '0')}`));
+  const entries = (await scanTenantItems(tenantId)).filter((item) => item.entity === 'LEDGER').map(itemToLedgerEntry);
+  const order = (e: LedgerEntry) => `${e.accountId}|${e.wallet}|${String(e.seq).padStart(12, '0')}`;
+  return entries.sort((a, b) => order(a).localeCompare(order(b)));
 }
 
 /** A sealed day as it stands in the bucket: the manifest and its records in order. */

@@ -18,12 +18,8 @@ export interface TenantAudit extends TenantSnapshot {
   violations: string[];
 }
 
-/**
- * Reads everything one tenant owns with a consistent Scan (test tables are small; no request
- * path ever scans). Reading the whole table rather than the accounts a test knows about is the
- * point: an entry or record nobody expected is exactly what an auditor is for.
- */
-export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
+/** Every item whose key starts with the tenant's prefix, by a consistent Scan (test tables are small; no request path ever scans). */
+export async function scanTenantItems(tenantId: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -39,6 +35,15 @@ export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> 
     items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+  return items;
+}
+
+/**
+ * Everything one tenant owns. Reading the whole table rather than the accounts a test knows
+ * about is the point: an entry or record nobody expected is exactly what an auditor is for.
+ */
+export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
+  const items = await scanTenantItems(tenantId);
   const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], idempotency: [] };
   for (const item of items) {
     if (item.entity === 'ACCOUNT') snapshot.accounts.push(itemToAccount(item));
