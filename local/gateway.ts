@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { isDependencyUnavailable } from '../functions/store/dependency-errors.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
-import { createRouteMatcher } from './gateway/match-route.ts';
+import { createRouteMatcher } from '../functions/api/route-matcher.ts';
 import { writeProblem, writeRawProblem } from './gateway/problem.ts';
 import { collectHeaders, headerOf, toProxyEvent } from './gateway/proxy-event.ts';
 import { readBody } from './gateway/read-body.ts';

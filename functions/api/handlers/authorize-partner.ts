@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { authorizePartnerRequest } from '../authorizer.ts';
 import { logger } from '../http/observability.ts';
 import { routes } from '../manifest.ts';
+import { createRouteMatcher } from '../route-matcher.ts';
 import type { RouteDefinition } from '../route-types.ts';
 
 /**
@@ -47,17 +48,12 @@ export function parseMethodArn(methodArn: string): { apiPrefix: string; method: 
   return { apiPrefix: match[1]!, method: match[2]!, path: match[3] ?? '/' };
 }
 
-/** The partner route whose method and path template (`{param}` = one segment) match. */
+const matchRoute = createRouteMatcher(routes);
+
+/** The partner route this method and path resolve to, by the same matcher the local gateway uses. */
 export function findPartnerRoute(method: string, path: string): RouteDefinition | undefined {
-  const segments = path.split('/');
-  return routes.find((route) => {
-    if (route.auth !== 'partner' || route.method !== method) return false;
-    const template = route.path.split('/');
-    return (
-      template.length === segments.length &&
-      template.every((part, i) => (/^\{[^}]+\}$/.test(part) ? segments[i] !== '' : part === segments[i]))
-    );
-  });
+  const match = matchRoute(method, path);
+  return match.kind === 'found' && match.route.auth === 'partner' ? match.route : undefined;
 }
 
 function headerValue(headers: APIGatewayRequestAuthorizerEvent['headers'], name: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import type { RouteDefinition } from './route-types.ts';
 
 export type RouteMatch =
   | { kind: 'found'; route: RouteDefinition; pathParameters: Record<string, string> }
