@@ -25,7 +25,7 @@ export async function apiEarnRate(input: {
 }): Promise<LoadResult> {
   const args = JSON.stringify({ ...input, runId: Date.now().toString(36) });
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loader, args], {
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env },
     maxBuffer: 10 * 1024 * 1024,
   });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;

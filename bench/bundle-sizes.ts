@@ -11,7 +11,7 @@ const script = fileURLToPath(new URL('../scripts/bundle-report.ts', import.meta.
 export function bundleReport(): { table: string; withinBudget: boolean } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env },
   });
   if (run.error) throw run.error;
   return { table: `${run.stdout}${run.stderr}`.trim(), withinBudget: run.status === 0 };

@@ -32,7 +32,6 @@ const LOAD = { seconds: Number(process.env.BENCH_SECONDS ?? 10), connections: Nu
 const TABLE = 'bench-table';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Refusals and retries under contention are expected here; keep the handlers' log to errors.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 

@@ -3,6 +3,5 @@
 // no build step, exactly as `npm start` runs local/start.ts.
 import { register } from 'tsx/esm/api';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 await import('./rrr-audit.ts');

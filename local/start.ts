@@ -35,8 +35,6 @@ const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?:
 let shuttingDown = false;
 
 async function main(): Promise<void> {
-  // Node 20 is supported until 2027; the SDK's reminder on every start is only noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } }, strict: true });
   const inMemory = values['in-memory'] === true;
   const port = parsePort(process.env.PORT);

@@ -29,7 +29,7 @@ function coldImportMs(file: string): number {
     Number(
       execFileSync(process.execPath, ['--input-type=module', '-e', code], {
         encoding: 'utf8',
-        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' },
       }).trim(),
     ),
   );

@@ -118,7 +118,7 @@ export function runCli(args: string[], s3: LocalS3): Promise<{ code: number | nu
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['--offline', 'rrr-audit', ...args, '--bucket', s3.bucket, '--endpoint', s3.endpoint], {
       cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

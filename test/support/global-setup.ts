@@ -13,7 +13,6 @@ declare module 'vitest' {
  * server but each creates its own uniquely named table, so none depends on another.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   await assertJavaAvailable();
   const dynamo = await startDynamoDbLocal({});
   project.provide('dynamoEndpoint', dynamo.endpoint);
