@@ -46,13 +46,37 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
   return asUtc - (epochMs - (epochMs % 1000));
 }
 
-/** The UTC instant at which a local wall-clock midnight occurs (DST-safe for whole hours). */
-function localMidnightToUtc(year: number, month: number, day: number, timeZone: string): number {
-  const guess = Date.UTC(year, month - 1, day);
-  let instant = guess - zoneOffsetMs(guess, timeZone);
-  // A second pass settles instants whose offset differs from the guess's (DST edges).
-  instant = guess - zoneOffsetMs(instant, timeZone);
-  return instant;
+/** Orders two local calendar dates given as parts (negative: a is earlier). */
+function compareLocalDate(p: LocalParts, year: number, month: number, day: number): number {
+  return p.year - year || p.month - month || p.day - day;
+}
+
+/**
+ * The first instant of a local calendar day. Usually local midnight; in zones whose daylight
+ * saving starts at midnight (America/Santiago, America/Havana) that wall-clock time never
+ * happens and the day begins at the jump (01:00), so the answer is the first instant whose
+ * local date is the day, found by bisection between two offset guesses.
+ */
+function startOfLocalDay(year: number, month: number, day: number, timeZone: string): number {
+  const target = new Date(Date.UTC(year, month - 1, day));
+  const [y, m, d] = [target.getUTCFullYear(), target.getUTCMonth() + 1, target.getUTCDate()];
+  const guess = target.getTime();
+  const first = guess - zoneOffsetMs(guess, timeZone);
+  const second = guess - zoneOffsetMs(first, timeZone);
+  for (const candidate of [Math.min(first, second), Math.max(first, second)]) {
+    const p = localParts(candidate, timeZone);
+    if (compareLocalDate(p, y, m, d) === 0 && p.hour === 0 && p.minute === 0 && p.second === 0) return candidate;
+  }
+  // Midnight fell in a gap: bisect for the first millisecond of the day (zone offsets move by
+  // at most a few hours, so a 6-hour bracket around the guesses always holds the jump).
+  let before = Math.min(first, second) - 3 * 3_600_000;
+  let onOrAfter = Math.max(first, second) + 3 * 3_600_000;
+  while (onOrAfter - before > 1) {
+    const middle = Math.floor((before + onOrAfter) / 2);
+    if (compareLocalDate(localParts(middle, timeZone), y, m, d) >= 0) onOrAfter = middle;
+    else before = middle;
+  }
+  return onOrAfter;
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant in a zone. */
@@ -64,14 +88,14 @@ export function localDate(instant: string, timeZone: string): string {
 /** The last millisecond of the local day containing the instant, as an ISO UTC string. */
 export function endOfLocalDay(instant: string, timeZone: string): string {
   const p = localParts(Date.parse(instant), timeZone);
-  const nextMidnight = localMidnightToUtc(p.year, p.month, p.day + 1, timeZone);
+  const nextMidnight = startOfLocalDay(p.year, p.month, p.day + 1, timeZone);
   return new Date(nextMidnight - 1).toISOString();
 }
 
 /** The last millisecond of the local calendar month containing the instant. */
 export function endOfLocalMonth(instant: string, timeZone: string): string {
   const p = localParts(Date.parse(instant), timeZone);
-  const nextMonthStart = localMidnightToUtc(p.year, p.month + 1, 1, timeZone);
+  const nextMonthStart = startOfLocalDay(p.year, p.month + 1, 1, timeZone);
   return new Date(nextMonthStart - 1).toISOString();
 }
 

@@ -52,6 +52,48 @@ describe('expiry in the tenant time zone', () => {
   it('ends a month in local time (model allocations)', () => {
     expect(endOfLocalMonth('2026-12-31T12:00:00.000Z', 'America/Toronto')).toBe('2027-01-01T04:59:59.999Z');
   });
+  const midnightJumps: [string, string, string, string][] = [
+    ['America/Santiago', 'the day before DST starts at midnight', '2026-09-05T12:00:00.000Z', '2026-09-06T03:59:59.999Z'],
+    ['America/Santiago', 'the day DST starts at midnight (it begins at 01:00)', '2026-09-06T12:00:00.000Z', '2026-09-07T02:59:59.999Z'],
+    ['America/Santiago', 'the day before DST ends at midnight', '2026-04-04T12:00:00.000Z', '2026-04-05T03:59:59.999Z'],
+    ['America/Havana', 'the day before DST starts at midnight', '2026-03-07T12:00:00.000Z', '2026-03-08T04:59:59.999Z'],
+    ['America/Havana', 'the day before DST ends', '2026-10-31T12:00:00.000Z', '2026-11-01T03:59:59.999Z'],
+  ];
+  for (const [zone, what, instant, end] of midnightJumps) {
+    it(`${zone}: ${what} ends at the last millisecond of that local day`, () => expect(endOfLocalDay(instant, zone)).toBe(end));
+  }
+  it('in every zone, around every 2026 offset change, the end of a local day is its last millisecond', () => {
+    const day = 86_400_000;
+    const formatters = new Map<string, [Intl.DateTimeFormat, Intl.DateTimeFormat]>();
+    const formattersOf = (zone: string) => {
+      let pair = formatters.get(zone);
+      if (!pair) {
+        pair = [new Intl.DateTimeFormat('en-CA', { timeZone: zone }), new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })];
+        formatters.set(zone, pair);
+      }
+      return pair;
+    };
+    const dateIn = (ms: number, zone: string) => formattersOf(zone)[0].format(ms);
+    const offsetAt = (ms: number, zone: string) => formattersOf(zone)[1].formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value;
+    let checked = 0;
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      // Weekly steps find the weeks with a change; daily steps inside them find its day.
+      for (let week = Date.UTC(2026, 0, 1); week < Date.UTC(2027, 0, 1); week += 7 * day) {
+        if (offsetAt(week, zone) === offsetAt(week + 7 * day, zone)) continue;
+        for (let d = week; d < week + 7 * day; d += day) {
+          if (offsetAt(d, zone) === offsetAt(d + day, zone)) continue;
+          for (const noon of [d - day, d, d + day].map((start) => start + day / 2)) {
+            const label = `${zone} ${new Date(noon).toISOString()}`;
+            const end = Date.parse(endOfLocalDay(new Date(noon).toISOString(), zone));
+            expect(dateIn(end, zone), label).toBe(dateIn(noon, zone));
+            expect(dateIn(end + 1, zone), label).not.toBe(dateIn(noon, zone));
+            checked += 1;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
   it('purchase points live 365 days to the end of that day', () => {
     expect(expiryAfterDays('2026-11-25T12:00:00.000Z', 365, 'UTC')).toBe('2027-11-25T23:59:59.999Z');
   });
