@@ -7,16 +7,25 @@ export const PurchaseSource = z.strictObject({
   subtotalCents: z.int().check(z.gte(0), z.lte(1_000_000_000), z.describe('Order subtotal after discounts, before taxes and fees')),
 });
 
-export const CampaignSource = z.strictObject({
-  type: z.enum(['promotion', 'bonus']),
+export const PromotionSource = z.strictObject({
+  type: z.literal('promotion'),
   campaignId: ExternalId,
   points: Points,
-  expiresInDays: z.optional(z.int().check(z.positive(), z.lte(3650))),
+  expiresInDays: z.optional(
+    z.int().check(z.positive(), z.lte(3650), z.describe("Days the points live (the tenant's promotion range, 30 to 90 by default); default 90")),
+  ),
+});
+
+/** A bonus lives the tenant's bonus expiry; it takes no expiry of its own. */
+export const BonusSource = z.strictObject({
+  type: z.literal('bonus'),
+  campaignId: ExternalId,
+  points: Points,
 });
 
 export const EarnBody = z.strictObject({
   accountId: AccountId,
-  source: z.discriminatedUnion('type', [PurchaseSource, CampaignSource]),
+  source: z.discriminatedUnion('type', [PurchaseSource, PromotionSource, BonusSource]),
   occurredAt: z.optional(Instant),
 });
 

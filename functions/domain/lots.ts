@@ -29,13 +29,16 @@ export interface CreditResult {
 }
 
 /**
- * Credits points: debt is paid down first, the rest creates or tops up the lot of the same
- * type and expiry.
+ * Credits live points: debt is paid down first, the rest creates or tops up the lot of the
+ * same type and expiry. Points already expired when they arrive never pay debt.
  */
 export function creditWallet(
   wallet: Wallet,
   credit: { points: number; type: PointType; expiresAt: string; awardedAt: string },
 ): CreditResult {
+  if (isExpired(credit.expiresAt, credit.awardedAt)) {
+    throw new Error('creditWallet: only live points may be credited (the decision must refuse expired ones)');
+  }
   const debtPaid = Math.min(wallet.debt, credit.points);
   const toLot = credit.points - debtPaid;
   let lots = wallet.lots;

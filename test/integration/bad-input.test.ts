@@ -38,6 +38,7 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
     ['an account id with a key separator', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: 'T#other#A#x' })],
     ['an account id of dots alone', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: '..' })],
     ['an account id that is too long', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { accountId: 'a'.repeat(65) })],
+    ['an expiry on a bonus (only promotions take one)', earnOf({ type: 'bonus', campaignId: 'c', points: 5, expiresInDays: 30 })],
     ['a malformed occurredAt', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { occurredAt: 'yesterday' })],
     ['a JSON array', [1, 2, 3]],
     ['JSON null', null],

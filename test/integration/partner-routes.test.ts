@@ -112,6 +112,15 @@ describe('earn, redeem, reversal, balance, history', () => {
     expect((await partner.balance(accountId)).body).toMatchObject({ balance: -4380, debt: 4380, available: 0 });
   });
 
+  it('refuses backdated points that would already have expired, so dead points never pay debt', async () => {
+    const before = await partner.balance(accountId);
+    const occurredAt = new Date(Date.now() - 60 * 86_400_000).toISOString();
+    const late = await partner.earn({ accountId, occurredAt, source: { type: 'promotion', campaignId: 'stale', points: 900, expiresInDays: 30 } });
+    expect(late.status).toBe(422);
+    expect(late.body).toMatchObject({ code: 'expired_on_arrival', expiresAt: expect.any(String) });
+    expect((await partner.balance(accountId)).body).toEqual(before.body);
+  });
+
   it('lists history newest first with filters and cursor pagination', async () => {
     const all = await partner.transactions(`accountId=${accountId}&limit=100`);
     expect(all.body.items.map((e: { type: string }) => e.type)).toEqual(['EARN', 'REVERSAL', 'REDEEM', 'EARN', 'EARN']);

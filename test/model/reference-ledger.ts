@@ -39,7 +39,8 @@ export type ModelRequest =
         accountId: string;
         source:
           | { type: 'purchase'; orderId: string; subtotalCents: number }
-          | { type: CampaignType; campaignId: string; points: number; expiresInDays?: number };
+          | { type: 'promotion'; campaignId: string; points: number; expiresInDays?: number }
+          | { type: 'bonus'; campaignId: string; points: number };
         occurredAt: string;
       };
     }
@@ -197,7 +198,12 @@ export class ReferenceLedger {
       if (days < RULES.promotionDays.min || days > RULES.promotionDays.max) return refuse(400, 'validation_error');
       points = source.points;
     }
-    if (points > 0) this.credit(account, points, source.type, this.checkExpiryDay(this.expiryDayOf(body.occurredAt, days)), awardedAt);
+    if (points > 0) {
+      const expiryDay = this.checkExpiryDay(this.expiryDayOf(body.occurredAt, days));
+      // Backdated points whose life has already ended are refused, never credited (or used on debt).
+      if (expiryDay < this.today) return refuse(422, 'expired_on_arrival');
+      this.credit(account, points, source.type, expiryDay, awardedAt);
+    }
     if (source.type === 'purchase') {
       this.orders.set(source.orderId, { accountId: body.accountId, earned: points, reversed: 0, earnKey: key });
     }

@@ -37,7 +37,7 @@ function orderOnAccount(pools: Pools): fc.Arbitrary<{ orderId: string; accountId
 
 /**
  * Mostly recent events, sometimes up to 80 days back (the API accepts 90): old enough that a
- * promotion can be expired on arrival (in the balance, never available).
+ * promotion can be expired on arrival (refused with expired_on_arrival).
  */
 const ageDays = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 20 }), weight: 3 }, fc.integer({ min: 21, max: 80 }));
 
@@ -99,7 +99,11 @@ export function campaignArb(pools: Pools): fc.Arbitrary<ModelRequest> {
         kind: 'earn' as const,
         body: {
           accountId,
-          source: { type, campaignId, points, ...(expiresInDays !== undefined ? { expiresInDays } : {}) },
+          // Only a promotion takes its own expiry; a bonus with one is a schema refusal.
+          source:
+            type === 'promotion'
+              ? { type, campaignId, points, ...(expiresInDays !== undefined ? { expiresInDays } : {}) }
+              : { type, campaignId, points },
           occurredAt: occurredAtFor(pools.t0, age, life),
         },
       };

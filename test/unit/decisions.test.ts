@@ -4,6 +4,7 @@ import { decideRedeem } from '../../functions/domain/decisions/redeem.ts';
 import { decideReversal } from '../../functions/domain/decisions/reversal.ts';
 import { decideAccountUpsert } from '../../functions/domain/decisions/account-upsert.ts';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
+import { creditWallet } from '../../functions/domain/lots.ts';
 import type { Decision } from '../../functions/domain/plan.ts';
 import type { Account, OrderRecord } from '../../functions/domain/types.ts';
 import { account, config, ctx, NOW } from '../support/domain-fixtures.ts';
@@ -45,6 +46,11 @@ describe('decideEarn', () => {
     ],
     ['an event from the future', [account(), undefined, { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'validation_error'],
     ['a promotion living under 30 days', [account(), undefined, { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } }, config, ctx()], 'validation_error'],
+    [
+      'a backdated promotion already expired on arrival',
+      [account(), undefined, { accountId: 'a1', occurredAt: '2026-04-01T12:00:00.000Z', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 30 } }, config, ctx()],
+      'expired_on_arrival',
+    ],
   ];
   for (const [name, args, code] of refusals) {
     it(`refuses ${name} with ${code}`, () => expect(decideEarn(...args)).toMatchObject({ ok: false, code }));
@@ -53,6 +59,13 @@ describe('decideEarn', () => {
   it('is deterministic: the same event and configuration give the same entry', () => {
     const request = { accountId: 'a1', occurredAt: '2026-05-30T00:00:00.000Z', source: { type: 'purchase' as const, orderId: 'o9', subtotalCents: 12345 } };
     expect(decideEarn(account(), undefined, request, config, ctx())).toEqual(decideEarn(account(), undefined, request, config, ctx()));
+  });
+
+  it('never lets expired-on-arrival points pay debt', () => {
+    const inDebt = account({ wallets: { points: { ...account().wallets.points, balance: -300, debt: 300 } } });
+    const backdated = { accountId: 'a1', occurredAt: '2026-04-01T12:00:00.000Z', source: { type: 'promotion' as const, campaignId: 'c', points: 120, expiresInDays: 30 } };
+    expect(decideEarn(inDebt, undefined, backdated, config, ctx())).toMatchObject({ ok: false, code: 'expired_on_arrival' });
+    expect(() => creditWallet(inDebt.wallets.points, { points: 120, type: 'promotion', expiresAt: '2026-05-01T03:59:59.999Z', awardedAt: NOW })).toThrow(/live points/);
   });
 
   it('pays debt down first and creates a lot only for the rest', () => {

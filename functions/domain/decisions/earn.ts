@@ -4,12 +4,13 @@ import { creditWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type RuleVersion, type TenantConfig } from '../tenant-config.ts';
-import { expiryAfterDays } from '../time.ts';
+import { expiryAfterDays, isExpired } from '../time.ts';
 import type { Account, OrderRecord, PointType, RequestContext } from '../types.ts';
 
 export type EarnSource =
   | { type: 'purchase'; orderId: string; subtotalCents: number }
-  | { type: 'promotion' | 'bonus'; campaignId: string; points: number; expiresInDays?: number };
+  | { type: 'promotion'; campaignId: string; points: number; expiresInDays?: number }
+  | { type: 'bonus'; campaignId: string; points: number };
 
 export interface EarnRequest {
   accountId: string;
@@ -58,16 +59,16 @@ export function decideEarn(
   const pricing = priced(request.source, rule, account);
   if (typeof pricing === 'string') return refuse('validation_error', pricing);
 
+  const expiresAt = expiryAfterDays(occurredAt, pricing.days, config.timeZone);
+  // A backdated credit whose life has already ended would only pay debt with dead points.
+  if (pricing.points > 0 && isExpired(expiresAt, ctx.now)) {
+    return refuse('expired_on_arrival', `These points would have expired at ${expiresAt}, before they arrive`, { expiresAt });
+  }
   const before = account.wallets.points;
   let wallet = before;
   const entries = [];
   if (pricing.points > 0) {
-    const credit = creditWallet(before, {
-      points: pricing.points,
-      type: pricing.type,
-      expiresAt: expiryAfterDays(occurredAt, pricing.days, config.timeZone),
-      awardedAt: ctx.now,
-    });
+    const credit = creditWallet(before, { points: pricing.points, type: pricing.type, expiresAt, awardedAt: ctx.now });
     const appended = appendEntry(
       credit.wallet,
       before,
