@@ -50,7 +50,10 @@ export class PartnerApi extends Construct {
       description: 'RedRoomRewards loyalty ledger API (partners: x-api-key; operators: Cognito JWT)',
       // Partners call server to server: a regional endpoint, no CloudFront in between.
       endpointTypes: [EndpointType.REGIONAL],
-      apiKeySourceType: ApiKeySourceType.HEADER,
+      // Usage plans meter the API key the partner authorizer returns (the tenant's usage
+      // key), not one read from the request: partner keys are made, rotated and revoked in
+      // the table alone, and API Gateway never holds one.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // No CORS anywhere: no route is called from a browser today. A browser-facing route
       // would add it on its own resource, not API-wide.
       cloudWatchRole: true,
@@ -121,7 +124,8 @@ export class PartnerApi extends Construct {
       case 'public':
         return { authorizationType: AuthorizationType.NONE };
       case 'partner':
-        // The usage plan (apiKeyRequired) meters and throttles; the authorizer authenticates.
+        // The authorizer authenticates and names the tenant's usage key; the usage plan
+        // (apiKeyRequired) meters and throttles by it.
         return { authorizer: props.partnerAuthorizer(), apiKeyRequired: true };
       case 'operator':
         return { authorizer: props.operatorAuthorizer(), authorizationType: AuthorizationType.COGNITO };

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
 import { TABLE_KEYS } from '../../functions/store/table-definition.ts';
 import { logicalIdOf } from '../../lib/logical-id.ts';
+import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../../lib/partner-plans.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { RedRoomRewardsStack } from '../../lib/stack.ts';
 import { ERROR_CODES } from '../../schemas/error-codes.ts';
@@ -160,6 +161,54 @@ describe('API', () => {
     const plans = index.ofType('AWS::ApiGateway::UsagePlan');
     expect(plans.length).toBeGreaterThanOrEqual(1);
     for (const [, plan] of plans) expect(plan.Properties).toMatchObject({ Throttle: expect.any(Object), Quota: { Period: 'MONTH' } });
+  });
+
+  it('takes API keys from the partner authorizer (key source AUTHORIZER), so partner keys never reach API Gateway', () => {
+    const [, restApi] = index.ofType('AWS::ApiGateway::RestApi')[0]!;
+    expect(restApi.Properties!.ApiKeySourceType).toBe('AUTHORIZER');
+    // No API key at all in the template: each tenant's usage key is registered when the tenant is created.
+    expect(index.ofType('AWS::ApiGateway::ApiKey')).toEqual([]);
+    expect(index.ofType('AWS::ApiGateway::UsagePlanKey')).toEqual([]);
+  });
+
+  it('has one usage plan per partner plan on the API\'s stage, with that plan\'s throttle and monthly quota', () => {
+    const [restApiId] = index.ofType('AWS::ApiGateway::RestApi')[0]!;
+    const [stageId] = index.ofType('AWS::ApiGateway::Stage')[0]!;
+    const plans = index.ofType('AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties!);
+    expect(plans.map((plan) => plan.UsagePlanName).sort()).toEqual(Object.keys(PARTNER_PLANS).map((plan) => usagePlanName('prod', plan as PartnerPlan)).sort());
+    for (const [plan, limits] of Object.entries(PARTNER_PLANS)) {
+      const props = plans.find((p) => p.UsagePlanName === usagePlanName('prod', plan as PartnerPlan))!;
+      // No per-method throttle overrides: the plan's throttle holds for every partner route.
+      expect(props.ApiStages).toEqual([{ ApiId: { Ref: restApiId }, Stage: { Ref: stageId }, Throttle: {} }]);
+      expect(props.Throttle).toEqual({ RateLimit: limits.rateLimit, BurstLimit: limits.burstLimit });
+      expect(props.Quota).toEqual({ Limit: limits.monthlyQuota, Period: 'MONTH' });
+    }
+  });
+
+  it('lets only the tenant-creation function register usage keys: read plans, create a key, add it to one of our plans', () => {
+    const registering = routes.filter((route) => route.usageKeys === 'register').map((route) => route.operationId);
+    expect(registering).toEqual(['createTenant']);
+    const planIds = index.ofType('AWS::ApiGateway::UsagePlan').map(([id]) => id);
+    const arn = (path: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, ...path]] });
+    for (const [functionId, fn] of index.ofType('AWS::Lambda::Function')) {
+      const statements = index.statementsOfFunction(functionId).filter((statement) => [statement.Action].flat().some((a) => a.startsWith('apigateway:')));
+      if (functionId !== idOf('createTenant')) {
+        expect(statements, fn.Properties!.Description).toEqual([]);
+        continue;
+      }
+      expect(statements).toEqual([
+        { Action: 'apigateway:GET', Effect: 'Allow', Resource: arn(['::/usageplans']) },
+        { Action: 'apigateway:POST', Effect: 'Allow', Resource: expect.any(Array) },
+      ]);
+      const postResources = statements[1]!.Resource as unknown[];
+      expect(postResources).toHaveLength(1 + planIds.length);
+      expect(postResources).toEqual(
+        expect.arrayContaining([arn(['::/apikeys']), ...planIds.map((planId) => arn(['::/usageplans/', { Ref: planId }, '/keys']))]),
+      );
+      expect(JSON.parse(fn.Properties!.Environment.Variables.USAGE_PLAN_NAMES)).toEqual(
+        Object.fromEntries(Object.keys(PARTNER_PLANS).map((plan) => [plan, usagePlanName('prod', plan as PartnerPlan)])),
+      );
+    }
   });
 
   it('associates a WAF web ACL with the common rule set and a rate-based rule', () => {

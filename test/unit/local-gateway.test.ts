@@ -59,7 +59,11 @@ const routes: RouteDefinition[] = [
 ];
 
 async function fakeAuthorizePartner(apiKey: string | undefined): Promise<AuthorizeResult> {
-  if (apiKey === 'good-key') return { ok: true, context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' } };
+  if (apiKey === 'good-key') {
+    return { ok: true, context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' }, usageIdentifierKey: 'rrrusage-tenant-1', usagePlan: 'standard' };
+  }
+  // Allowed, but the tenant has no usage key: API Gateway refuses such a request with 403.
+  if (apiKey === 'planless-key') return { ok: true, context: { tenantId: 'tenant-2', keyId: 'key-2', scopes: 'read' } };
   if (apiKey === 'no-scope-key') return { ok: false, code: 'forbidden' };
   return { ok: false, code: 'unauthorized' };
 }
@@ -252,6 +256,23 @@ describe('local gateway authorization', () => {
       const { event } = await echo(baseUrl, '/partner/1/items/2', { headers: { 'x-api-key': 'good-key' } });
       expect(event.requestContext.authorizer).toEqual({ tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' });
       expect(event.pathParameters).toEqual({ a: '1', b: '2' });
+
+      // Allowed by the authorizer but on no usage plan: API Gateway (key source AUTHORIZER) answers 403.
+      await expectProblem(await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'planless-key' } }), 403, 'forbidden');
+    } finally {
+      await stopGateway(server);
+    }
+  });
+
+  it('throttles partner routes by the usage identifier key, with the limit of the plan the authorizer named', async () => {
+    const plans: (string | undefined)[] = [];
+    const partnerKeyRateLimit = (plan: string | undefined) => (plans.push(plan), { perSecond: 0.01, burst: 2 });
+    const { baseUrl, server } = await startGateway({ partnerKeyRateLimit });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(plans).toEqual(['standard']);
     } finally {
       await stopGateway(server);
     }
