@@ -7,7 +7,7 @@ import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { isDependencyUnavailable } from '../functions/store/dependency-errors.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
-import { createRouteMatcher } from '../functions/api/route-matcher.ts';
+import { createRouteMatcher, methodNotAllowed } from '../functions/api/route-matcher.ts';
 import { writeProblem, writeRawProblem } from './gateway/problem.ts';
 import { collectHeaders, headerOf, toProxyEvent } from './gateway/proxy-event.ts';
 import { readBody } from './gateway/read-body.ts';
@@ -84,9 +84,8 @@ export function createGateway(opts: GatewayOptions): Server {
     if (match.kind === 'not_found') return writeProblem(res, 'not_found', `No route for ${ctx.rawPath}`, requestId);
     if (match.kind === 'bad_path') return writeProblem(res, 'validation_error', match.detail, requestId);
     if (match.kind === 'method_not_allowed') {
-      return writeProblem(res, 'method_not_allowed', `Use ${match.allow.join(', ')} on this resource`, requestId, {
-        allow: match.allow.join(', '),
-      });
+      const { detail, allow } = methodNotAllowed(match.allow);
+      return writeProblem(res, 'method_not_allowed', detail, requestId, { allow });
     }
     const { route } = match;
 

@@ -6,7 +6,8 @@ import { logicalIdOf } from '../../lib/logical-id.ts';
 import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../../lib/partner-plans.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { RedRoomRewardsStack } from '../../lib/stack.ts';
-import { ERROR_CODES } from '../../schemas/error-codes.ts';
+import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.ts';
+import { expectProblemWire, renderTemplate, staticHeaders } from '../support/problem-wire.ts';
 import { synthesize } from './support/synth.ts';
 import { TemplateIndex } from './support/template-index.ts';
 
@@ -51,7 +52,7 @@ describe('functions from the manifest', () => {
   });
 
   it('serves every route from its own function, at its own method and path', () => {
-    const methods = index.methods();
+    const methods = index.methods().filter((method) => method.httpMethod !== 'ANY');
     for (const route of routes) {
       const matching = methods.filter((method) => method.httpMethod === route.method && method.path === route.path);
       expect(matching, `${route.method} ${route.path}`).toHaveLength(1);
@@ -146,6 +147,73 @@ describe('API', () => {
       expect(response.StatusCode).toBe(String(ERROR_CODES[code].status));
       expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
     }
+  });
+
+  it('answers 429 and 503 of its own (throttle, quota, authorizer failure) as the handlers do, with Retry-After', () => {
+    const byType = new Map(index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+    const expected: [string, ErrorCode, string | undefined][] = [
+      ['THROTTLED', 'rate_limited', '1'],
+      ['QUOTA_EXCEEDED', 'rate_limited', '3600'],
+      ['AUTHORIZER_FAILURE', 'service_unavailable', '1'],
+      ['MISSING_AUTHENTICATION_TOKEN', 'not_found', undefined],
+      ['RESOURCE_NOT_FOUND', 'not_found', undefined],
+    ];
+    for (const [type, code, retryAfter] of expected) {
+      const response = byType.get(type)!;
+      const wire = {
+        status: Number(response.StatusCode),
+        headers: staticHeaders(response.ResponseParameters, 'gatewayresponse.header.'),
+        body: renderTemplate(response.ResponseTemplates['application/json']),
+      };
+      expectProblemWire(wire, code, retryAfter ? { headers: { 'retry-after': retryAfter } } : {});
+      expect(wire.body.requestId, type).toBe('req-0123');
+      if (!retryAfter) expect(wire.headers, type).not.toHaveProperty('retry-after');
+    }
+  });
+
+  it('answers a method a resource lacks with 405 method_not_allowed and Allow, from a mock that reaches no function', () => {
+    const methods = index.methods();
+    const paths = [...new Set(routes.map((route) => route.path))];
+    const anyMethods = methods.filter((method) => method.httpMethod === 'ANY');
+    expect(anyMethods.map((method) => method.path).sort()).toEqual([...paths].sort());
+    for (const method of anyMethods) {
+      const allow = routes.filter((route) => route.path === method.path).map((route) => route.method).join(', ');
+      expect(method.props, method.path).toMatchObject({
+        AuthorizationType: 'NONE',
+        Integration: { Type: 'MOCK', PassthroughBehavior: 'NEVER', RequestTemplates: { 'application/json': '{"statusCode": 405}' } },
+      });
+      expect(method.props.ApiKeyRequired ?? false).toBe(false);
+      const [integrationResponse] = method.props.Integration.IntegrationResponses;
+      expect(method.props.Integration.IntegrationResponses).toHaveLength(1);
+      expect(integrationResponse.SelectionPattern).toBeUndefined();
+      const wire = {
+        status: Number(integrationResponse.StatusCode),
+        headers: staticHeaders(integrationResponse.ResponseParameters, 'method.response.header.'),
+        body: renderTemplate(integrationResponse.ResponseTemplates['application/json']),
+      };
+      expectProblemWire(wire, 'method_not_allowed', { headers: { allow } });
+      expect(wire.body.detail).toBe(`Use ${allow} on this resource`);
+      expect(method.props.MethodResponses).toEqual([
+        { StatusCode: '405', ResponseParameters: Object.fromEntries(Object.keys(integrationResponse.ResponseParameters).map((key) => [key, true])) },
+      ]);
+    }
+  });
+
+  it("answers the WAF rate rule's block as the rate_limited problem with Retry-After (WAF's content type: application/json)", () => {
+    const acl = index.ofType('AWS::WAFv2::WebACL')[0]![1].Properties!;
+    const rule = (acl.Rules as { Name: string; Action?: any }[]).find((r) => r.Name === 'RateLimitPerIp')!;
+    const { CustomResponse } = rule.Action.Block;
+    const body = acl.CustomResponseBodies[CustomResponse.CustomResponseBodyKey];
+    expect(body.ContentType).toBe('APPLICATION_JSON');
+    const wire = {
+      status: CustomResponse.ResponseCode,
+      headers: {
+        'content-type': 'application/json',
+        ...Object.fromEntries((CustomResponse.ResponseHeaders as { Name: string; Value: string }[]).map((h) => [h.Name.toLowerCase(), h.Value])),
+      },
+      body: JSON.parse(body.Content),
+    };
+    expectProblemWire(wire, 'rate_limited', { contentType: 'application/json', headers: { 'retry-after': '60' } });
   });
 
   it('logs access without bodies or client addresses, traces, and throttles the stage', () => {
