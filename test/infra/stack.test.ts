@@ -287,6 +287,26 @@ describe('API', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
   });
 
+  it('lets operators sign in by SRP only, never write custom:tenant_id, and offers no OAuth (no implicit flow, no placeholder callback, no admin scope)', () => {
+    const clients = index.ofType('AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties!);
+    expect(clients).toHaveLength(1);
+    const [client] = clients;
+    expect(client!.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client!.GenerateSecret).toBe(false);
+    // Written out in full: a client without WriteAttributes leaves the choice to Cognito.
+    expect([...client!.WriteAttributes].sort()).toEqual(['family_name', 'given_name', 'locale', 'name', 'zoneinfo']);
+    expect(client!.WriteAttributes).not.toContain('custom:tenant_id');
+    expect(client!.WriteAttributes).not.toContain('email');
+    expect(client!.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(client!.AllowedOAuthFlows).toBeUndefined();
+    expect(client!.AllowedOAuthScopes).toBeUndefined();
+    expect(client!.CallbackURLs).toBeUndefined();
+    expect(JSON.stringify(client)).not.toMatch(/implicit|example\.com|aws\.cognito\.signin\.user\.admin/);
+    // The attribute stays in the pool for admins to set (AdminCreateUser, AdminUpdateUserAttributes).
+    const [, pool] = index.ofType('AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties!.Schema).toContainEqual(expect.objectContaining({ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }));
+  });
+
   it('has an operator user pool with MFA and a group per operator role', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
     const groups = index.ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
