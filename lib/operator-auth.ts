@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { CognitoUserPoolsAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -21,6 +22,9 @@ export const OPERATOR_GROUPS = {
   support: 'Customer service: reads accounts and audit trails, files adjustments for approval',
   finance: 'Read-only: reports and audit exports',
 } as const satisfies Record<OperatorRole, string>;
+
+/** Standard attributes operators may set on themselves; every other attribute is the admins' to set. */
+export const OPERATOR_WRITABLE_ATTRIBUTES = { fullname: true, givenName: true, familyName: true, locale: true, timezone: true } as const;
 
 /**
  * Operators sign in to a Cognito user pool (no self sign-up, MFA required) and call
@@ -54,7 +58,11 @@ export class OperatorAuth extends Construct {
       // operators costs cents a month and guards the most powerful credentials we issue.
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      // The tenant a tenant_admin or support user belongs to; set by a platform admin only.
+      // The tenant a tenant_admin or support user belongs to; set by a platform admin only
+      // (AdminCreateUser, AdminUpdateUserAttributes: IAM-authorized, not bound by the app
+      // client's write attributes). Users cannot write it: the client below leaves it out of
+      // its write attributes. It stays mutable so an admin can correct it; Cognito cannot
+      // change an existing attribute's mutability anyway.
       customAttributes: { tenant_id: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       deletionProtection: props.stage.retainData,
       removalPolicy: props.stage.retainData ? RemovalPolicy.RETAIN : dataRemovalPolicy(props.stage),
@@ -63,7 +71,16 @@ export class OperatorAuth extends Construct {
       new UserPoolGroup(this, `Group-${groupName}`, { userPool: this.userPool, groupName, description });
     }
     this.client = this.userPool.addClient('OperatorConsole', {
+      // Operators sign in with `npm run operator-login` (SRP: the password never leaves the
+      // machine), so the client needs no OAuth at all: no hosted-UI flows (no implicit grant),
+      // no callback URL, no scopes (no aws.cognito.signin.user.admin OAuth scope).
       authFlows: { userSrp: true },
+      disableOAuth: true,
+      // What a signed-in user may change about themselves with their access token
+      // (UpdateUserAttributes): their name and locale, never custom:tenant_id (the handlers
+      // trust it) nor the e-mail they sign in with. The list is explicit so that nothing is
+      // left to Cognito's default for a client without one.
+      writeAttributes: new ClientAttributes().withStandardAttributes(OPERATOR_WRITABLE_ATTRIBUTES),
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

@@ -7,6 +7,8 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  MockIntegration,
+  PassthroughBehavior,
   RestApi,
   type IAuthorizer,
   type Method,
@@ -16,7 +18,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AuthKind, RouteDefinition } from '../functions/api/route-types.ts';
-import { addProblemGatewayResponses } from './gateway-responses.ts';
+import { methodNotAllowed } from '../functions/api/route-matcher.ts';
+import { addProblemGatewayResponses, problemTemplate } from './gateway-responses.ts';
 import { requestValidation } from './request-models.ts';
 import { dataRemovalPolicy, type StageConfig } from './stage.ts';
 
@@ -50,7 +53,10 @@ export class PartnerApi extends Construct {
       description: 'RedRoomRewards loyalty ledger API (partners: x-api-key; operators: Cognito JWT)',
       // Partners call server to server: a regional endpoint, no CloudFront in between.
       endpointTypes: [EndpointType.REGIONAL],
-      apiKeySourceType: ApiKeySourceType.HEADER,
+      // Usage plans meter the API key the partner authorizer returns (the tenant's usage
+      // key), not one read from the request: partner keys are made, rotated and revoked in
+      // the table alone, and API Gateway never holds one.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // No CORS anywhere: no route is called from a browser today. A browser-facing route
       // would add it on its own resource, not API-wide.
       cloudWatchRole: true,
@@ -114,6 +120,48 @@ export class PartnerApi extends Construct {
       acknowledgeAuthFindings(method, route.auth);
       this.methods.set(route.operationId, method);
     }
+    this.addMethodNotAllowed(props.routes);
+  }
+
+  /**
+   * API Gateway answers a method a resource lacks as it answers an unknown path (the
+   * MISSING_AUTHENTICATION_TOKEN response, our 404). An ANY method on every resource with
+   * routes catches the other methods (declared methods take precedence) and answers, from a
+   * mock integration that reaches no function, the 405 method_not_allowed problem with the
+   * Allow header the local gateway sends.
+   */
+  private addMethodNotAllowed(routes: RouteDefinition[]): void {
+    const methodsByPath = new Map<string, string[]>();
+    for (const route of routes) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    for (const [path, methods] of methodsByPath) {
+      const { detail, allow } = methodNotAllowed(methods);
+      const headers = { Allow: allow, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' };
+      const method = this.api.root.resourceForPath(path).addMethod(
+        'ANY',
+        new MockIntegration({
+          // Bodies that are not JSON get API Gateway's 415 (our unsupported_media_type problem) instead.
+          passthroughBehavior: PassthroughBehavior.NEVER,
+          requestTemplates: { 'application/json': '{"statusCode": 405}' },
+          integrationResponses: [
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`])),
+              responseTemplates: { 'application/json': problemTemplate('method_not_allowed', detail) },
+            },
+          ],
+        }),
+        {
+          authorizationType: AuthorizationType.NONE,
+          methodResponses: [
+            { statusCode: '405', responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [`method.response.header.${name}`, true])) },
+          ],
+        },
+      );
+      Validations.of(method).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.' },
+        { id: 'AwsSolutions-COG4', reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.' },
+      );
+    }
   }
 
   private authOptions(auth: AuthKind, props: PartnerApiProps): MethodOptions {
@@ -121,7 +169,8 @@ export class PartnerApi extends Construct {
       case 'public':
         return { authorizationType: AuthorizationType.NONE };
       case 'partner':
-        // The usage plan (apiKeyRequired) meters and throttles; the authorizer authenticates.
+        // The authorizer authenticates and names the tenant's usage key; the usage plan
+        // (apiKeyRequired) meters and throttles by it.
         return { authorizer: props.partnerAuthorizer(), apiKeyRequired: true };
       case 'operator':
         return { authorizer: props.operatorAuthorizer(), authorizationType: AuthorizationType.COGNITO };

@@ -68,7 +68,10 @@ export class RedRoomRewardsStack extends Stack {
       partnerAuthorizer: () => (partnerAuthorizer ??= new PartnerAuthorizer(this, 'PartnerAuthorizer', { stage, table, hashKeySecret })).authorizer,
       operatorAuthorizer: () => operatorAuth.methodAuthorizer(),
     });
-    new UsagePlans(this, 'UsagePlans', { stage, api: api.api });
+    const usagePlans = new UsagePlans(this, 'UsagePlans', { stage, api: api.api });
+    for (const route of routes) {
+      if (route.usageKeys === 'register') usagePlans.grantUsageKeyRegistration(this.routeFunctions.get(route.operationId)!.function);
+    }
     new WebAcl(this, 'Waf', { stage, apiStage: api.api.deploymentStage });
 
     const exporter = new StreamExporter(this, 'AuditExport', {

@@ -4,6 +4,12 @@ import { Construct } from 'constructs';
 import { problemTypeUri, ERROR_CODES } from '../schemas/error-codes.ts';
 import type { StageConfig } from './stage.ts';
 
+/**
+ * The rate rule counts the trailing 5 minutes, re-checked often; AWS says it usually notices
+ * a rate back under the limit within 30 seconds. A minute is an honest "come back later".
+ */
+export const WAF_RETRY_AFTER_SECONDS = 60;
+
 const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 
 /**
@@ -29,6 +35,8 @@ export class WebAcl extends Construct {
             status: rateLimited.status,
             code: 'rate_limited',
             detail: 'Too many requests from this address; retry later with the same Idempotency-Key',
+            // A WAF custom response is static: no request id exists before API Gateway.
+            requestId: '',
           }),
         },
       },
@@ -58,7 +66,20 @@ export class WebAcl extends Construct {
         {
           name: 'RateLimitPerIp',
           priority: 2,
-          action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
+          action: {
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'rateLimited',
+                // WAF sets Content-Type from the body (application/json; application/problem+json
+                // is not on offer, nor may the header be set) and allows any other header.
+                responseHeaders: [
+                  { name: 'Retry-After', value: String(WAF_RETRY_AFTER_SECONDS) },
+                  { name: 'Cache-Control', value: 'no-store' },
+                ],
+              },
+            },
+          },
           statement: { rateBasedStatement: { limit: props.stage.wafRateLimitPer5Minutes, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('rate-limit-per-ip'),
         },

@@ -7,13 +7,18 @@ import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { isDependencyUnavailable } from '../functions/store/dependency-errors.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
-import { createRouteMatcher } from '../functions/api/route-matcher.ts';
+import { createRouteMatcher, methodNotAllowed } from '../functions/api/route-matcher.ts';
 import { writeProblem, writeRawProblem } from './gateway/problem.ts';
 import { collectHeaders, headerOf, toProxyEvent } from './gateway/proxy-event.ts';
 import { readBody } from './gateway/read-body.ts';
 
-/** The shape `functions/api/authorizer.ts` answers with, for partner and operator checks. */
-export type AuthorizeResult = { ok: true; context: Record<string, unknown> } | { ok: false; code: 'unauthorized' | 'forbidden' };
+/**
+ * The shape `functions/api/authorizer.ts` answers with, for partner and operator checks. A
+ * partner answer carries the usage identifier key API Gateway's usage plan would throttle by.
+ */
+export type AuthorizeResult =
+  | { ok: true; context: Record<string, unknown>; usageIdentifierKey?: string; usagePlan?: string }
+  | { ok: false; code: 'unauthorized' | 'forbidden' };
 
 export interface GatewayOptions {
   routes: RouteDefinition[];
@@ -25,8 +30,12 @@ export interface GatewayOptions {
   authorizeOperator?: (authorization: string | undefined, route: RouteDefinition) => Promise<AuthorizeResult>;
   /** One line per request on stdout: method, path, status, milliseconds. */
   log?: boolean;
-  /** Per-key throttle of partner routes, as a usage plan does on AWS; none when absent. */
-  partnerKeyRateLimit?: KeyRateLimit;
+  /**
+   * Throttle of partner routes per usage identifier key (one per tenant), as the usage plan
+   * does on AWS: one limit for every plan, or the limit of the plan the authorizer named.
+   * None when absent.
+   */
+  partnerKeyRateLimit?: KeyRateLimit | ((usagePlan: string | undefined) => KeyRateLimit);
 }
 
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -41,7 +50,7 @@ type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<
  */
 export function createGateway(opts: GatewayOptions): Server {
   const matchRoute = createRouteMatcher(opts.routes);
-  const takeKeyToken = opts.partnerKeyRateLimit ? createKeyRateLimiter(opts.partnerKeyRateLimit) : undefined;
+  const takeKeyToken = opts.partnerKeyRateLimit ? createPlanRateLimiter(opts.partnerKeyRateLimit) : undefined;
   const loadHandler = createHandlerLoader(opts.rootDir);
 
   const server = createServer((req, res) => {
@@ -75,9 +84,8 @@ export function createGateway(opts: GatewayOptions): Server {
     if (match.kind === 'not_found') return writeProblem(res, 'not_found', `No route for ${ctx.rawPath}`, requestId);
     if (match.kind === 'bad_path') return writeProblem(res, 'validation_error', match.detail, requestId);
     if (match.kind === 'method_not_allowed') {
-      return writeProblem(res, 'method_not_allowed', `Use ${match.allow.join(', ')} on this resource`, requestId, {
-        allow: match.allow.join(', '),
-      });
+      const { detail, allow } = methodNotAllowed(match.allow);
+      return writeProblem(res, 'method_not_allowed', detail, requestId, { allow });
     }
     const { route } = match;
 
@@ -94,8 +102,12 @@ export function createGateway(opts: GatewayOptions): Server {
       const detail = authorization.code === 'unauthorized' ? 'Valid credentials are required' : 'These credentials may not use this route';
       return writeProblem(res, authorization.code, detail, requestId);
     }
-    if (route.auth === 'partner' && takeKeyToken) {
-      const taken = takeKeyToken(headerOf(collectHeaders(req.rawHeaders).single, 'x-api-key') ?? '');
+    if (route.auth === 'partner') {
+      // API key source AUTHORIZER with apiKeyRequired: an Allow without a usage identifier
+      // key is refused by API Gateway (403), whatever the policy says.
+      const usageKey = authorization.usageIdentifierKey;
+      if (!usageKey) return writeProblem(res, 'forbidden', 'These credentials are on no usage plan', requestId);
+      const taken = takeKeyToken?.(usageKey, authorization.usagePlan) ?? { ok: true as const };
       if (!taken.ok) {
         return writeProblem(res, 'rate_limited', 'This key is over its request rate; slow down', requestId, {
           'retry-after': String(taken.retryAfterSeconds),
@@ -131,7 +143,10 @@ export function createGateway(opts: GatewayOptions): Server {
   async function authorize(
     req: IncomingMessage,
     route: RouteDefinition,
-  ): Promise<{ ok: true; context: Record<string, unknown> | null } | { ok: false; code: 'unauthorized' | 'forbidden' }> {
+  ): Promise<
+    | { ok: true; context: Record<string, unknown> | null; usageIdentifierKey?: string; usagePlan?: string }
+    | { ok: false; code: 'unauthorized' | 'forbidden' }
+  > {
     const headers = collectHeaders(req.rawHeaders).single;
     switch (route.auth) {
       case 'public':
@@ -144,6 +159,16 @@ export function createGateway(opts: GatewayOptions): Server {
           : opts.authorizeOperator(headerOf(headers, 'authorization'), route);
     }
   }
+}
+
+/** One token bucket per usage identifier key, with its plan's limit. */
+function createPlanRateLimiter(limit: NonNullable<GatewayOptions['partnerKeyRateLimit']>) {
+  const byPlan = new Map<string | undefined, ReturnType<typeof createKeyRateLimiter>>();
+  return (usageKey: string, plan: string | undefined) => {
+    let take = byPlan.get(plan);
+    if (!take) byPlan.set(plan, (take = createKeyRateLimiter(typeof limit === 'function' ? limit(plan) : limit)));
+    return take(usageKey);
+  };
 }
 
 /** Each handler module is imported once, like a warm Lambda; a failed import is retried next time. */

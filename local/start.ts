@@ -10,7 +10,7 @@ import { ensureTable } from './ensure-table.ts';
 import { createGateway } from './gateway.ts';
 import { assertJavaAvailable, JavaMissingError } from './java.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
-import { PARTNER_PLANS } from '../lib/partner-plans.ts';
+import { planRateLimit } from '../lib/partner-plans.ts';
 import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
@@ -79,8 +79,8 @@ async function main(): Promise<void> {
     authorizePartner: authorizePartnerRequest,
     authorizeOperator: operators.authorize,
     log: true,
-    // The demo key behaves as on the standard plan of a deployed stage.
-    partnerKeyRateLimit: { perSecond: PARTNER_PLANS.standard.rateLimit, burst: PARTNER_PLANS.standard.burstLimit },
+    // Each tenant is throttled by its plan's limits, as on a deployed stage.
+    partnerKeyRateLimit: planRateLimit,
   });
   const baseUrl = await listen(running.server, port);
 

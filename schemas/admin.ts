@@ -18,10 +18,14 @@ const TimeZone = z.string().check(
 
 export const PartnerScopeName = z.enum(['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge']);
 
+/** API Gateway usage plans a tenant's partner traffic is throttled by (limits in lib/partner-plans.ts). */
+export const PartnerPlanName = z.enum(['standard', 'high']);
+
 export const CreateTenantBody = z.strictObject({
   tenantId: TenantId,
   displayName: z.string().check(z.minLength(1), z.maxLength(100)),
   timeZone: z.optional(TimeZone),
+  plan: z.optional(PartnerPlanName.check(z.describe('Usage plan for the tenant\'s partner keys; default standard'))),
 });
 
 export const TenantParams = z.strictObject({ tenantId: TenantId });

@@ -2,13 +2,15 @@
  * Creates and revokes partner keys against a deployed stack (docs/deploy.md).
  *
  *   npm run provision-tenant -- create --stage prod --tenant xcn --name "XXXChatNow" [--plan standard] [--scopes earn,redeem,read]
- *   npm run provision-tenant -- revoke --stage prod --key-id key_0123456789abcdef
+ *   npm run provision-tenant -- revoke --stage prod --tenant xcn --key-id key_0123456789abcdef
  *
  * It reads the stack's outputs from `cdk deploy --outputs-file cdk-outputs.json` (or
  * --outputs PATH) and uses the caller's AWS credentials and region. `create` runs the same
  * provisionTenant use case as the local service (tenant with default rules if new, a new
- * key stored only as its keyed hash), then registers the key with API Gateway on the
- * partner's usage plan. The key is printed once, to stdout; nothing else keeps it.
+ * key stored only as its keyed hash), then makes sure the tenant's usage key (not the
+ * partner key: API Gateway never holds partner keys) is an API Gateway API key on the
+ * tenant's usage plan; run it again to finish a registration that failed half-way. The key
+ * is printed once, to stdout; nothing else keeps it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,6 @@ import {
   APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -47,44 +48,53 @@ async function create(): Promise<void> {
   const { tenant, name } = values;
   if (!tenant || !name) throw new Error('create needs --tenant and --name');
   if (!(values.plan in PARTNER_PLANS)) throw new Error(`--plan must be one of ${Object.keys(PARTNER_PLANS).join(', ')}`);
-  const planName = usagePlanName(values.stage, values.plan as PartnerPlan);
-  const plan = (await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }))).items?.find((item) => item.name === planName);
-  if (!plan?.id) throw new Error(`No usage plan named ${planName}: is the ${values.stage} stack deployed?`);
+  const plans = (await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [];
+  const planId = (plan: PartnerPlan) => plans.find((item) => item.name === usagePlanName(values.stage, plan))?.id;
+  if (!planId(values.plan as PartnerPlan)) throw new Error(`No usage plan named ${usagePlanName(values.stage, values.plan as PartnerPlan)}: is the ${values.stage} stack deployed?`);
 
   const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
   const scopes = values.scopes ? (values.scopes.split(',') as PartnerScope[]) : undefined;
-  const minted = await provisionTenant({ tenantId: tenant, displayName: name, ...(scopes ? { scopes } : {}) });
-  const apiKey = await apiGateway.send(
-    new CreateApiKeyCommand({ name: minted.keyId, value: minted.partnerKey, enabled: true, description: `partner key of tenant ${tenant}`, tags: { tenant } }),
+  const minted = await provisionTenant({ tenantId: tenant, displayName: name, plan: values.plan as PartnerPlan, ...(scopes ? { scopes } : {}) });
+  // An existing tenant keeps its plan (and its usage key).
+  const usagePlanId = planId(minted.usage.plan);
+  if (!usagePlanId) throw new Error(`No usage plan named ${usagePlanName(values.stage, minted.usage.plan)}`);
+  await ensureUsageKey(tenant, minted.usage.usageKeyValue, usagePlanId);
+  console.error(
+    `tenant ${tenant}: key ${minted.keyId}, tenant on plan ${usagePlanName(values.stage, minted.usage.plan)}. ` +
+      'Hand the key below to the partner over a secure channel; it is not stored anywhere.',
   );
-  await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: apiKey.id!, keyType: 'API_KEY' }));
-  console.error(`tenant ${tenant}: key ${minted.keyId} on plan ${planName}. Hand the key below to the partner over a secure channel; it is not stored anywhere.`);
   console.log(minted.partnerKey);
+}
+
+/** The tenant's usage key as an API Gateway API key on its plan; what exists already is kept. */
+async function ensureUsageKey(tenant: string, value: string, usagePlanId: string): Promise<void> {
+  const { usageKeyName } = await import('../functions/security/usage-keys.ts');
+  const existing = (await apiGateway.send(new GetApiKeysCommand({ nameQuery: usageKeyName(tenant), includeValues: true, limit: 500 }))).items?.find(
+    (item) => item.value === value,
+  );
+  const keyId = existing?.id ?? (await apiGateway.send(new CreateApiKeyCommand({ name: usageKeyName(tenant), value, enabled: true }))).id!;
+  try {
+    await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' }));
+  } catch (error) {
+    // Already on the plan: a run that finishes what an earlier one started.
+    if ((error as Error).name !== 'ConflictException') throw error;
+  }
 }
 
 async function revoke(): Promise<void> {
   const keyId = values['key-id'];
-  if (!keyId) throw new Error('revoke needs --key-id');
-  // API Gateway holds the key's value; its keyed hash is the ledger's id for it (no scan needed).
-  const found = (await apiGateway.send(new GetApiKeysCommand({ nameQuery: keyId, includeValues: true }))).items?.find((item) => item.name === keyId);
-  if (!found?.value || !found.id) throw new Error(`No API Gateway key named ${keyId}`);
-  const [{ UpdateCommand }, { getDocumentClient, tableName }, { keys }, { partnerKeyHash }] = await Promise.all([
+  const tenant = values.tenant;
+  if (!keyId || !tenant) throw new Error('revoke needs --tenant and --key-id');
+  // The same store calls as the admin API's revoke route: only the table knows partner keys.
+  const [{ TransactWriteCommand }, { getDocumentClient }, { getApiKeyById, revokeApiKeyItem }] = await Promise.all([
     import('@aws-sdk/lib-dynamodb'),
     import('../functions/store/client.ts'),
-    import('../functions/store/keys.ts'),
-    import('../functions/security/partner-keys.ts'),
+    import('../functions/store/api-keys.ts'),
   ]);
-  await getDocumentClient().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.apiKey(partnerKeyHash(found.value)),
-      UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':now': new Date().toISOString() },
-    }),
-  );
-  await apiGateway.send(new DeleteApiKeyCommand({ apiKey: found.id }));
+  const record = await getApiKeyById(tenant, keyId);
+  if (!record) throw new Error(`Tenant ${tenant} has no key ${keyId}`);
+  if (record.status !== 'active') throw new Error(`Key ${keyId} is already ${record.status}`);
+  await getDocumentClient().send(new TransactWriteCommand({ TransactItems: [revokeApiKeyItem(record, 'other', new Date().toISOString())] }));
   console.error(`key ${keyId} revoked; cached authorizer answers for it expire within 5 minutes.`);
 }
 

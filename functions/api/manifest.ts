@@ -196,6 +196,7 @@ export const createTenantRoute = defineRoute({
   roles: ['platform_admin'],
   idempotent: true,
   tableAccess: 'readwrite',
+  usageKeys: 'register',
   request: { body: CreateTenantBody },
   responses: [{ status: 201, description: 'Tenant created', schema: TenantView }],
   errors: ['already_exists', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused'],

@@ -40,6 +40,8 @@ export interface RouteDefinition {
   tableAccess: TableAccess;
   /** Reads the sealed audit exports (exports/ of the audit bucket): GetObject and decrypt, nothing else. */
   auditExports?: 'read';
+  /** Registers tenants' usage keys with API Gateway (CreateApiKey, CreateUsagePlanKey on the partner plans), nothing else. */
+  usageKeys?: 'register';
   request?: {
     params?: ZodMiniType;
     query?: ZodMiniType;

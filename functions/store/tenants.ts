@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
@@ -30,25 +30,88 @@ export async function getTenantConfig(tenantId: string): Promise<TenantConfig | 
 /** For operators: what is stored right now, not what a warm function remembers. */
 export const getTenantConfigNow = (tenantId: string) => readTenantConfig(tenantId, true);
 
-function tenantItem(config: TenantConfig) {
-  return { ...keys.tenant(config.tenantId), entity: 'TENANT', tenantId: config.tenantId, config };
+/**
+ * Which usage plan a tenant's partner traffic counts against, and the value of the API
+ * Gateway API key standing for the tenant on it (functions/security/usage-keys.ts). Kept on
+ * the tenant item beside, not inside, the money rules.
+ */
+export interface TenantUsage {
+  plan: 'standard' | 'high';
+  usageKeyValue: string;
 }
 
-export function newTenantItem(config: TenantConfig): TransactItem {
-  return { Put: { TableName: tableName(), Item: tenantItem(config), ConditionExpression: 'attribute_not_exists(PK)' } };
+function tenantItem(config: TenantConfig, usage: TenantUsage) {
+  return { ...keys.tenant(config.tenantId), entity: 'TENANT', tenantId: config.tenantId, config, plan: usage.plan, usageKeyValue: usage.usageKeyValue };
 }
 
-/** Creates the tenant unless it exists; returns the stored configuration either way. */
-export async function putTenantIfAbsent(config: TenantConfig): Promise<TenantConfig> {
+export function newTenantItem(config: TenantConfig, usage: TenantUsage): TransactItem {
+  return { Put: { TableName: tableName(), Item: tenantItem(config, usage), ConditionExpression: 'attribute_not_exists(PK)' } };
+}
+
+/**
+ * Creates the tenant unless it exists; returns the stored configuration and usage key either
+ * way. A tenant stored before usage keys existed gets the given one (nothing else changes).
+ */
+export async function putTenantIfAbsent(config: TenantConfig, usage: TenantUsage): Promise<{ config: TenantConfig; usage: TenantUsage }> {
   try {
     await getDocumentClient().send(
-      new PutCommand({ TableName: tableName(), Item: tenantItem(config), ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({ TableName: tableName(), Item: tenantItem(config, usage), ConditionExpression: 'attribute_not_exists(PK)' }),
     );
-    return config;
+    return { config, usage };
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     const existing = await getTenantConfigNow(config.tenantId);
     if (!existing) throw error;
-    return existing;
+    return { config: existing, usage: await setTenantUsageIfAbsent(config.tenantId, usage) };
   }
+}
+
+async function setTenantUsageIfAbsent(tenantId: string, usage: TenantUsage): Promise<TenantUsage> {
+  try {
+    await getDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.tenant(tenantId),
+        UpdateExpression: 'SET #plan = :plan, usageKeyValue = :value',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usageKeyValue)',
+        ExpressionAttributeNames: { '#plan': 'plan' },
+        ExpressionAttributeValues: { ':plan': usage.plan, ':value': usage.usageKeyValue },
+      }),
+    );
+    return usage;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const stored = await readTenantUsage(tenantId, true);
+    if (!stored) throw error;
+    return stored;
+  }
+}
+
+async function readTenantUsage(tenantId: string, consistent: boolean): Promise<TenantUsage | undefined> {
+  const out = await getDocumentClient().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.tenant(tenantId),
+      ConsistentRead: consistent,
+      ProjectionExpression: '#plan, usageKeyValue',
+      ExpressionAttributeNames: { '#plan': 'plan' },
+    }),
+  );
+  const item = out.Item;
+  return typeof item?.usageKeyValue === 'string' ? { plan: item.plan as TenantUsage['plan'], usageKeyValue: item.usageKeyValue } : undefined;
+}
+
+const usageCache = new Map<string, { usage: TenantUsage; loadedAt: number }>();
+
+/**
+ * For the partner authorizer: a tenant's usage key changes only when its plan is moved, and
+ * API Gateway caches the authorizer's answer for minutes anyway, so a minute in memory is fine.
+ */
+export async function getTenantUsage(tenantId: string): Promise<TenantUsage | undefined> {
+  const cached = usageCache.get(tenantId);
+  if (cached && Date.now() - cached.loadedAt < CACHE_TTL_MS) return cached.usage;
+  const usage = await readTenantUsage(tenantId, false);
+  // Only found keys are kept: a tenant whose key is being set up is asked again next time.
+  if (usage) usageCache.set(tenantId, { usage, loadedAt: Date.now() });
+  return usage;
 }

@@ -1,6 +1,8 @@
 /**
- * The local stand-in for an API Gateway usage plan's throttle: a token bucket per partner
- * key (steady rate, burst). On AWS the usage plan does this before any Lambda runs.
+ * The local stand-in for an API Gateway usage plan's throttle: a token bucket per usage
+ * identifier key, the tenant's usage key the partner authorizer returns (steady rate,
+ * burst). On AWS the usage plan does this by the same key, after the authorizer and before
+ * the route's Lambda runs.
  */
 export interface KeyRateLimit {
   perSecond: number;

@@ -49,7 +49,7 @@ describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
       Type: 'COGNITO_USER_POOLS',
       ProviderARNs: [{ 'Fn::GetAtt': [poolId, 'Arn'] }],
     });
-    const method = index.methods().find((m) => m.path === operatorRoute.path)!;
+    const method = index.methods().find((m) => m.path === operatorRoute.path && m.httpMethod === operatorRoute.method)!;
     expect(method.props).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
     expect(method.props.RequestValidatorId).toBeDefined();
   });

@@ -3,9 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
 import { TABLE_KEYS } from '../../functions/store/table-definition.ts';
 import { logicalIdOf } from '../../lib/logical-id.ts';
+import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../../lib/partner-plans.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { RedRoomRewardsStack } from '../../lib/stack.ts';
-import { ERROR_CODES } from '../../schemas/error-codes.ts';
+import { ERROR_CODES, type ErrorCode } from '../../schemas/error-codes.ts';
+import { expectProblemWire, renderTemplate, staticHeaders } from '../support/problem-wire.ts';
 import { synthesize } from './support/synth.ts';
 import { TemplateIndex } from './support/template-index.ts';
 
@@ -50,7 +52,7 @@ describe('functions from the manifest', () => {
   });
 
   it('serves every route from its own function, at its own method and path', () => {
-    const methods = index.methods();
+    const methods = index.methods().filter((method) => method.httpMethod !== 'ANY');
     for (const route of routes) {
       const matching = methods.filter((method) => method.httpMethod === route.method && method.path === route.path);
       expect(matching, `${route.method} ${route.path}`).toHaveLength(1);
@@ -147,6 +149,73 @@ describe('API', () => {
     }
   });
 
+  it('answers 429 and 503 of its own (throttle, quota, authorizer failure) as the handlers do, with Retry-After', () => {
+    const byType = new Map(index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+    const expected: [string, ErrorCode, string | undefined][] = [
+      ['THROTTLED', 'rate_limited', '1'],
+      ['QUOTA_EXCEEDED', 'rate_limited', '3600'],
+      ['AUTHORIZER_FAILURE', 'service_unavailable', '1'],
+      ['MISSING_AUTHENTICATION_TOKEN', 'not_found', undefined],
+      ['RESOURCE_NOT_FOUND', 'not_found', undefined],
+    ];
+    for (const [type, code, retryAfter] of expected) {
+      const response = byType.get(type)!;
+      const wire = {
+        status: Number(response.StatusCode),
+        headers: staticHeaders(response.ResponseParameters, 'gatewayresponse.header.'),
+        body: renderTemplate(response.ResponseTemplates['application/json']),
+      };
+      expectProblemWire(wire, code, retryAfter ? { headers: { 'retry-after': retryAfter } } : {});
+      expect(wire.body.requestId, type).toBe('req-0123');
+      if (!retryAfter) expect(wire.headers, type).not.toHaveProperty('retry-after');
+    }
+  });
+
+  it('answers a method a resource lacks with 405 method_not_allowed and Allow, from a mock that reaches no function', () => {
+    const methods = index.methods();
+    const paths = [...new Set(routes.map((route) => route.path))];
+    const anyMethods = methods.filter((method) => method.httpMethod === 'ANY');
+    expect(anyMethods.map((method) => method.path).sort()).toEqual([...paths].sort());
+    for (const method of anyMethods) {
+      const allow = routes.filter((route) => route.path === method.path).map((route) => route.method).join(', ');
+      expect(method.props, method.path).toMatchObject({
+        AuthorizationType: 'NONE',
+        Integration: { Type: 'MOCK', PassthroughBehavior: 'NEVER', RequestTemplates: { 'application/json': '{"statusCode": 405}' } },
+      });
+      expect(method.props.ApiKeyRequired ?? false).toBe(false);
+      const [integrationResponse] = method.props.Integration.IntegrationResponses;
+      expect(method.props.Integration.IntegrationResponses).toHaveLength(1);
+      expect(integrationResponse.SelectionPattern).toBeUndefined();
+      const wire = {
+        status: Number(integrationResponse.StatusCode),
+        headers: staticHeaders(integrationResponse.ResponseParameters, 'method.response.header.'),
+        body: renderTemplate(integrationResponse.ResponseTemplates['application/json']),
+      };
+      expectProblemWire(wire, 'method_not_allowed', { headers: { allow } });
+      expect(wire.body.detail).toBe(`Use ${allow} on this resource`);
+      expect(method.props.MethodResponses).toEqual([
+        { StatusCode: '405', ResponseParameters: Object.fromEntries(Object.keys(integrationResponse.ResponseParameters).map((key) => [key, true])) },
+      ]);
+    }
+  });
+
+  it("answers the WAF rate rule's block as the rate_limited problem with Retry-After (WAF's content type: application/json)", () => {
+    const acl = index.ofType('AWS::WAFv2::WebACL')[0]![1].Properties!;
+    const rule = (acl.Rules as { Name: string; Action?: any }[]).find((r) => r.Name === 'RateLimitPerIp')!;
+    const { CustomResponse } = rule.Action.Block;
+    const body = acl.CustomResponseBodies[CustomResponse.CustomResponseBodyKey];
+    expect(body.ContentType).toBe('APPLICATION_JSON');
+    const wire = {
+      status: CustomResponse.ResponseCode,
+      headers: {
+        'content-type': 'application/json',
+        ...Object.fromEntries((CustomResponse.ResponseHeaders as { Name: string; Value: string }[]).map((h) => [h.Name.toLowerCase(), h.Value])),
+      },
+      body: JSON.parse(body.Content),
+    };
+    expectProblemWire(wire, 'rate_limited', { contentType: 'application/json', headers: { 'retry-after': '60' } });
+  });
+
   it('logs access without bodies or client addresses, traces, and throttles the stage', () => {
     const stage = index.ofType('AWS::ApiGateway::Stage')[0]![1].Properties!;
     expect(stage.TracingEnabled).toBe(true);
@@ -162,12 +231,80 @@ describe('API', () => {
     for (const [, plan] of plans) expect(plan.Properties).toMatchObject({ Throttle: expect.any(Object), Quota: { Period: 'MONTH' } });
   });
 
+  it('takes API keys from the partner authorizer (key source AUTHORIZER), so partner keys never reach API Gateway', () => {
+    const [, restApi] = index.ofType('AWS::ApiGateway::RestApi')[0]!;
+    expect(restApi.Properties!.ApiKeySourceType).toBe('AUTHORIZER');
+    // No API key at all in the template: each tenant's usage key is registered when the tenant is created.
+    expect(index.ofType('AWS::ApiGateway::ApiKey')).toEqual([]);
+    expect(index.ofType('AWS::ApiGateway::UsagePlanKey')).toEqual([]);
+  });
+
+  it('has one usage plan per partner plan on the API\'s stage, with that plan\'s throttle and monthly quota', () => {
+    const [restApiId] = index.ofType('AWS::ApiGateway::RestApi')[0]!;
+    const [stageId] = index.ofType('AWS::ApiGateway::Stage')[0]!;
+    const plans = index.ofType('AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties!);
+    expect(plans.map((plan) => plan.UsagePlanName).sort()).toEqual(Object.keys(PARTNER_PLANS).map((plan) => usagePlanName('prod', plan as PartnerPlan)).sort());
+    for (const [plan, limits] of Object.entries(PARTNER_PLANS)) {
+      const props = plans.find((p) => p.UsagePlanName === usagePlanName('prod', plan as PartnerPlan))!;
+      // No per-method throttle overrides: the plan's throttle holds for every partner route.
+      expect(props.ApiStages).toEqual([{ ApiId: { Ref: restApiId }, Stage: { Ref: stageId }, Throttle: {} }]);
+      expect(props.Throttle).toEqual({ RateLimit: limits.rateLimit, BurstLimit: limits.burstLimit });
+      expect(props.Quota).toEqual({ Limit: limits.monthlyQuota, Period: 'MONTH' });
+    }
+  });
+
+  it('lets only the tenant-creation function register usage keys: read plans, create a key, add it to one of our plans', () => {
+    const registering = routes.filter((route) => route.usageKeys === 'register').map((route) => route.operationId);
+    expect(registering).toEqual(['createTenant']);
+    const planIds = index.ofType('AWS::ApiGateway::UsagePlan').map(([id]) => id);
+    const arn = (path: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, ...path]] });
+    for (const [functionId, fn] of index.ofType('AWS::Lambda::Function')) {
+      const statements = index.statementsOfFunction(functionId).filter((statement) => [statement.Action].flat().some((a) => a.startsWith('apigateway:')));
+      if (functionId !== idOf('createTenant')) {
+        expect(statements, fn.Properties!.Description).toEqual([]);
+        continue;
+      }
+      expect(statements).toEqual([
+        { Action: 'apigateway:GET', Effect: 'Allow', Resource: arn(['::/usageplans']) },
+        { Action: 'apigateway:POST', Effect: 'Allow', Resource: expect.any(Array) },
+      ]);
+      const postResources = statements[1]!.Resource as unknown[];
+      expect(postResources).toHaveLength(1 + planIds.length);
+      expect(postResources).toEqual(
+        expect.arrayContaining([arn(['::/apikeys']), ...planIds.map((planId) => arn(['::/usageplans/', { Ref: planId }, '/keys']))]),
+      );
+      expect(JSON.parse(fn.Properties!.Environment.Variables.USAGE_PLAN_NAMES)).toEqual(
+        Object.fromEntries(Object.keys(PARTNER_PLANS).map((plan) => [plan, usagePlanName('prod', plan as PartnerPlan)])),
+      );
+    }
+  });
+
   it('associates a WAF web ACL with the common rule set and a rate-based rule', () => {
     const [aclId, acl] = index.ofType('AWS::WAFv2::WebACL')[0]!;
     const rules = acl.Properties!.Rules as { Statement: Record<string, any> }[];
     expect(rules.some((rule) => rule.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet')).toBe(true);
     expect(rules.some((rule) => rule.Statement.RateBasedStatement?.AggregateKeyType === 'IP')).toBe(true);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
+  });
+
+  it('lets operators sign in by SRP only, never write custom:tenant_id, and offers no OAuth (no implicit flow, no placeholder callback, no admin scope)', () => {
+    const clients = index.ofType('AWS::Cognito::UserPoolClient').map(([, c]) => c.Properties!);
+    expect(clients).toHaveLength(1);
+    const [client] = clients;
+    expect(client!.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client!.GenerateSecret).toBe(false);
+    // Written out in full: a client without WriteAttributes leaves the choice to Cognito.
+    expect([...client!.WriteAttributes].sort()).toEqual(['family_name', 'given_name', 'locale', 'name', 'zoneinfo']);
+    expect(client!.WriteAttributes).not.toContain('custom:tenant_id');
+    expect(client!.WriteAttributes).not.toContain('email');
+    expect(client!.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(client!.AllowedOAuthFlows).toBeUndefined();
+    expect(client!.AllowedOAuthScopes).toBeUndefined();
+    expect(client!.CallbackURLs).toBeUndefined();
+    expect(JSON.stringify(client)).not.toMatch(/implicit|example\.com|aws\.cognito\.signin\.user\.admin/);
+    // The attribute stays in the pool for admins to set (AdminCreateUser, AdminUpdateUserAttributes).
+    const [, pool] = index.ofType('AWS::Cognito::UserPool')[0]!;
+    expect(pool.Properties!.Schema).toContainEqual(expect.objectContaining({ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }));
   });
 
   it('has an operator user pool with MFA and a group per operator role', () => {

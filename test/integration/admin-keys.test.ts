@@ -1,3 +1,4 @@
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorClient, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -118,6 +119,52 @@ describe('partner key lifecycle', () => {
     const intruder = await tenantAdmin('beta');
     expect((await intruder.call('GET', '/api/v1/admin/tenants/keys/keys')).status).toBe(404);
     expect((await intruder.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['earn'] })).status).toBe(404);
+  });
+});
+
+describe('the AWS path: the partner authorizer names the tenant\'s usage key (API key source AUTHORIZER)', () => {
+  const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod';
+  const authorizerEvent = (key: string) =>
+    ({ type: 'REQUEST', methodArn: `${PREFIX}/GET/api/v1/balance`, headers: { 'x-api-key': key } }) as unknown as APIGatewayRequestAuthorizerEvent;
+
+  async function storedUsageKey(tenantId: string): Promise<{ plan: string; usageKeyValue: string }> {
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { getDocumentClient } = await import('../../functions/store/client.ts');
+    const { keys } = await import('../../functions/store/keys.ts');
+    const out = await getDocumentClient().send(new GetCommand({ TableName: api.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }));
+    return { plan: out.Item!.plan, usageKeyValue: out.Item!.usageKeyValue };
+  }
+
+  it('allows created and rotated keys with the tenant\'s usage key, never the partner key; denies a revoked key', async () => {
+    const { handler } = await import('../../functions/api/handlers/authorize-partner.ts');
+    const { USAGE_KEY_PATTERN } = await import('../../functions/security/usage-keys.ts');
+    expect((await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'metered', displayName: 'Metered', plan: 'high' })).status).toBe(201);
+    const usage = await storedUsageKey('metered');
+    expect(usage.plan).toBe('high');
+    expect(usage.usageKeyValue).toMatch(USAGE_KEY_PATTERN);
+
+    const admin = await tenantAdmin('metered');
+    const created = await admin.call('POST', '/api/v1/admin/tenants/metered/keys', { scopes: ['read'] });
+    expect(created.status).toBe(201);
+    const allowed = await handler(authorizerEvent(created.body.key));
+    expect(allowed.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: `${PREFIX}/GET/api/v1/balance` });
+    expect(allowed.usageIdentifierKey).toBe(usage.usageKeyValue);
+    expect(JSON.stringify(allowed)).not.toContain(created.body.key);
+
+    const rotated = await admin.call('POST', `/api/v1/admin/tenants/metered/keys/${created.body.keyId}/rotate`, { overlapSeconds: 0 });
+    expect(rotated.status).toBe(201);
+    expect((await handler(authorizerEvent(rotated.body.key))).usageIdentifierKey).toBe(usage.usageKeyValue);
+    await expect(handler(authorizerEvent(created.body.key))).rejects.toThrow('Unauthorized');
+
+    const revoked = await admin.call('POST', `/api/v1/admin/tenants/metered/keys/${rotated.body.keyId}/revoke`, { reason: 'compromised' });
+    expect(revoked.status).toBe(200);
+    await expect(handler(authorizerEvent(rotated.body.key))).rejects.toThrow('Unauthorized');
+  });
+
+  it('gives every tenant its own usage key, so one tenant\'s throttle is its own', async () => {
+    await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'metered-b', displayName: 'B' });
+    expect((await storedUsageKey('metered-b')).plan).toBe('standard');
+    expect((await storedUsageKey('metered-b')).usageKeyValue).not.toBe((await storedUsageKey('metered')).usageKeyValue);
   });
 });
 

@@ -26,5 +26,15 @@ describe('per-key throttle (the local usage plan)', () => {
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await calm.balance('anyone')).status).toBe(404);
   });
+
+  it('throttles by the tenant\'s usage key, as the usage plan does on AWS: a second key of the tenant shares the budget', async () => {
+    const tenant = await api.newTenant();
+    const first = partnerClient(api.baseUrl, tenant.partnerKey);
+    const second = partnerClient(api.baseUrl, (await api.newTenant(tenant.tenantId)).partnerKey);
+    for (let i = 0; i < 5; i += 1) expect((await first.balance('anyone')).status).toBe(404);
+    const limited = await second.balance('anyone');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'rate_limited' });
+  });
 });
 

@@ -34,12 +34,14 @@ describe('partner authorizer: answers', () => {
 
   it('allows the route template (not just this account id) with the principal as context', async () => {
     const context = { tenantId: 'xcn', keyId: 'key_1', scopes: 'accounts,read' };
-    authorizePartnerRequest.mockResolvedValue({ ok: true, context });
+    authorizePartnerRequest.mockResolvedValue({ ok: true, context, usageIdentifierKey: 'rrrusage0123', usagePlan: 'standard' });
     const result = await handler(event('GET', '/api/v1/accounts/acc-1'));
     expect(authorizePartnerRequest).toHaveBeenCalledWith('rrr_key', expect.objectContaining({ operationId: 'getAccount' }));
     expect(result).toMatchObject({
       principalId: 'key_1',
       context,
+      // API key source AUTHORIZER: the usage plan throttles by the tenant's usage key, not the partner key.
+      usageIdentifierKey: 'rrrusage0123',
       policyDocument: { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `${PREFIX}/GET/api/v1/accounts/*` }] },
     });
   });

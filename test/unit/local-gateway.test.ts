@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { createGateway, MAX_REQUEST_BODY_BYTES, type AuthorizeResult, type GatewayOptions } from '../../local/gateway.ts';
+import { expectProblemWire, wireOf } from '../support/problem-wire.ts';
 
 /** A stand-in handler module: it reports what it was given, or misbehaves on request. */
 const FAKE_HANDLER = `
@@ -59,7 +60,11 @@ const routes: RouteDefinition[] = [
 ];
 
 async function fakeAuthorizePartner(apiKey: string | undefined): Promise<AuthorizeResult> {
-  if (apiKey === 'good-key') return { ok: true, context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' } };
+  if (apiKey === 'good-key') {
+    return { ok: true, context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' }, usageIdentifierKey: 'rrrusage-tenant-1', usagePlan: 'standard' };
+  }
+  // Allowed, but the tenant has no usage key: API Gateway refuses such a request with 403.
+  if (apiKey === 'planless-key') return { ok: true, context: { tenantId: 'tenant-2', keyId: 'key-2', scopes: 'read' } };
   if (apiKey === 'no-scope-key') return { ok: false, code: 'forbidden' };
   return { ok: false, code: 'unauthorized' };
 }
@@ -252,6 +257,23 @@ describe('local gateway authorization', () => {
       const { event } = await echo(baseUrl, '/partner/1/items/2', { headers: { 'x-api-key': 'good-key' } });
       expect(event.requestContext.authorizer).toEqual({ tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' });
       expect(event.pathParameters).toEqual({ a: '1', b: '2' });
+
+      // Allowed by the authorizer but on no usage plan: API Gateway (key source AUTHORIZER) answers 403.
+      await expectProblem(await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'planless-key' } }), 403, 'forbidden');
+    } finally {
+      await stopGateway(server);
+    }
+  });
+
+  it('throttles partner routes by the usage identifier key, with the limit of the plan the authorizer named', async () => {
+    const plans: (string | undefined)[] = [];
+    const partnerKeyRateLimit = (plan: string | undefined) => (plans.push(plan), { perSecond: 0.01, burst: 2 });
+    const { baseUrl, server } = await startGateway({ partnerKeyRateLimit });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(plans).toEqual(['standard']);
     } finally {
       await stopGateway(server);
     }
@@ -341,5 +363,31 @@ describe('local gateway request log', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^GET \/things\/abc 200 \d+ms$/);
     expect(lines[1]).toMatch(/^GET \/nope 404 \d+ms$/);
+  });
+});
+
+describe('local gateway refusals have the shape API Gateway and WAF answer with (test/infra/stack.test.ts checks that side)', () => {
+  it('429 rate_limited, 503 service_unavailable, 405 method_not_allowed and 404 not_found', async () => {
+    const failing = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { baseUrl, server } = await startGateway({
+      partnerKeyRateLimit: { perSecond: 0.01, burst: 1 },
+      authorizePartner: async (apiKey) => {
+        if (apiKey === 'outage') throw Object.assign(new Error('read timed out'), { name: 'TimeoutError' });
+        return fakeAuthorizePartner(apiKey);
+      },
+    });
+    try {
+      const partner = (key: string) => fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': key } });
+      expect((await partner('good-key')).status).toBe(200);
+      expectProblemWire(await wireOf(await partner('good-key')), 'rate_limited');
+      expectProblemWire(await wireOf(await partner('outage')), 'service_unavailable', { headers: { 'retry-after': '1' } });
+      const wrongMethod = await wireOf(await fetch(`${baseUrl}/things`, { method: 'DELETE' }));
+      expectProblemWire(wrongMethod, 'method_not_allowed', { headers: { allow: 'POST' } });
+      expect(wrongMethod.body.detail).toBe('Use POST on this resource');
+      expectProblemWire(await wireOf(await fetch(`${baseUrl}/nothing/here`)), 'not_found');
+    } finally {
+      failing.mockRestore();
+      await stopGateway(server);
+    }
   });
 });

@@ -18,7 +18,8 @@ import type { RouteDefinition } from '../route-types.ts';
  * Outcomes: an unknown, malformed, revoked or expired key throws `Unauthorized` (API Gateway
  * answers 401); a valid key without the route's scope gets a Deny policy (403); an allowed
  * key gets an Allow policy for the route's path template with its tenant, key id and scopes
- * as context, which the route handler reads as its principal.
+ * as context, which the route handler reads as its principal, and the tenant's usage key as
+ * `usageIdentifierKey`, which API Gateway's usage plan throttles by.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const target = parseMethodArn(event.methodArn);
@@ -38,7 +39,9 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     logger.info('partner key refused', { operationId: route.operationId, code: result.code });
     return policy('forbidden', 'Deny', resource);
   }
-  return { ...policy(result.context.keyId ?? 'partner', 'Allow', resource), context: result.context };
+  // The REST API's API key source is AUTHORIZER: the usage plan meters and throttles the
+  // tenant by this key, never by the partner's secret.
+  return { ...policy(result.context.keyId ?? 'partner', 'Allow', resource), context: result.context, usageIdentifierKey: result.usageIdentifierKey };
 };
 
 /** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path...` split into its parts. */

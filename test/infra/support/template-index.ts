@@ -42,6 +42,14 @@ export class TemplateIndex {
     return [];
   }
 
+  /** Every IAM statement granted to the role of a function, across the policies attached to it. */
+  statementsOfFunction(functionId: string): { Action: string | string[]; Effect: string; Resource: unknown }[] {
+    const roleId = TemplateIndex.arnTargets(this.resources[functionId]!.Properties!.Role)[0];
+    return this.ofType('AWS::IAM::Policy')
+      .filter(([, policy]) => (policy.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+      .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement);
+  }
+
   /** Every IAM action granted to the role of a function, across the policies attached to it. */
   actionsOfFunction(functionId: string): string[] {
     const roleId = TemplateIndex.arnTargets(this.resources[functionId]!.Properties!.Role)[0];
