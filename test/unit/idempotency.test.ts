@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCancellation, replayDecision } from '../../functions/domain/idempotency.ts';
+import { replayDecision } from '../../functions/domain/idempotency.ts';
+import { classifyCancellation } from '../../functions/store/cancellation.ts';
 
 describe('replayDecision', () => {
   const cases: [string, { requestHash: string } | undefined, string][] = [
