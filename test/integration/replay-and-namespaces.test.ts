@@ -86,3 +86,39 @@ describe('idempotency namespaces', () => {
     expect((await partner.balance('ns')).body.balance).toBe(40);
   });
 });
+
+describe('deadline at the edge', () => {
+  it('a handler with too little time left answers 503 service_unavailable with Retry-After and writes nothing', async () => {
+    await partner.putAccount('late');
+    const { handler } = await import('../../functions/api/handlers/earn.ts');
+    const { localLambdaContext } = await import('../../local/gateway/lambda-context.ts');
+    const context = { ...localLambdaContext('earn', 'late-1'), getRemainingTimeInMillis: () => 1000 };
+    const event = {
+      resource: '/api/v1/earn',
+      path: '/api/v1/earn',
+      httpMethod: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'late-key' },
+      multiValueHeaders: { 'content-type': ['application/json'], 'idempotency-key': ['late-key'] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      body: JSON.stringify({ accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }),
+      isBase64Encoded: false,
+      requestContext: {
+        requestId: 'late-1',
+        authorizer: { tenantId, keyId: 'key-late', scopes: 'earn' },
+        identity: { sourceIp: '127.0.0.1' },
+      },
+    };
+    const answer = await handler(event as never, context);
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'service_unavailable' });
+    expect(answer.headers?.['retry-after']).toBe('1');
+    expect((await partner.balance('late')).body.balance).toBe(0);
+    // The same key with time to spare commits once.
+    const retry = await partner.earn({ accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }, { 'idempotency-key': 'late-key' });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
