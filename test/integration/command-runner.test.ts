@@ -194,13 +194,14 @@ describe('a torn read of an earn committed under the same key', () => {
     let torn = false;
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const result = (await next(args)) as { output: { Responses?: Record<string, Record<string, unknown>[]> } };
+        const result = await next(args);
         if (context.commandName !== 'BatchGetItemCommand') return result;
+        const output = result.output as { Responses?: Record<string, Record<string, unknown>[]> };
         reads += 1;
         if (!torn) {
           torn = true;
-          for (const [table, items] of Object.entries(result.output.Responses ?? {})) {
-            result.output.Responses![table] = items.filter((item) => {
+          for (const [table, items] of Object.entries(output.Responses ?? {})) {
+            output.Responses![table] = items.filter((item) => {
               const entity = item.entity as unknown;
               return entity !== 'IDEMPOTENCY' && (entity as { S?: string } | undefined)?.S !== 'IDEMPOTENCY';
             });
