@@ -156,6 +156,22 @@ describe('two accounts in one decision', () => {
     expect(after.idempotency.some((record) => record.idempotencyKey === 'stale-c-d')).toBe(false);
   });
 
+  it('reads both accounts in one BatchGetItem and commits both in one TransactWriteItems', async () => {
+    const name = 'count-commands';
+    const commands: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    const outcome = await run('move-c-d', ['c', 'd'], move('c', 'd', 100)).finally(() => client.middlewareStack.remove(name));
+    expect(outcome.kind).toBe('committed');
+    expect(commands).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(await balances('c', 'd')).toEqual({ c: 900, d: 1100 });
+  });
+
   it('opposite moves between the same two accounts all settle, and the sum is kept', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? run(`e-to-f-${i}`, ['e', 'f'], move('e', 'f', 10)) : run(`f-to-e-${i}`, ['f', 'e'], move('f', 'e', 25)))),
