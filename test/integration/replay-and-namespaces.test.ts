@@ -93,25 +93,7 @@ describe('deadline at the edge', () => {
     const { handler } = await import('../../functions/api/handlers/earn.ts');
     const { localLambdaContext } = await import('../../local/gateway/lambda-context.ts');
     const context = { ...localLambdaContext('earn', 'late-1'), getRemainingTimeInMillis: () => 1000 };
-    const event = {
-      resource: '/api/v1/earn',
-      path: '/api/v1/earn',
-      httpMethod: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'late-key' },
-      multiValueHeaders: { 'content-type': ['application/json'], 'idempotency-key': ['late-key'] },
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
-      pathParameters: null,
-      stageVariables: null,
-      body: JSON.stringify({ accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }),
-      isBase64Encoded: false,
-      requestContext: {
-        requestId: 'late-1',
-        authorizer: { tenantId, keyId: 'key-late', scopes: 'earn' },
-        identity: { sourceIp: '127.0.0.1' },
-      },
-    };
-    const answer = await handler(event as never, context);
+    const answer = await handler(earnEvent(tenantId, 'late-key', { accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }) as never, context);
     expect(answer.statusCode).toBe(503);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'service_unavailable' });
     expect(answer.headers?.['retry-after']).toBe('1');
@@ -121,4 +103,34 @@ describe('deadline at the edge', () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
+
+  it('a domain refusal raised while loading (a tenant that is not provisioned) goes through the refusal table: 403 forbidden', async () => {
+    const { handler } = await import('../../functions/api/handlers/earn.ts');
+    const { localLambdaContext } = await import('../../local/gateway/lambda-context.ts');
+    const answer = await handler(earnEvent('ghost-tenant', 'ghost-key', { accountId: 'a', source: { type: 'bonus', campaignId: 'c', points: 1 } }) as never, localLambdaContext('earn', 'ghost-1'));
+    expect(answer.statusCode).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'forbidden', detail: 'This key belongs to a tenant that is not provisioned' });
+  });
 });
+
+/** The proxy event API Gateway sends for an earn after the partner authorizer allowed it. */
+function earnEvent(tenant: string, key: string, body: unknown) {
+  return {
+    resource: '/api/v1/earn',
+    path: '/api/v1/earn',
+    httpMethod: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    multiValueHeaders: { 'content-type': ['application/json'], 'idempotency-key': [key] },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: `req-${key}`,
+      authorizer: { tenantId: tenant, keyId: 'key-edge', scopes: 'earn' },
+      identity: { sourceIp: '127.0.0.1' },
+    },
+  };
+}
