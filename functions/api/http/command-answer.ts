@@ -25,7 +25,9 @@ export function httpAnswer(outcome: CommandOutcome): HttpResult {
       return { status: STATUS_OF_EFFECT[outcome.result.effect], bodyJson: outcome.result.bodyJson, headers: { 'idempotent-replayed': 'true' } };
     case 'refused': {
       const { code, detail, extra } = outcome.refusal;
-      throw new ProblemError(REFUSAL_TABLE[code], detail, extra ?? {}, refusalHeaders(code, extra));
+      const problem = new ProblemError(REFUSAL_TABLE[code], detail, extra ?? {}, refusalHeaders(code, extra));
+      problem.rule = code;
+      throw problem;
     }
     case 'key_reused':
       throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');

@@ -96,12 +96,12 @@ export function httpHandler<R extends RouteDefinition>(route: R, impl: (request:
       return jsonResponse(result);
     } catch (error) {
       if (error instanceof ProblemError) {
-        logger.info('refused', { operationId: route.operationId, code: error.code });
+        logger.info('refused', { operationId: route.operationId, code: error.code, ...(error.rule ? { rule: error.rule } : {}) });
         return problemResponse(error.code, error.detail, requestId, error.extra, error.headers);
       }
       if (error instanceof Refused) {
         const { code, detail, extra } = error.refusal;
-        logger.info('refused', { operationId: route.operationId, code, rule: code });
+        logger.info('refused', { operationId: route.operationId, code: REFUSAL_TABLE[code], rule: code });
         return problemResponse(REFUSAL_TABLE[code], detail, requestId, extra);
       }
       if (isDependencyUnavailable(error)) {

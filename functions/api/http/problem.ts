@@ -3,6 +3,9 @@ import { ERROR_CODES, problemTypeUri, type ErrorCode } from '../../../schemas/er
 
 /** A refusal on its way out of the HTTP layer; the handler chain turns it into RFC 9457 problem details. */
 export class ProblemError extends Error {
+  /** The domain rule behind it, when it came from a refusal: logged, never sent. */
+  rule?: string;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
