@@ -10,14 +10,14 @@ export function replayDecision(stored: { requestHash: string } | undefined, requ
   return stored.requestHash === requestHash ? 'replay' : 'reused';
 }
 
-/** How a cancelled commit is read: the idempotency record is always the first action. */
-export type CancellationOutcome = 'idempotency_taken' | 'idempotency_in_flight' | 'stale' | 'unexpected';
+/**
+ * Who a key belongs to. Each caller kind has its own space per tenant, so a partner's key
+ * never meets an operator's, and workflow or scheduled steps (keys derived from their own
+ * ids) meet neither.
+ */
+export type IdempotencyNamespace = 'partner' | 'operator' | 'system';
 
-const RETRYABLE = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict', 'ThrottlingError']);
-
-export function classifyCancellation(reasonCodes: (string | undefined)[]): CancellationOutcome {
-  if (reasonCodes.some((code) => code !== undefined && !RETRYABLE.has(code))) return 'unexpected';
-  if (reasonCodes[0] === 'ConditionalCheckFailed') return 'idempotency_taken';
-  if (reasonCodes[0] === 'TransactionConflict') return 'idempotency_in_flight';
-  return 'stale';
+export interface IdempotencyRef {
+  namespace: IdempotencyNamespace;
+  key: string;
 }

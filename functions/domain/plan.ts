@@ -1,21 +1,37 @@
 import type { Account, LedgerEntry, OrderRecord, Wallet } from './types.ts';
 import type { Refusal } from './result.ts';
 
+/** What a command did, in domain terms: `api/` chooses the status for each (created 201, updated 200). */
+export type ResultEffect = 'created' | 'updated';
+
+/** A command's answer: its effect and a JSON-ready body, stored verbatim for replays. */
+export interface CommandResult {
+  effect: ResultEffect;
+  body: Record<string, unknown>;
+}
+
+/** One account's next state, guarded by the version the decision read (null: it must be new). */
+export interface AccountWrite {
+  next: Account;
+  expectedVersion: number | null;
+}
+
 /**
  * What a decision wants committed, all in one transaction. Each item carries the version the
  * decision read (null: it must not exist yet), so a stale decision is refused by the database.
+ * A decision over two accounts (transfer, award, merge) lists both; both versions are guarded.
  */
 export interface WritePlan {
-  account: { next: Account; expectedVersion: number | null };
+  accounts: AccountWrite[];
   entries: LedgerEntry[];
   order?: { next: OrderRecord; expectedVersion: number | null };
-  response: { status: number; body: Record<string, unknown> };
+  result: CommandResult;
 }
 
 export type Decision = Refusal | ({ ok: true } & WritePlan);
 
 /** The account write of a decision that changed its points wallet: next version, same guard. */
-export function pointsWalletUpdate(account: Account, wallet: Wallet, now: string): WritePlan['account'] {
+export function pointsWalletUpdate(account: Account, wallet: Wallet, now: string): AccountWrite {
   return {
     next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: now, version: account.version + 1 },
     expectedVersion: account.version,

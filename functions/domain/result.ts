@@ -1,14 +1,48 @@
-import type { ErrorCode } from '../../schemas/error-codes.ts';
+/**
+ * One refusal code per rule. These are domain facts, not HTTP: `api/refusal-table.ts` maps
+ * each to a status and a public problem code.
+ */
+export const REFUSAL_CODES = [
+  // Facts about what the request names.
+  'account_not_found',
+  'order_not_found',
+  'order_of_another_account',
+  'tenant_not_found',
+  'tenant_not_provisioned',
+  'tenant_already_exists',
+  'partner_key_not_found',
+  // Earning.
+  'duplicate_order',
+  'occurred_at_out_of_range',
+  'no_rule_in_force',
+  'promotion_days_out_of_range',
+  'expired_on_arrival',
+  // Redemption.
+  'account_locked',
+  'below_minimum_redemption',
+  'points_not_whole_cents',
+  'negative_balance',
+  'insufficient_points',
+  // Reversal.
+  'nothing_to_reverse',
+  'reversal_exceeds_unreversed',
+  // Accounts.
+  'unknown_tier',
+  // Controls.
+  'rate_limited',
+] as const;
+
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** A refusal names its rule with a stable code; `extra` carries machine-readable detail. */
 export interface Refusal {
   ok: false;
-  code: ErrorCode;
+  code: RefusalCode;
   detail: string;
   extra?: Record<string, unknown>;
 }
 
-export const refuse = (code: ErrorCode, detail: string, extra?: Record<string, unknown>): Refusal => ({
+export const refuse = (code: RefusalCode, detail: string, extra?: Record<string, unknown>): Refusal => ({
   ok: false,
   code,
   detail,

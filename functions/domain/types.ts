@@ -1,3 +1,4 @@
+import type { IdempotencyNamespace, IdempotencyRef } from './idempotency.ts';
 import type { RateWindow } from './rate-limit.ts';
 
 /** Kinds of points; each credit creates or tops up a lot of one type. */
@@ -77,6 +78,7 @@ export interface RequestContext {
   transactionId: string;
   requestId: string;
   idempotencyKey: string;
+  idempotencyNamespace: IdempotencyNamespace;
   actor: Actor;
   clientMeta?: { ipHash?: string; deviceHash?: string };
 }
@@ -127,4 +129,9 @@ export interface OrderRecord {
   earnedPoints: number;
   reversedPoints: number;
   version: number;
+  /**
+   * The idempotency key that created the order, and when (absent on orders written before it
+   * was kept): a request that finds its own key here is a retry of the earn, not a duplicate.
+   */
+  createdBy?: IdempotencyRef & { at: string };
 }

@@ -1,20 +1,22 @@
-import type { WritePlan } from '../domain/plan.ts';
+import type { AccountWrite, WritePlan } from '../domain/plan.ts';
 import { tableName } from './client.ts';
 import type { IdempotencyRecord } from './idempotency-record.ts';
 import { accountToItem, ledgerEntryToItem, orderToItem } from './items.ts';
+import { accountPartition } from './keys.ts';
 import { commitWithIdempotency, versionedPut, type CommitOutcome, type TransactItem } from './transact.ts';
 
 export type { CommitOutcome } from './transact.ts';
 
 /**
- * Commits a decision as one TransactWriteItems: the idempotency record, the account (its
- * version guards wallets, lots and locks), the ledger entries (never overwritten) and the
- * order. Any condition failing cancels all of it.
+ * Commits a decision as one TransactWriteItems: the idempotency record, the accounts (each
+ * version guards its wallets, lots and locks), the ledger entries (never overwritten) and the
+ * order. Any condition failing cancels all of it. Accounts go in key order, so two decisions
+ * over the same pair (opposite transfers) always name them in the same order.
  */
 export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Promise<CommitOutcome> {
   const table = tableName();
   const items: TransactItem[] = [
-    versionedPut(accountToItem(plan.account.next), plan.account.expectedVersion),
+    ...inKeyOrder(plan.accounts).map((write) => versionedPut(accountToItem(write.next), write.expectedVersion)),
     ...plan.entries.map(
       (entry): TransactItem => ({
         Put: { TableName: table, Item: ledgerEntryToItem(entry), ConditionExpression: 'attribute_not_exists(PK)' },
@@ -23,4 +25,12 @@ export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Pro
     ...(plan.order ? [versionedPut(orderToItem(plan.order.next), plan.order.expectedVersion)] : []),
   ];
   return commitWithIdempotency(idempotency, items);
+}
+
+export function inKeyOrder(writes: AccountWrite[]): AccountWrite[] {
+  const keyOf = (write: AccountWrite) => accountPartition(write.next.tenantId, write.next.accountId);
+  const seen = new Set(writes.map(keyOf));
+  // One transaction may name an item once; a decision naming an account twice is a bug.
+  if (seen.size !== writes.length) throw new Error('A plan writes the same account twice');
+  return [...writes].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }

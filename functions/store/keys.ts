@@ -1,3 +1,4 @@
+import type { IdempotencyNamespace } from '../domain/idempotency.ts';
 import type { WalletName } from '../domain/types.ts';
 
 /**
@@ -17,11 +18,18 @@ export const keys = {
     PK: `T#${tenantId}#ORDER#${sourceType}#${orderId}`,
     SK: 'ORDER',
   }),
-  idempotency: (tenantId: string, idempotencyKey: string) => ({
-    PK: `T#${tenantId}#IDEM#${idempotencyKey}`,
+  idempotency: (tenantId: string, namespace: IdempotencyNamespace, idempotencyKey: string) => ({
+    PK: `T#${tenantId}#${IDEMPOTENCY_PREFIX[namespace]}#${idempotencyKey}`,
     SK: 'IDEM',
   }),
 };
+
+/**
+ * One key space per caller kind and tenant. Partner keys keep the original prefix, so records
+ * written before the split still replay. The prefixes differ before the first `#` after the
+ * tenant id (which has none), so no key in one space can spell a key in another.
+ */
+const IDEMPOTENCY_PREFIX: Record<IdempotencyNamespace, string> = { partner: 'IDEM', operator: 'IDEM~OP', system: 'IDEM~SYS' };
 
 export function accountPartition(tenantId: string, accountId: string): string {
   return `T#${tenantId}#A#${accountId}`;

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { classifyCancellation } from '../domain/idempotency.ts';
+import { classifyCancellation } from './cancellation.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { idempotencyToItem, type IdempotencyRecord } from './idempotency-record.ts';
 

@@ -1,61 +1,66 @@
-import type { HttpResult, ParsedRequest } from '../api/http/http-handler.ts';
 import { replayDecision } from '../domain/idempotency.ts';
+import type { CommandResult } from '../domain/plan.ts';
+import type { Refusal } from '../domain/result.ts';
 import { getIdempotencyRecord } from '../store/idempotency-record.ts';
 import { commitWithIdempotency, type TransactItem } from '../store/transact.ts';
-import { ProblemError } from './problem-error.ts';
+import { deadlineGuard, storedResult, type CommandIdentity, type CommandOutcome } from './command-outcome.ts';
 import { requestHash } from './request-hash.ts';
 
 /** Operators acting on the platform itself (creating tenants) share one idempotency space. */
-const PLATFORM_SCOPE = '_platform';
+export const PLATFORM_SCOPE = '_platform';
 
 export interface PreparedWrite {
   items: TransactItem[];
-  response: { status: number; body: Record<string, unknown> };
+  result: CommandResult;
   /** What a replay answers, when the first answer must not be stored (a secret shown once). */
   replayBody?: Record<string, unknown>;
 }
 
 /**
- * Idempotent operator writes: replay a committed request, otherwise prepare the writes and
- * commit them with the idempotency record in one transaction. A condition failing means
- * the state moved under the operator: refuse, and let them look again.
+ * Idempotent writes that are not ledger decisions (operators managing tenants and partner
+ * keys): replay a committed command, otherwise prepare the writes and commit them with the
+ * idempotency record in one transaction. A condition failing means the state moved under the
+ * operator: the outcome is `contended`, and they look again. Same outcomes as
+ * `runIdempotentCommand`, same namespaces, no HTTP.
  */
-export async function runIdempotentWrite<B, Q, P>(
-  request: ParsedRequest<B, Q, P>,
-  prepare: (now: string) => Promise<PreparedWrite>,
-): Promise<HttpResult> {
-  const scope = request.tenantId || PLATFORM_SCOPE;
-  const hash = requestHash(request.operationId, request.params, request.body);
-  const replay = async () => {
-    const stored = await getIdempotencyRecord(scope, request.idempotencyKey);
+export async function runIdempotentWrite(
+  identity: CommandIdentity,
+  prepare: (now: string) => Promise<PreparedWrite | Refusal>,
+): Promise<CommandOutcome> {
+  const scope = identity.tenantId || PLATFORM_SCOPE;
+  const { namespace, key } = identity.idempotency;
+  const hash = requestHash(identity.operationId, identity.hashInput.params, identity.hashInput.body);
+  const deadline = deadlineGuard(identity.remainingMs);
+  const replay = async (): Promise<CommandOutcome | undefined> => {
+    const stored = await getIdempotencyRecord(scope, namespace, key);
     const decision = replayDecision(stored, hash);
-    if (decision === 'reused') {
-      throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
-    }
-    return decision === 'replay' && stored ? { ...stored.response, headers: { 'idempotent-replayed': 'true' } } : undefined;
+    if (decision === 'reused') return { kind: 'key_reused' };
+    return decision === 'replay' && stored ? { kind: 'replayed', result: stored.result } : undefined;
   };
+  if (!deadline.mayStartRound()) return { kind: 'out_of_time' };
   const earlier = await replay();
   if (earlier) return earlier;
   const now = new Date().toISOString();
   const prepared = await prepare(now);
+  if ('ok' in prepared) return { kind: 'refused', refusal: prepared };
+  const result = storedResult(prepared.result);
   const outcome = await commitWithIdempotency(
     {
       tenantId: scope,
-      idempotencyKey: request.idempotencyKey,
+      namespace,
+      idempotencyKey: key,
       requestHash: hash,
-      operationId: request.operationId,
-      response: { status: prepared.response.status, body: prepared.replayBody ?? prepared.response.body },
+      operationId: identity.operationId,
+      result: prepared.replayBody ? storedResult({ effect: prepared.result.effect, body: prepared.replayBody }) : result,
       createdAt: now,
     },
     prepared.items,
   );
-  if (outcome.ok) return prepared.response;
+  if (outcome.ok) return { kind: 'committed', result };
   if (outcome.reason === 'idempotency_taken') {
     const answer = await replay();
     if (answer) return answer;
   }
-  if (outcome.reason === 'idempotency_in_flight') {
-    throw new ProblemError('idempotency_key_in_use', 'Another request with this Idempotency-Key is being committed; retry shortly', {}, { 'retry-after': '1' });
-  }
-  throw new ProblemError('concurrent_update', 'What this request acts on changed meanwhile; look again and retry', {}, { 'retry-after': '1' });
+  if (outcome.reason === 'idempotency_in_flight') return { kind: 'key_in_flight' };
+  return { kind: 'contended' };
 }

@@ -1,9 +1,10 @@
 import type { TenantConfig } from '../domain/tenant-config.ts';
-import { ProblemError } from './problem-error.ts';
+import { refuse } from '../domain/result.ts';
+import { Refused } from './refused.ts';
 import { getTenantConfig } from '../store/tenants.ts';
 
 export async function requireTenantConfig(tenantId: string): Promise<TenantConfig> {
   const config = await getTenantConfig(tenantId);
-  if (!config) throw new ProblemError('forbidden', 'This key belongs to a tenant that is not provisioned');
+  if (!config) throw new Refused(refuse('tenant_not_provisioned', 'This key belongs to a tenant that is not provisioned'));
   return config;
 }

@@ -31,6 +31,7 @@ export function ctx(overrides: Partial<RequestContext> = {}): RequestContext {
     transactionId: 'tx-1',
     requestId: 'req-1',
     idempotencyKey: 'idem-1',
+    idempotencyNamespace: 'partner',
     actor: { kind: 'partner', id: 'key_1' },
     ...overrides,
   };

@@ -124,13 +124,14 @@ function idempotencyViolations(entries: LedgerEntry[], records: IdempotencyRecor
   }
   const recordByKey = new Map(records.map((record) => [record.idempotencyKey, record]));
   for (const [key, transactions] of transactionsByKey) {
-    const stored = recordByKey.get(key)?.response.body.transactionId;
+    const record = recordByKey.get(key);
+    const stored = record ? (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId : undefined;
     if (stored === undefined || !transactions.has(String(stored))) out.push(`idempotency key ${key}: entries without their idempotency record`);
   }
   for (const record of records) {
-    const { status, body } = record.response;
+    const body = JSON.parse(record.result.bodyJson) as Record<string, unknown>;
     const moved = typeof body.transactionId === 'string' && typeof body.points === 'number' && body.points !== 0;
-    if (status < 300 && moved && !transactionsByKey.get(record.idempotencyKey)?.has(body.transactionId as string)) {
+    if (moved && !transactionsByKey.get(record.idempotencyKey)?.has(body.transactionId as string)) {
       out.push(`idempotency key ${record.idempotencyKey}: a recorded answer whose ledger entries are missing`);
     }
   }

@@ -16,36 +16,36 @@ function ok(decision: Decision) {
 
 function earned(start: Account, points: number): Account {
   return ok(decideEarn(start, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points } }, config, ctx()))
-    .account.next;
+    .accounts[0]!.next;
 }
 
 describe('decideEarn', () => {
   it('prices a purchase at 12 points per USD and records the rule version', () => {
     const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 2550 } }, config, ctx()));
-    expect(plan.response.body).toMatchObject({ points: 306, balance: 306, ruleVersion: 1 });
+    expect(plan.result.body).toMatchObject({ points: 306, balance: 306, ruleVersion: 1 });
     expect(plan.entries).toHaveLength(1);
     expect(plan.entries[0]).toMatchObject({ type: 'EARN', amount: 306, balanceAfter: 306, seq: 1, ruleVersion: 1 });
     expect(plan.order?.next).toMatchObject({ orderId: 'o1', earnedPoints: 306, reversedPoints: 0 });
     expect(plan.order?.expectedVersion).toBeNull();
-    expect(plan.account.expectedVersion).toBe(3);
+    expect(plan.accounts[0]!.expectedVersion).toBe(3);
   });
 
   it('gives a purchase lot 365 days to the end of the local day', () => {
     const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()));
-    expect(plan.account.next.wallets.points.lots).toEqual([
+    expect(plan.accounts[0]!.next.wallets.points.lots).toEqual([
       { type: 'purchase', expiresAt: '2027-06-02T03:59:59.999Z', awardedAt: NOW, remaining: 12 },
     ]);
   });
 
   const refusals: [string, Parameters<typeof decideEarn>, string][] = [
-    ['an unknown account', [undefined, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'not_found'],
+    ['an unknown account', [undefined, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'account_not_found'],
     [
       'an order that already earned',
       [account(), { orderId: 'o1', earnTransactionId: 'tx-0' } as OrderRecord, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()],
       'duplicate_order',
     ],
-    ['an event from the future', [account(), undefined, { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'validation_error'],
-    ['a promotion living under 30 days', [account(), undefined, { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } }, config, ctx()], 'validation_error'],
+    ['an event from the future', [account(), undefined, { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'occurred_at_out_of_range'],
+    ['a promotion living under 30 days', [account(), undefined, { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } }, config, ctx()], 'promotion_days_out_of_range'],
     [
       'a backdated promotion already expired on arrival',
       [account(), undefined, { accountId: 'a1', occurredAt: '2026-04-01T12:00:00.000Z', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 30 } }, config, ctx()],
@@ -71,8 +71,8 @@ describe('decideEarn', () => {
   it('pays debt down first and creates a lot only for the rest', () => {
     const inDebt = account({ wallets: { points: { ...account().wallets.points, balance: -300, debt: 300 } } });
     const plan = ok(decideEarn(inDebt, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 120 } }, config, ctx()));
-    expect(plan.response.body).toMatchObject({ points: 120, balance: -180 });
-    expect(plan.account.next.wallets.points).toMatchObject({ debt: 180, lots: [] });
+    expect(plan.result.body).toMatchObject({ points: 120, balance: -180 });
+    expect(plan.accounts[0]!.next.wallets.points).toMatchObject({ debt: 180, lots: [] });
   });
 });
 
@@ -81,17 +81,17 @@ describe('decideRedeem', () => {
 
   it('debits the points and prices the discount (1000 points = 100 cents)', () => {
     const plan = ok(decideRedeem(rich, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })));
-    expect(plan.response.body).toMatchObject({ points: 5000, discountCents: 500, balance: 15_000 });
+    expect(plan.result.body).toMatchObject({ points: 5000, discountCents: 500, balance: 15_000 });
     expect(plan.entries[0]).toMatchObject({ type: 'REDEEM', amount: -5000, seq: 2, balanceAfter: 15_000 });
     expect(verifyChain([...ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 20_000 } }, config, ctx())).entries, ...plan.entries])).toBeUndefined();
   });
 
   const refusals: [string, Account | undefined, number, string][] = [
-    ['an unknown account', undefined, 5000, 'not_found'],
+    ['an unknown account', undefined, 5000, 'account_not_found'],
     ['less than the minimum', rich, 4990, 'below_minimum_redemption'],
     ['more than is available', rich, 25_000, 'insufficient_points'],
-    ['a part of a cent', rich, 5005, 'validation_error'],
-    ['a negative balance', account({ wallets: { points: { ...rich.wallets.points, debt: 1, balance: rich.wallets.points.balance - 1 } } }), 5000, 'insufficient_points'],
+    ['a part of a cent', rich, 5005, 'points_not_whole_cents'],
+    ['a negative balance', account({ wallets: { points: { ...rich.wallets.points, debt: 1, balance: rich.wallets.points.balance - 1 } } }), 5000, 'negative_balance'],
     ['a redemption lock', { ...rich, locks: [{ kind: 'redemption', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
     ['a full account lock', { ...rich, locks: [{ kind: 'account', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
   ];
@@ -112,8 +112,8 @@ describe('decideReversal', () => {
   it('reverses all unreversed points by default and may leave a debt', () => {
     const small = earned(account(), 200);
     const plan = ok(decideReversal(small, order, { accountId: 'a1', orderId: 'o1' }, ctx()));
-    expect(plan.response.body).toMatchObject({ points: 500, balance: -300 });
-    expect(plan.account.next.wallets.points).toMatchObject({ debt: 300, lots: [], balance: -300 });
+    expect(plan.result.body).toMatchObject({ points: 500, balance: -300 });
+    expect(plan.accounts[0]!.next.wallets.points).toMatchObject({ debt: 300, lots: [], balance: -300 });
     expect(plan.order).toMatchObject({ next: { reversedPoints: 500, version: 2 }, expectedVersion: 1 });
   });
 
@@ -123,10 +123,10 @@ describe('decideReversal', () => {
   });
 
   const refusals: [string, OrderRecord | undefined, number | undefined, string][] = [
-    ['an order it never earned', undefined, undefined, 'not_found'],
-    ['another account\'s order', { ...order, accountId: 'a2' }, undefined, 'not_found'],
+    ['an order it never earned', undefined, undefined, 'order_not_found'],
+    ['another account\'s order', { ...order, accountId: 'a2' }, undefined, 'order_of_another_account'],
     ['a fully reversed order', { ...order, reversedPoints: 500 }, undefined, 'nothing_to_reverse'],
-    ['more than is left', { ...order, reversedPoints: 450 }, 100, 'limit_exceeded'],
+    ['more than is left', { ...order, reversedPoints: 450 }, 100, 'reversal_exceeds_unreversed'],
   ];
   for (const [name, o, points, code] of refusals) {
     it(`refuses ${name} with ${code}`, () =>
@@ -137,23 +137,23 @@ describe('decideReversal', () => {
 describe('decideAccountUpsert', () => {
   it('creates an account with version 1 and answers 201', () => {
     const plan = ok(decideAccountUpsert(undefined, { accountId: 'a9', profile: { profileId: 'p9', role: 'MODEL' } }, config, ctx()));
-    expect(plan.response.status).toBe(201);
-    expect(plan.account).toMatchObject({ expectedVersion: null, next: { version: 1, tier: 'Guest' } });
-    expect(plan.account.next.wallets.allocation).toBeDefined();
+    expect(plan.result.effect).toBe('created');
+    expect(plan.accounts[0]).toMatchObject({ expectedVersion: null, next: { version: 1, tier: 'Guest' } });
+    expect(plan.accounts[0]!.next.wallets.allocation).toBeDefined();
   });
 
   it('updates flags and keeps the wallets, answering 200', () => {
     const existing = earned(account(), 50);
     const plan = ok(decideAccountUpsert(existing, { accountId: 'a1', profile: existing.profile, verification: { phone: true } }, config, ctx()));
-    expect(plan.response.status).toBe(200);
-    expect(plan.response.body).toMatchObject({ trustLevel: 'L2', verification: { email: true, phone: true } });
-    expect(plan.account.next.wallets.points.balance).toBe(50);
+    expect(plan.result.effect).toBe('updated');
+    expect(plan.result.body).toMatchObject({ trustLevel: 'L2', verification: { email: true, phone: true } });
+    expect(plan.accounts[0]!.next.wallets.points.balance).toBe(50);
   });
 
   it('refuses an unknown tier', () => {
     expect(decideAccountUpsert(undefined, { accountId: 'a1', profile: { profileId: 'p', role: 'CONSUMER' }, tier: 'Platinum' }, config, ctx())).toMatchObject({
       ok: false,
-      code: 'validation_error',
+      code: 'unknown_tier',
     });
   });
 });

@@ -1,5 +1,6 @@
 import { decideReversal } from '../../domain/decisions/reversal.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
+import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { createReversalRoute } from '../manifest.ts';
 
@@ -7,11 +8,13 @@ export const handler = httpHandler(
   createReversalRoute,
   async (request) => {
     const { body } = request;
-    return runIdempotentCommand({
-      request,
-      accountId: body.accountId,
-      order: { sourceType: 'purchase', orderId: body.orderId },
-      decide: (state, ctx) => decideReversal(state.account, state.order, body, ctx),
-    });
+    return httpAnswer(
+      await runIdempotentCommand({
+        ...commandIdentity(request),
+        accountIds: [body.accountId],
+        order: { sourceType: 'purchase', orderId: body.orderId },
+        decide: (state, ctx) => decideReversal(state.account, state.order, body, ctx),
+      }),
+    );
   },
 );

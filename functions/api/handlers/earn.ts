@@ -2,6 +2,7 @@ import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideEarn } from '../../domain/decisions/earn.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
+import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { earnRoute } from '../manifest.ts';
 
@@ -10,12 +11,14 @@ export const handler = httpHandler(
   async (request) => {
     const config = await requireTenantConfig(request.tenantId);
     const { body } = request;
-    return runIdempotentCommand({
-      request,
-      accountId: body.accountId,
-      ...(body.source.type === 'purchase' ? { order: { sourceType: 'purchase' as const, orderId: body.source.orderId } } : {}),
-      accountWritesPerMinute: accountWriteLimit(config),
-      decide: (state, ctx) => decideEarn(state.account, state.order, body, config, ctx),
-    });
+    return httpAnswer(
+      await runIdempotentCommand({
+        ...commandIdentity(request),
+        accountIds: [body.accountId],
+        ...(body.source.type === 'purchase' ? { order: { sourceType: 'purchase' as const, orderId: body.source.orderId } } : {}),
+        accountWritesPerMinute: accountWriteLimit(config),
+        decide: (state, ctx) => decideEarn(state.account, state.order, body, config, ctx),
+      }),
+    );
   },
 );

@@ -2,6 +2,7 @@ import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideAccountUpsert } from '../../domain/decisions/account-upsert.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
+import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { putAccountRoute } from '../manifest.ts';
 
@@ -10,11 +11,13 @@ export const handler = httpHandler(
   async (request) => {
     const config = await requireTenantConfig(request.tenantId);
     const accountId = request.params.accountId;
-    return runIdempotentCommand({
-      request,
-      accountId,
-      accountWritesPerMinute: accountWriteLimit(config),
-      decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
-    });
+    return httpAnswer(
+      await runIdempotentCommand({
+        ...commandIdentity(request),
+        accountIds: [accountId],
+        accountWritesPerMinute: accountWriteLimit(config),
+        decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
+      }),
+    );
   },
 );

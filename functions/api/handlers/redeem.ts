@@ -2,6 +2,7 @@ import { accountWriteLimit } from '../../domain/tenant-config.ts';
 import { decideRedeem } from '../../domain/decisions/redeem.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
+import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { redeemRoute } from '../manifest.ts';
 
@@ -9,11 +10,13 @@ export const handler = httpHandler(
   redeemRoute,
   async (request) => {
     const config = await requireTenantConfig(request.tenantId);
-    return runIdempotentCommand({
-      request,
-      accountId: request.body.accountId,
-      accountWritesPerMinute: accountWriteLimit(config),
-      decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
-    });
+    return httpAnswer(
+      await runIdempotentCommand({
+        ...commandIdentity(request),
+        accountIds: [request.body.accountId],
+        accountWritesPerMinute: accountWriteLimit(config),
+        decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
+      }),
+    );
   },
 );

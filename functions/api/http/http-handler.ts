@@ -10,11 +10,15 @@ import { tenantInScope } from './access.ts';
 import { logger, tracer } from './observability.ts';
 import { headerValue, idempotencyKeyOf, parseJsonBody, singleQueryParams, validate } from './parse-request.ts';
 import { actorOf, operatorPrincipal, partnerPrincipal, type Principal } from './principal.ts';
+import { Refused } from '../../usecases/refused.ts';
+import { REFUSAL_TABLE } from '../refusal-table.ts';
 import { ProblemError, problemResponse } from './problem.ts';
 
 export interface HttpResult {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** The body as exact JSON text (a command's stored answer), sent as is. */
+  bodyJson?: string;
   headers?: Record<string, string>;
 }
 
@@ -31,6 +35,8 @@ export interface ParsedRequest<B, Q, P> {
   actor: Actor;
   idempotencyKey: string;
   clientMeta: { ipHash?: string; deviceHash?: string };
+  /** Milliseconds left before the function is cut off (the Lambda context's clock). */
+  remainingMs: () => number;
 }
 
 export type RequestFor<R extends RouteDefinition> = ParsedRequest<BodyOf<R>, QueryOf<R>, ParamsOf<R>>;
@@ -39,7 +45,7 @@ export function jsonResponse(result: HttpResult): APIGatewayProxyResult {
   return {
     statusCode: result.status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...result.headers },
-    body: JSON.stringify(result.body),
+    body: result.bodyJson ?? JSON.stringify(result.body),
   };
 }
 
@@ -64,7 +70,7 @@ function principalOf(route: RouteDefinition, event: APIGatewayProxyEvent): Princ
  * answer JSON. Any refusal becomes problem+json; anything unexpected a 500 revealing nothing.
  */
 export function httpHandler<R extends RouteDefinition>(route: R, impl: (request: RequestFor<R>) => Promise<HttpResult>) {
-  const base = async (event: APIGatewayProxyEvent, _context: Context): Promise<APIGatewayProxyResult> => {
+  const base = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext.requestId;
     try {
       const principal = principalOf(route, event);
@@ -85,12 +91,18 @@ export function httpHandler<R extends RouteDefinition>(route: R, impl: (request:
         actor: principal ? actorOf(principal) : { kind: 'system', id: 'public' },
         idempotencyKey,
         clientMeta: clientMetaOf(event),
+        remainingMs: () => context.getRemainingTimeInMillis(),
       });
       return jsonResponse(result);
     } catch (error) {
       if (error instanceof ProblemError) {
-        logger.info('refused', { operationId: route.operationId, code: error.code });
+        logger.info('refused', { operationId: route.operationId, code: error.code, ...(error.rule ? { rule: error.rule } : {}) });
         return problemResponse(error.code, error.detail, requestId, error.extra, error.headers);
+      }
+      if (error instanceof Refused) {
+        const { code, detail, extra } = error.refusal;
+        logger.info('refused', { operationId: route.operationId, code: REFUSAL_TABLE[code], rule: code });
+        return problemResponse(REFUSAL_TABLE[code], detail, requestId, extra);
       }
       if (isDependencyUnavailable(error)) {
         logger.warn('database unavailable', { operationId: route.operationId, error: error as Error });

@@ -22,7 +22,7 @@ export function decideAccountUpsert(
 ): Decision {
   const tier = request.tier ?? existing?.tier ?? config.tiers[0] ?? 'Guest';
   if (!config.tiers.includes(tier)) {
-    return refuse('validation_error', `Unknown tier "${tier}"; this tenant's tiers are: ${config.tiers.join(', ')}`);
+    return refuse('unknown_tier', `Unknown tier "${tier}"; this tenant's tiers are: ${config.tiers.join(', ')}`);
   }
   const verification: Verification = {
     email: request.verification?.email ?? existing?.verification.email ?? false,
@@ -53,8 +53,8 @@ export function decideAccountUpsert(
   };
   return {
     ok: true,
-    account: { next, expectedVersion: existing ? existing.version : null },
+    accounts: [{ next, expectedVersion: existing ? existing.version : null }],
     entries: [],
-    response: { status: existing ? 200 : 201, body: partnerAccountView(next, ctx.now) },
+    result: { effect: existing ? 'updated' : 'created', body: partnerAccountView(next, ctx.now) },
   };
 }

@@ -43,11 +43,11 @@ export function decideEarn(
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
+  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   const occurredAt = request.occurredAt ?? ctx.now;
   const skew = Date.parse(occurredAt) - Date.parse(ctx.now);
   if (skew > OCCURRED_AT_WINDOW.futureSkewMs || -skew > OCCURRED_AT_WINDOW.maxAgeMs) {
-    return refuse('validation_error', 'occurredAt must be within the last 90 days and not in the future');
+    return refuse('occurred_at_out_of_range', 'occurredAt must be within the last 90 days and not in the future');
   }
   if (existingOrder) {
     return refuse('duplicate_order', `Order ${existingOrder.orderId} has already earned points`, {
@@ -55,9 +55,9 @@ export function decideEarn(
     });
   }
   const rule = ruleInForce(config, occurredAt);
-  if (!rule) return refuse('validation_error', 'No earning rules were in force at occurredAt');
+  if (!rule) return refuse('no_rule_in_force', 'No earning rules were in force at occurredAt');
   const pricing = priced(request.source, rule, account);
-  if (typeof pricing === 'string') return refuse('validation_error', pricing);
+  if (typeof pricing === 'string') return refuse('promotion_days_out_of_range', pricing);
 
   const expiresAt = expiryAfterDays(occurredAt, pricing.days, config.timeZone);
   // A backdated credit whose life has already ended would only pay debt with dead points.
@@ -98,15 +98,16 @@ export function decideEarn(
           earnedPoints: pricing.points,
           reversedPoints: 0,
           version: 1,
+          createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
         }
       : undefined;
   return {
     ok: true,
-    account: pointsWalletUpdate(account, wallet, ctx.now),
+    accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
     entries,
     ...(order ? { order: { next: order, expectedVersion: null } } : {}),
-    response: {
-      status: 201,
+    result: {
+      effect: 'created',
       body: {
         transactionId: ctx.transactionId,
         accountId: account.accountId,

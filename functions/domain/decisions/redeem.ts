@@ -20,22 +20,22 @@ export function decideRedeem(
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
+  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   const lock = blockingLock(account, 'redemption', ctx.now);
   if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`);
   const rule = ruleInForce(config, ctx.now);
-  if (!rule) return refuse('validation_error', 'No redemption rules are in force');
+  if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
   if (request.points < rule.minRedemptionPoints) {
     return refuse('below_minimum_redemption', `The minimum redemption is ${rule.minRedemptionPoints} points`, {
       minimum: rule.minRedemptionPoints,
     });
   }
   if (request.points % rule.pointsPerCent !== 0) {
-    return refuse('validation_error', `points must be a multiple of ${rule.pointsPerCent} (one cent of discount)`);
+    return refuse('points_not_whole_cents', `points must be a multiple of ${rule.pointsPerCent} (one cent of discount)`);
   }
   const before = account.wallets.points;
   if (before.debt > 0) {
-    return refuse('insufficient_points', 'The balance is negative: redemption is refused until the debt is paid', {
+    return refuse('negative_balance', 'The balance is negative: redemption is refused until the debt is paid', {
       available: 0,
     });
   }
@@ -60,10 +60,10 @@ export function decideRedeem(
   );
   return {
     ok: true,
-    account: pointsWalletUpdate(account, wallet, ctx.now),
+    accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
     entries: [entry],
-    response: {
-      status: 201,
+    result: {
+      effect: 'created',
       body: {
         transactionId: ctx.transactionId,
         accountId: account.accountId,

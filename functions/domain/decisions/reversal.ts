@@ -23,15 +23,16 @@ export function decideReversal(
   request: ReversalRequest,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('not_found', `Account ${request.accountId} does not exist`);
-  if (!order || order.accountId !== account.accountId) {
-    return refuse('not_found', `Order ${request.orderId} earned no points on this account`);
+  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  if (!order) return refuse('order_not_found', `Order ${request.orderId} earned no points on this account`);
+  if (order.accountId !== account.accountId) {
+    return refuse('order_of_another_account', `Order ${request.orderId} earned no points on this account`);
   }
   const unreversed = order.earnedPoints - order.reversedPoints;
   if (unreversed === 0) return refuse('nothing_to_reverse', `Order ${order.orderId} has no points left to reverse`);
   const points = request.points ?? unreversed;
   if (points > unreversed) {
-    return refuse('limit_exceeded', `Only ${unreversed} points of order ${order.orderId} are left to reverse`, {
+    return refuse('reversal_exceeds_unreversed', `Only ${unreversed} points of order ${order.orderId} are left to reverse`, {
       unreversed,
     });
   }
@@ -53,11 +54,11 @@ export function decideReversal(
   );
   return {
     ok: true,
-    account: pointsWalletUpdate(account, wallet, ctx.now),
+    accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
     entries: [entry],
     order: { next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 }, expectedVersion: order.version },
-    response: {
-      status: 201,
+    result: {
+      effect: 'created',
       body: { transactionId: ctx.transactionId, accountId: account.accountId, points, balance: wallet.balance },
     },
   };

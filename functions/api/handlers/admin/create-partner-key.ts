@@ -1,16 +1,17 @@
 import { getTenantConfigNow } from '../../../store/tenants.ts';
 import { issuePartnerKey, partnerKeyView } from '../../../usecases/partner-keys.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { refuse } from '../../../domain/result.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
+import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { createPartnerKeyRoute } from '../../manifest.ts';
 
 export const handler = httpHandler(createPartnerKeyRoute, async (request) =>
-  runIdempotentWrite(request, async (now) => {
-    if (!(await getTenantConfigNow(request.tenantId))) throw new ProblemError('not_found', `No tenant ${request.tenantId}`);
+  httpAnswer(await runIdempotentWrite(commandIdentity(request), async (now) => {
+    if (!(await getTenantConfigNow(request.tenantId))) return refuse('tenant_not_found', `No tenant ${request.tenantId}`);
     const { key, record, items } = issuePartnerKey({ tenantId: request.tenantId, now, ...request.body });
     const view = partnerKeyView(record);
     // A replay tells what was created but never repeats the key: it was shown once.
-    return { items, response: { status: 201, body: { ...view, key } }, replayBody: view };
-  }),
+    return { items, result: { effect: 'created', body: { ...view, key } }, replayBody: view };
+  })),
 );

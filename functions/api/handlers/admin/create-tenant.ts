@@ -1,26 +1,29 @@
+import { refuse } from '../../../domain/result.ts';
 import { defaultTenantConfig } from '../../../domain/tenant-config.ts';
 import { newUsageKeyValue } from '../../../security/usage-keys.ts';
-import { newTenantItem, getTenantConfigNow } from '../../../store/tenants.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { getTenantConfigNow, newTenantItem } from '../../../store/tenants.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { tenantView } from '../../../usecases/tenant-view.ts';
 import { usageKeyRegistryFromEnv } from '../../../usecases/usage-key-registry.ts';
+import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { createTenantRoute } from '../../manifest.ts';
 
 const usageKeys = usageKeyRegistryFromEnv();
 
 export const handler = httpHandler(createTenantRoute, async (request) =>
-  runIdempotentWrite(request, async () => {
-    const { tenantId, displayName, timeZone, plan = 'standard' } = request.body;
-    if (await getTenantConfigNow(tenantId)) throw new ProblemError('already_exists', `Tenant ${tenantId} already exists`);
-    // Rules apply from the epoch so events dated before the tenant existed still price.
-    const config = { ...defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z'), ...(timeZone ? { timeZone } : {}) };
-    // The tenant's usage key is on its API Gateway usage plan before the tenant exists, so its
-    // first partner request is metered. If the commit then fails, the API Gateway key is left
-    // over unused (no authorizer ever returns its value); a retry registers a fresh one.
-    const usage = { plan, usageKeyValue: newUsageKeyValue() };
-    await usageKeys.register({ tenantId, ...usage });
-    return { items: [newTenantItem(config, usage)], response: { status: 201, body: tenantView(config) } };
-  }),
+  httpAnswer(
+    await runIdempotentWrite(commandIdentity(request), async () => {
+      const { tenantId, displayName, timeZone, plan = 'standard' } = request.body;
+      if (await getTenantConfigNow(tenantId)) return refuse('tenant_already_exists', `Tenant ${tenantId} already exists`);
+      // Rules apply from the epoch so events dated before the tenant existed still price.
+      const config = { ...defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z'), ...(timeZone ? { timeZone } : {}) };
+      // The tenant's usage key is on its API Gateway usage plan before the tenant exists, so its
+      // first partner request is metered. If the commit then fails, the API Gateway key is left
+      // over unused (no authorizer ever returns its value); a retry registers a fresh one.
+      const usage = { plan, usageKeyValue: newUsageKeyValue() };
+      await usageKeys.register({ tenantId, ...usage });
+      return { items: [newTenantItem(config, usage)], result: { effect: 'created', body: tenantView(config) } };
+    }),
+  ),
 );

@@ -1,6 +1,6 @@
 import { getAccount } from '../../../store/accounts.ts';
 import { queryLedgerPage } from '../../../store/ledger-query.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { ProblemError } from '../../http/problem.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { getAccountLedgerRoute } from '../../manifest.ts';

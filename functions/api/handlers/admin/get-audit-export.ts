@@ -4,7 +4,7 @@ import { sha256Hex } from '../../../audit/jsonl.ts';
 import { manifestKey } from '../../../audit/layout.ts';
 import { parseManifest } from '../../../audit/manifest.ts';
 import { auditBucketName, getS3Client, s3ObjectStore } from '../../../audit/s3-objects.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { ProblemError } from '../../http/problem.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { getAuditExportRoute } from '../../manifest.ts';
 

@@ -1,5 +1,5 @@
 import { getTenantConfigNow } from '../../../store/tenants.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { ProblemError } from '../../http/problem.ts';
 import { tenantView } from '../../../usecases/tenant-view.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { getTenantRoute } from '../../manifest.ts';

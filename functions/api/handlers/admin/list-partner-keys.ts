@@ -1,7 +1,7 @@
 import { listApiKeys } from '../../../store/api-keys.ts';
 import { getTenantConfigNow } from '../../../store/tenants.ts';
 import { partnerKeyView } from '../../../usecases/partner-keys.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { ProblemError } from '../../http/problem.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { listPartnerKeysRoute } from '../../manifest.ts';
 

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '../../schemas/error-codes.ts';
+import type { RefusalCode } from '../domain/result.ts';
+
+/**
+ * The one table from domain refusals to public problem codes (each code's HTTP status and
+ * title are in schemas/error-codes.ts). The domain names one code per rule; the public code
+ * stays the documented one (SPEC section 5), so several rules may share a public code.
+ */
+export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
+  account_not_found: 'not_found',
+  order_not_found: 'not_found',
+  // Another account's order is not this account's to know about: the same 404.
+  order_of_another_account: 'not_found',
+  tenant_not_found: 'not_found',
+  tenant_not_provisioned: 'forbidden',
+  tenant_already_exists: 'already_exists',
+  partner_key_not_found: 'not_found',
+  duplicate_order: 'duplicate_order',
+  occurred_at_out_of_range: 'validation_error',
+  no_rule_in_force: 'validation_error',
+  promotion_days_out_of_range: 'validation_error',
+  expired_on_arrival: 'expired_on_arrival',
+  account_locked: 'account_locked',
+  below_minimum_redemption: 'below_minimum_redemption',
+  points_not_whole_cents: 'validation_error',
+  negative_balance: 'insufficient_points',
+  insufficient_points: 'insufficient_points',
+  nothing_to_reverse: 'nothing_to_reverse',
+  reversal_exceeds_unreversed: 'limit_exceeded',
+  unknown_tier: 'validation_error',
+  rate_limited: 'rate_limited',
+};
