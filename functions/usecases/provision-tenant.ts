@@ -1,6 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
-import type { PartnerScope } from '../api/route-types.ts';
+import type { PartnerScope } from '../domain/vocabulary.ts';
 import { getDocumentClient } from '../store/client.ts';
 import { putTenantIfAbsent } from '../store/tenants.ts';
 import { ALL_PARTNER_SCOPES, issuePartnerKey } from './partner-keys.ts';
