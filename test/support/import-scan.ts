@@ -18,13 +18,13 @@ export function sourceFiles(folder: string): string[] {
 }
 
 /** Strips comments so a specifier quoted in a comment is not taken for an import. */
-function code(text: string): string {
+export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
 }
 
 /** Module specifiers a file imports or re-exports, statically or with import(). */
 export function importsOf(file: string): string[] {
-  const text = code(readFileSync(join(repoRoot, file), 'utf8'));
+  const text = withoutComments(readFileSync(join(repoRoot, file), 'utf8'));
   const specifiers = new Set<string>();
   const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (const match of text.matchAll(pattern)) specifiers.add(match[1]!);
