@@ -22,9 +22,13 @@ export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
 }
 
-/** Module specifiers a file imports or re-exports, statically or with import(). */
-export function importsOf(file: string): string[] {
-  const text = withoutComments(readFileSync(join(repoRoot, file), 'utf8'));
+/**
+ * Module specifiers a file imports or re-exports, statically or with import(); with
+ * `runtimeOnly`, leaving out `import type` and `export type` (erased before the code runs).
+ */
+export function importsOf(file: string, options: { runtimeOnly?: boolean } = {}): string[] {
+  let text = withoutComments(readFileSync(join(repoRoot, file), 'utf8'));
+  if (options.runtimeOnly) text = text.replace(/\b(?:import|export)\s+type\s[^'"`;]*?\bfrom\s*['"][^'"]+['"]/g, '');
   const specifiers = new Set<string>();
   const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (const match of text.matchAll(pattern)) specifiers.add(match[1]!);
@@ -47,7 +51,7 @@ export function packageOf(specifier: string): string | undefined {
 }
 
 /** Every repository file reachable from the entry files, and every package they import. */
-export function importGraph(entries: string[]): { files: string[]; packages: Map<string, string[]> } {
+export function importGraph(entries: string[], options: { runtimeOnly?: boolean } = {}): { files: string[]; packages: Map<string, string[]> } {
   const files = new Set<string>();
   const packages = new Map<string, string[]>();
   const pending = [...entries];
@@ -55,7 +59,7 @@ export function importGraph(entries: string[]): { files: string[]; packages: Map
     const file = pending.pop()!;
     if (files.has(file)) continue;
     files.add(file);
-    for (const specifier of importsOf(file)) {
+    for (const specifier of importsOf(file, options)) {
       const local = resolveRelative(file, specifier);
       if (local !== undefined) pending.push(local);
       else {
