@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { cacheAllowedAnswers } from '../support/cached-authorizer.ts';
@@ -20,9 +22,28 @@ let stopped = false;
 
 const ACCOUNT = 'stall-1';
 
-function freeze(): void {
+/** Every thread of the process is in the state ('T' stopped, or any other) the kernel reports. */
+function allThreadsStopped(pid: number): boolean {
+  const states = readdirSync(`/proc/${pid}/task`).map((tid) => {
+    try {
+      // The state follows the command name, which is in parentheses and may contain spaces.
+      return readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    } catch {
+      return 'T'; // a thread that ended meanwhile
+    }
+  });
+  return states.every((state) => state === 'T' || state === 't');
+}
+
+/**
+ * SIGSTOP is delivered asynchronously: a JVM's threads stop one by one, and a request sent at
+ * once could still be served. Wait until the kernel reports every thread stopped (a condition,
+ * checked every millisecond), so the request under test surely meets a frozen database.
+ */
+async function freeze(): Promise<void> {
   process.kill(dynamo.pid, 'SIGSTOP');
   stopped = true;
+  while (!allThreadsStopped(dynamo.pid)) await tick(1);
 }
 
 function thaw(): void {
@@ -62,7 +83,7 @@ describe('a stalled DynamoDB', () => {
     const key = newIdempotencyKey();
     const earn = { accountId: ACCOUNT, source: { type: 'bonus', campaignId: 'during-stall', points: 250 } };
 
-    freeze();
+    await freeze();
     const timed = async <T>(label: string, call: () => Promise<T & { status: number }>): Promise<T & { status: number }> => {
       const started = performance.now();
       const response = await call();
