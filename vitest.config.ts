@@ -10,6 +10,8 @@ export default defineConfig({
     // Starting DynamoDB Local (a JVM) takes a few seconds on a cold machine.
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
+    // The environment the functions read once on load, set before any test file is imported.
+    setupFiles: ['test/support/test-env.ts'],
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },

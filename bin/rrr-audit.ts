@@ -19,10 +19,11 @@ import {
 } from '../functions/audit/layout.ts';
 import { parseManifest } from '../functions/audit/manifest.ts';
 import type { ObjectStore } from '../functions/audit/object-store.ts';
-import { s3ClientConfig, s3ObjectStore } from '../functions/audit/s3-objects.ts';
+import { s3ObjectStore } from '../functions/audit/s3-objects.ts';
 import { sealDay, sealPendingDays } from '../functions/audit/seal.ts';
+import { S3_CLIENT_LIMITS } from '../functions/config/sdk-clients.ts';
 import { describeProblem, verifyExport } from '../functions/audit/verify.ts';
-import { localS3Credentials } from '../local/s3-local.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3SdkEnv } from '../local/aws-env.ts';
 
 const USAGE = `rrr-audit: list, fetch and verify the audit exports (npx rrr-audit ...)
 
@@ -41,10 +42,16 @@ const USAGE = `rrr-audit: list, fetch and verify the audit exports (npx rrr-audi
       (operators) seals a day now, or every unsealed closed day; the service does this itself
 
 Where: the local service's S3 (from .local/credentials.json) unless --bucket / RRR_AUDIT_BUCKET
-is given; then AWS with the usual AWS environment (profile or keys, AWS_REGION), or the S3 at
---endpoint / RRR_S3_ENDPOINT.`;
+is given; then AWS with the usual AWS environment (profile or keys, AWS_REGION), or another S3
+at --endpoint URL (the same as the SDK's own AWS_ENDPOINT_URL_S3).`;
 
 class UsageError extends Error {}
+
+/** Bad usage: one line on stderr, exit 2 (--help prints the usage, exit 0). */
+function usageFailure(message: string): never {
+  console.error(`rrr-audit: ${message} (rrr-audit --help shows the usage)`);
+  process.exit(2);
+}
 
 const { positionals, values } = (() => {
   try {
@@ -64,8 +71,7 @@ const { positionals, values } = (() => {
       },
     });
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
+    usageFailure((error as Error).message.split('. ')[0]!.replace(/\.$/, ''));
   }
 })();
 
@@ -79,8 +85,8 @@ function option(name: 'tenant' | 'day' | 'out', check?: (value: string) => boole
 /** The bucket to talk to, and how (see USAGE). */
 async function openStore(): Promise<{ store: ObjectStore; where: string }> {
   let bucket = values.bucket ?? process.env.RRR_AUDIT_BUCKET;
-  let endpoint = values.endpoint ?? process.env.RRR_S3_ENDPOINT;
-  let local = false;
+  // The SDK reads its endpoint from AWS_ENDPOINT_URL_S3 by itself; --endpoint is a shorthand for it.
+  if (values.endpoint) process.env.AWS_ENDPOINT_URL_S3 = values.endpoint;
   if (!bucket) {
     const repoRoot = fileURLToPath(new URL('..', import.meta.url));
     const path = join(resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local')), 'credentials.json');
@@ -92,12 +98,15 @@ async function openStore(): Promise<{ store: ObjectStore; where: string }> {
     }
     if (!credentials.auditBucket || !credentials.s3Endpoint) throw new Error(`${path} names no audit bucket: restart npm start`);
     bucket = credentials.auditBucket;
-    endpoint ??= credentials.s3Endpoint;
-    local = true;
+    // The local service's S3, reached the standard way, with the placeholder keys it accepts.
+    const localEnv = { ...localS3SdkEnv(values.endpoint ?? credentials.s3Endpoint), AWS_REGION: LOCAL_REGION };
+    Object.assign(process.env, localEnv, { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
   }
-  const placeholderCredentials = endpoint !== undefined && (local || !process.env.AWS_ACCESS_KEY_ID);
-  const client = new S3Client({ ...s3ClientConfig(endpoint), ...(placeholderCredentials ? localS3Credentials : {}) });
-  return { store: s3ObjectStore(client, bucket), where: endpoint ? `${bucket} at ${endpoint}` : `s3://${bucket}` };
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL;
+  const client = new S3Client({ ...S3_CLIENT_LIMITS });
+  return { store: s3ObjectStore(bucket, client), where: endpoint ? `${bucket} at ${endpoint}` : `s3://${bucket}` };
 }
 
 async function sealedDays(store: ObjectStore, tenantId: string): Promise<string[]> {
@@ -243,10 +252,11 @@ const commands: Record<string, () => Promise<number>> = { list, fetch: fetchDay,
 
 async function main(): Promise<number> {
   const command = positionals[0];
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
   }
+  if (!command) throw new UsageError(`a command is needed: ${Object.keys(commands).join(', ')}`);
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command ${command}`);
   return run();
@@ -255,10 +265,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
+    if (error instanceof UsageError) usageFailure(error.message);
     console.error(`rrr-audit: ${(error as Error).message}`);
     process.exit(1);
   },

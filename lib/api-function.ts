@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { TableAccess } from '../functions/api/route-types.ts';
+import type { TableAccess } from '../functions/domain/vocabulary.ts';
 import { createTableInput } from '../functions/store/table-definition.ts';
 import { esbuildOptions } from './bundle-options.ts';
 import { logicalIdOf } from './logical-id.ts';

@@ -12,10 +12,10 @@ import {
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { OperatorRole } from '../functions/api/route-types.ts';
+import type { OperatorRole } from '../functions/domain/vocabulary.ts';
 import { dataRemovalPolicy, type StageConfig } from './stage.ts';
 
-/** One Cognito group per operator role; `satisfies` makes a new role in route-types.ts fail here until it has a group. */
+/** One Cognito group per operator role; `satisfies` makes a new role in functions/domain/vocabulary.ts fail here until it has a group. */
 export const OPERATOR_GROUPS = {
   platform_admin: 'Runs the platform: approves large adjustments and merges, manages tenants',
   tenant_admin: "Administers one client platform's members: adjustments, locks, approvals",

@@ -1,4 +1,4 @@
-import type { TableAccess } from '../functions/api/route-types.ts';
+import type { TableAccess } from '../functions/domain/vocabulary.ts';
 
 export interface ScheduledJobDefinition {
   /** Stable PascalCase name: the job's logical id. */

@@ -3,7 +3,7 @@ import { Period, type RestApi, type UsagePlan } from 'aws-cdk-lib/aws-apigateway
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { USAGE_PLAN_NAMES_ENV } from '../functions/usecases/usage-key-registry.ts';
+import { USAGE_PLAN_NAMES_ENV } from '../functions/config/schemas.ts';
 import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from './partner-plans.ts';
 import type { StageConfig } from './stage.ts';
 

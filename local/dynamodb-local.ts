@@ -145,7 +145,8 @@ async function waitUntilReady(endpoint: string, exited: Promise<ExitInfo>, outpu
   const client = new DynamoDBClient({
     ...localDynamoDbClientConfig(endpoint),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+    // Without throwOnRequestTimeout Smithy's handler only warns when requestTimeout passes.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
   });
   let exitInfo: ExitInfo | undefined;
   void exited.then((info) => (exitInfo = info));

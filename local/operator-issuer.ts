@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type CryptoKey as JoseKey, type KeyObject } from 'jose';
-import type { OperatorRole, RouteDefinition } from '../functions/api/route-types.ts';
+import type { RouteDefinition } from '../functions/api/route-types.ts';
+import type { OperatorRole } from '../functions/domain/vocabulary.ts';
 import type { AuthorizeResult } from './gateway.ts';
 
 /**

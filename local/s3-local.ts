@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-env.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3SdkEnv } from './aws-env.ts';
 import { getFreePort } from './free-port.ts';
 
 /** The audit bucket's name offline (on AWS the stack names it). */
@@ -90,9 +91,17 @@ function acceptLocalCredentials(): void {
 
 /** Points the exporter, the sealer and the audit route at the local S3. Call before importing them. */
 export function localS3Env(s3: { endpoint: string; bucket: string }): void {
-  process.env.S3_ENDPOINT = s3.endpoint;
+  Object.assign(process.env, localS3SdkEnv(s3.endpoint));
   process.env.AUDIT_BUCKET = s3.bucket;
 }
 
-/** Client settings for local tools (the CLI, tests) talking to the local S3. */
-export const localS3Credentials = { region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } } as const;
+/** Client settings for local tools and tests that talk to a local S3 with a client of their own. */
+export function localS3ClientConfig(endpoint: string): S3ClientConfig {
+  return {
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}

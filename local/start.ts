@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const baseUrl = await listen(running.server, port);
 
   // The stream to the audit bucket, as the event source mapping and the hourly sealing job do on AWS.
+  const auditBucket = running.s3.bucket;
   running.poller = createStreamPoller({
     dynamodbEndpoint: running.dynamo.endpoint,
     tableName: TABLE_NAME,
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       everyMs: SEAL_EVERY_MS,
       run: async () => {
         const { problems } = await sealPendingDays({
-          store: s3ObjectStore(),
+          store: s3ObjectStore(auditBucket),
           now: new Date(),
           lookbackDays: LOCAL_SEAL_LOOKBACK_DAYS,
           graceMinutes: SEAL_GRACE_MINUTES,

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { AccountId, Instant } from './common.ts';
 import { MAX_PAGE_SIZE } from './transactions.ts';
+import { PARTNER_SCOPES } from '../functions/domain/vocabulary.ts';
 
 export const TenantId = z.string().check(z.minLength(3), z.maxLength(32), z.regex(/^[a-z0-9][a-z0-9-]*$/));
 
@@ -16,7 +17,7 @@ const TimeZone = z.string().check(
   }, 'Not an IANA time zone'),
 );
 
-export const PartnerScopeName = z.enum(['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge']);
+export const PartnerScopeName = z.enum(PARTNER_SCOPES);
 
 /** API Gateway usage plans a tenant's partner traffic is throttled by (limits in lib/partner-plans.ts). */
 export const PartnerPlanName = z.enum(['standard', 'high']);
@@ -51,7 +52,7 @@ export const KeyId = z.string().check(z.regex(/^key_[0-9a-f]{16}$/));
 export const KeyParams = z.strictObject({ tenantId: TenantId, keyId: KeyId });
 
 export const CreatePartnerKeyBody = z.strictObject({
-  scopes: z.array(PartnerScopeName).check(z.minLength(1), z.maxLength(7)),
+  scopes: z.array(PartnerScopeName).check(z.minLength(1), z.maxLength(PARTNER_SCOPES.length)),
   expiresAt: z.optional(Instant),
   label: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });

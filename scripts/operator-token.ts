@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { OperatorRole } from '../functions/api/route-types.ts';
+import { OPERATOR_ROLES, type OperatorRole } from '../functions/domain/vocabulary.ts';
 import { existingOperatorIssuer } from '../local/operator-issuer-key.ts';
 
 /**
@@ -10,7 +10,7 @@ import { existingOperatorIssuer } from '../local/operator-issuer-key.ts';
  * Roles: platform_admin (no tenant), tenant_admin, support, finance (tenant-bound; finance
  * without --tenant reads across tenants). Prints the token alone, for $(...) in scripts.
  */
-const ROLES: OperatorRole[] = ['platform_admin', 'tenant_admin', 'support', 'finance'];
+const ROLES: readonly OperatorRole[] = OPERATOR_ROLES;
 
 const { values } = parseArgs({
   options: {

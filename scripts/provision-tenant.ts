@@ -21,7 +21,7 @@ import {
   GetApiKeysCommand,
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { PartnerScope } from '../functions/api/route-types.ts';
+import type { PartnerScope } from '../functions/domain/vocabulary.ts';
 import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../lib/partner-plans.ts';
 
 const { positionals, values } = parseArgs({

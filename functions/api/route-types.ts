@@ -1,17 +1,11 @@
 import type { ZodMiniType } from 'zod/mini';
 import type { ErrorCode } from '../../schemas/error-codes.ts';
+import type { OperatorRole, PartnerScope, TableAccess } from '../domain/vocabulary.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
 
 /** How a caller proves who it is: nobody, a partner API key, or an operator JWT. */
 export type AuthKind = 'public' | 'partner' | 'operator';
-
-export type PartnerScope = 'accounts' | 'earn' | 'redeem' | 'read' | 'transfer' | 'award' | 'merge';
-
-export type OperatorRole = 'platform_admin' | 'tenant_admin' | 'support' | 'finance';
-
-/** Whether the route's function may write to the table (drives least-privilege IAM). */
-export type TableAccess = 'none' | 'read' | 'readwrite';
 
 export interface RouteResponse {
   status: number;

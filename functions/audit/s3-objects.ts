@@ -1,32 +1,22 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3_CLIENT_LIMITS } from '../config/sdk-clients.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 
 /**
- * The audit bucket on S3. On AWS the client takes the Lambda's (or the shell's) credentials and
- * region; offline `S3_ENDPOINT` points it at the local S3 server, which needs path-style
- * addressing and no streamed checksums (it would store the chunk framing inside the object).
+ * An audit bucket on S3. The client takes credentials, region and endpoint the SDK's standard
+ * way (the Lambda's role, the shell's profile; offline AWS_ENDPOINT_URL_S3 and the checksum
+ * variables set by local/), with bounded timeouts and attempts (functions/config/sdk-clients.ts).
  */
-export function s3ClientConfig(endpoint: string | undefined = process.env.S3_ENDPOINT): S3ClientConfig {
-  return endpoint
-    ? { endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', maxAttempts: 3 }
-    : { maxAttempts: 3 };
-}
-
 let sharedClient: S3Client | undefined;
 
 /** One client per process, created on first use (a warm Lambda reuses its connections). */
 export function getS3Client(): S3Client {
-  sharedClient ??= new S3Client(s3ClientConfig());
+  sharedClient ??= new S3Client({ ...S3_CLIENT_LIMITS });
   return sharedClient;
 }
 
-export function auditBucketName(): string {
-  const name = process.env.AUDIT_BUCKET;
-  if (!name) throw new Error('AUDIT_BUCKET is not set');
-  return name;
-}
-
-export function s3ObjectStore(client: S3Client = getS3Client(), bucket: string = auditBucketName()): ObjectStore {
+/** The bucket is always named by the caller: the functions pass functions/config/audit-bucket.ts, the CLI its own. */
+export function s3ObjectStore(bucket: string, client: S3Client = getS3Client()): ObjectStore {
   return {
     async list(prefix) {
       const objects: StoredObject[] = [];

@@ -1,8 +1,8 @@
 import type { IdempotencyNamespace, IdempotencyRef } from './idempotency.ts';
 import type { RateWindow } from './rate-limit.ts';
+import type { PointType } from './vocabulary.ts';
 
-/** Kinds of points; each credit creates or tops up a lot of one type. */
-export type PointType = 'purchase' | 'promotion' | 'bonus' | 'gift' | 'allocation' | 'adjustment';
+export type { PointType } from './vocabulary.ts';
 
 export type WalletName = 'points' | 'allocation';
 

@@ -2,6 +2,7 @@ import { logger } from '../api/http/observability.ts';
 import { readLedgerRange } from '../audit/ledger-reader.ts';
 import { s3ObjectStore } from '../audit/s3-objects.ts';
 import { sealPendingDays } from '../audit/seal.ts';
+import { auditBucketConfig } from '../config/audit-bucket.ts';
 
 /** Sealed days are looked at again for this long: the stream keeps records 24 hours, retries included. */
 export const SEAL_LOOKBACK_DAYS = 3;
@@ -16,7 +17,7 @@ export const SEAL_GRACE_MINUTES = 15;
  */
 export const handler = async (): Promise<{ sealed: number; unchanged: number }> => {
   const { outcomes, problems } = await sealPendingDays({
-    store: s3ObjectStore(),
+    store: s3ObjectStore(auditBucketConfig.AUDIT_BUCKET),
     now: new Date(),
     lookbackDays: SEAL_LOOKBACK_DAYS,
     graceMinutes: SEAL_GRACE_MINUTES,

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PartnerScope } from '../api/route-types.ts';
+import type { PartnerScope } from '../domain/vocabulary.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';

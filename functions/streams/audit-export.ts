@@ -4,11 +4,13 @@ import { logger } from '../api/http/observability.ts';
 import { exportStreamBatch } from '../audit/export-batch.ts';
 import { AUDIT_METRICS } from '../audit/metrics.ts';
 import { s3ObjectStore } from '../audit/s3-objects.ts';
+import { auditBucketConfig } from '../config/audit-bucket.ts';
+import { observabilityConfig } from '../config/observability.ts';
 
 const metrics = new Metrics({
   namespace: AUDIT_METRICS.namespace,
   serviceName: AUDIT_METRICS.service,
-  defaultDimensions: { stage: process.env.STAGE ?? 'local' },
+  defaultDimensions: { stage: observabilityConfig.STAGE },
 });
 
 /**
@@ -22,7 +24,7 @@ const metrics = new Metrics({
  * counted in the LedgerEntriesModified metric, which alarms.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const result = await exportStreamBatch(event, { store: s3ObjectStore(), log: logger });
+  const result = await exportStreamBatch(event, { store: s3ObjectStore(auditBucketConfig.AUDIT_BUCKET), log: logger });
   if (result.tamperEvents.length > 0) {
     metrics.addMetric(AUDIT_METRICS.ledgerTamper, MetricUnit.Count, result.tamperEvents.length);
     metrics.publishStoredMetrics();

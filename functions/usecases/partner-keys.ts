@@ -1,9 +1,9 @@
-import type { PartnerScope } from '../api/route-types.ts';
+import { PARTNER_SCOPES, type PartnerScope } from '../domain/vocabulary.ts';
 import { newApiKeyItems, type ApiKeyRecord } from '../store/api-keys.ts';
 import type { TransactItem } from '../store/transact.ts';
 import { mintPartnerKey, partnerKeyHash } from '../security/partner-keys.ts';
 
-export const ALL_PARTNER_SCOPES: PartnerScope[] = ['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge'];
+export const ALL_PARTNER_SCOPES: PartnerScope[] = [...PARTNER_SCOPES];
 
 /** A fresh key and the items that store it (hashed); the key itself leaves only in the answer. */
 export function issuePartnerKey(input: {

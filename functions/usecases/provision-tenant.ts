@@ -1,6 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
-import type { PartnerScope } from '../api/route-types.ts';
+import type { PartnerScope } from '../domain/vocabulary.ts';
 import { newUsageKeyValue } from '../security/usage-keys.ts';
 import { getDocumentClient } from '../store/client.ts';
 import { putTenantIfAbsent, type TenantUsage } from '../store/tenants.ts';

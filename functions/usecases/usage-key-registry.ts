@@ -1,3 +1,4 @@
+import { API_GATEWAY_CLIENT_LIMITS } from '../config/sdk-clients.ts';
 import type { TenantUsage } from '../store/tenants.ts';
 import { usageKeyName } from '../security/usage-keys.ts';
 
@@ -15,21 +16,16 @@ export interface ApiGatewaySend {
   send(command: { input: unknown; constructor: { name: string } }): Promise<Record<string, unknown>>;
 }
 
-/** Set by the CDK stack on the tenant-creation function only (lib/usage-plans.ts). */
-export const USAGE_PLAN_NAMES_ENV = 'USAGE_PLAN_NAMES';
-
 const offline: UsageKeyRegistry = { register: async () => {} };
 
 /**
- * API Gateway when the stack told this function its usage plans' names, otherwise (the local
- * service, tests) nothing to register. Plans are found by name at first use: the stack
- * cannot pass their ids (the API's deployment depends on this function, the plans on the
- * deployment's stage).
+ * API Gateway when the stack told this function its usage plans' names (USAGE_PLAN_NAMES,
+ * functions/config/usage-plans.ts), otherwise (the local service, tests) nothing to register.
+ * Plans are found by name at first use: the stack cannot pass their ids (the API's deployment
+ * depends on this function, the plans on the deployment's stage).
  */
-export function usageKeyRegistryFromEnv(env: NodeJS.ProcessEnv = process.env, client?: ApiGatewaySend): UsageKeyRegistry {
-  const names = env[USAGE_PLAN_NAMES_ENV];
-  if (!names) return offline;
-  return apiGatewayUsageKeyRegistry(JSON.parse(names) as Record<TenantUsage['plan'], string>, client);
+export function usageKeyRegistry(planNames: Record<TenantUsage['plan'], string> | undefined, client?: ApiGatewaySend): UsageKeyRegistry {
+  return planNames ? apiGatewayUsageKeyRegistry(planNames, client) : offline;
 }
 
 export function apiGatewayUsageKeyRegistry(planNames: Record<TenantUsage['plan'], string>, client?: ApiGatewaySend): UsageKeyRegistry {
@@ -52,7 +48,7 @@ export function apiGatewayUsageKeyRegistry(planNames: Record<TenantUsage['plan']
   return {
     async register({ tenantId, plan, usageKeyValue }) {
       const { APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanKeyCommand } = await (sdk ??= import('@aws-sdk/client-api-gateway'));
-      apiGateway ??= new APIGatewayClient({}) as unknown as ApiGatewaySend;
+      apiGateway ??= new APIGatewayClient({ ...API_GATEWAY_CLIENT_LIMITS }) as unknown as ApiGatewaySend;
       const usagePlanId = await planId(plan);
       const created = await apiGateway.send(
         new CreateApiKeyCommand({

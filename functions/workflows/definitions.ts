@@ -1,4 +1,4 @@
-import type { TableAccess } from '../api/route-types.ts';
+import type { TableAccess } from '../domain/vocabulary.ts';
 
 /**
  * Every Step Functions workflow, once. The CDK stack deploys each definition with its tasks'

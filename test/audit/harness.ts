@@ -7,10 +7,10 @@ import { baseName, manifestKey } from '../../functions/audit/layout.ts';
 import { parseManifest, type DayManifest } from '../../functions/audit/manifest.ts';
 import type { ObjectStore } from '../../functions/audit/object-store.ts';
 import { isLedgerEntryRecord, type AuditRecord } from '../../functions/audit/records.ts';
-import { s3ClientConfig, s3ObjectStore } from '../../functions/audit/s3-objects.ts';
+import { s3ObjectStore } from '../../functions/audit/s3-objects.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { itemToLedgerEntry } from '../../functions/store/items.ts';
-import { localS3Credentials, type LocalS3 } from '../../local/s3-local.ts';
+import { localS3ClientConfig, type LocalS3 } from '../../local/s3-local.ts';
 import { createStreamPoller, type StreamPoller, type StreamPollerOptions } from '../../local/stream-poller.ts';
 import { scanTenantItems } from '../support/table-audit.ts';
 import { partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
@@ -33,12 +33,12 @@ export async function startAuditHarness(): Promise<AuditHarness> {
   const api = await startLocalApi();
   const { s3 } = api;
   const { handler } = (await import('../../functions/streams/audit-export.ts')) as { handler: StreamHandler };
-  const client = new S3Client({ ...s3ClientConfig(s3.endpoint), ...localS3Credentials });
+  const client = new S3Client(localS3ClientConfig(s3.endpoint));
   const pollers: StreamPoller[] = [];
   return {
     api,
     s3,
-    store: s3ObjectStore(client, s3.bucket),
+    store: s3ObjectStore(s3.bucket, client),
     handler,
     poller(options = {}) {
       const poller = createStreamPoller({ dynamodbEndpoint: inject('dynamoEndpoint'), tableName: api.tableName, handler, ...options });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
-import { s3ClientConfig, s3ObjectStore } from '../../functions/audit/s3-objects.ts';
-import { localS3Credentials } from '../../local/s3-local.ts';
+import { s3ObjectStore } from '../../functions/audit/s3-objects.ts';
+import { localS3ClientConfig } from '../../local/s3-local.ts';
 import { killLeftoverServices, startService, type Credentials } from '../support/local-service.ts';
 
 function connectionOutcome(endpoint: string): Promise<string> {
@@ -31,7 +31,7 @@ async function balanceStatus(credentials: Credentials, apiKey?: string): Promise
 
 /** Ledger entries of the demo tenant in the local bucket's incoming objects, once some are there (up to 10 s). */
 async function exportedLedgerEntries(credentials: Credentials): Promise<number> {
-  const store = s3ObjectStore(new S3Client({ ...s3ClientConfig(credentials.s3Endpoint), ...localS3Credentials }), credentials.auditBucket);
+  const store = s3ObjectStore(credentials.auditBucket, new S3Client(localS3ClientConfig(credentials.s3Endpoint)));
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const objects = (await store.list('incoming/')).filter((object) => object.key.includes(`/tenant=${credentials.tenantId}/`));
     let count = 0;

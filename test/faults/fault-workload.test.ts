@@ -15,7 +15,7 @@ const T0 = Date.now();
 const TODAY = localDateOf(T0, TIME_ZONE);
 const ACCOUNTS = ['f-0', 'f-1', 'f-2'];
 
-/** Per SDK attempt. High enough that some faults outlast the SDK's three attempts. */
+/** Per SDK attempt. High enough that some faults outlast the SDK's attempts. */
 const RATES: FaultRates = { conflict: 0.12, throttle: 0.06, 'timeout-before': 0.06, 'timeout-after': 0.1 };
 const RUNS = STRESS ? 30 : 3;
 const TIMEOUT_MS = STRESS ? 3 * 3600_000 : 90_000;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DYNAMODB_CLIENT_LIMITS } from '../../functions/config/sdk-clients.ts';
 import { getDocumentClient } from '../../functions/store/client.ts';
 import { installFaultInjection, type FaultInjection } from '../support/fault-injection.ts';
 import { startLocalApi, partnerClient, type LocalApi, type PartnerClient } from '../support/local-api.ts';
@@ -49,8 +50,8 @@ describe('faults that outlast the SDK retries', () => {
     expect(lost.status).toBe(503);
     expect(lost.body.code).toBe('service_unavailable');
     expect(lost.headers.get('retry-after')).toBe('1');
-    // The SDK tried three times; the first attempt committed, the others met its token.
-    expect(faults.count('timeout-after', 'TransactWriteItemsCommand')).toBe(3);
+    // The SDK tried every attempt it has; the first committed, the others met its token.
+    expect(faults.count('timeout-after', 'TransactWriteItemsCommand')).toBe(DYNAMODB_CLIENT_LIMITS.maxAttempts);
     const committed = await entriesFor('lost-answer');
     expect(committed).toHaveLength(1);
 

@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey as JoseKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { OperatorRole, PartnerScope, RouteDefinition } from '../../functions/api/route-types.ts';
+import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import type { OperatorRole, PartnerScope } from '../../functions/domain/vocabulary.ts';
 import { LOCAL_OPERATOR_AUDIENCE } from '../../local/operator-issuer.ts';
 import { OPERATOR_ONLY_FIELDS } from '../../schemas/visibility.ts';
 import { cloneJson, nodeAt, objectPaths, objectWith, schemaPath, type JsonPath } from '../support/json-paths.ts';
@@ -758,20 +759,34 @@ describe('API8:2023 Security Misconfiguration', () => {
   });
 
   it('an unexpected failure is a 500 that says nothing about it (handler and gateway alike)', async () => {
+    // The table name is configuration read once at load: the database answers as it would for
+    // a table that does not exist instead (a client error, not an outage), naming the table.
     const table = process.env.TABLE_NAME!;
-    process.env.TABLE_NAME = `missing-${randomBytes(4).toString('hex')}`;
+    const missing = `missing-${randomBytes(4).toString('hex')}`;
+    const { getDocumentClient } = await import('../../functions/store/client.ts');
+    const client = getDocumentClient();
+    client.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error(`Requested resource not found: Table: ${missing} not found`), {
+          name: 'ResourceNotFoundException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+      { step: 'finalizeRequest', name: 'missingTableForTest' },
+    );
     const console = vi.spyOn(globalThis.console, 'error').mockImplementation(() => undefined);
     try {
       const viaHandler = await call(routeById('getTenant'), fixturesA, { operatorToken: platformToken });
       const viaGateway = await call(routeById('getBalance'), fixturesA, { partnerKey: A.partnerKey });
       for (const [label, response] of [['handler', viaHandler], ['gateway', viaGateway]] as const) {
         expectProblem(response, 500, 'internal_error', label);
-        expect(response.text, label).not.toContain(process.env.TABLE_NAME);
+        expect(response.text, label).not.toContain(missing);
         expect(response.text, label).not.toContain(table);
         expect(Object.keys(response.json).sort(), label).toEqual(['code', 'detail', 'requestId', 'status', 'title', 'type']);
       }
     } finally {
-      process.env.TABLE_NAME = table;
+      client.middlewareStack.remove('missingTableForTest');
       console.mockRestore();
     }
     expect((await call(routeById('getTenant'), fixturesA, { operatorToken: platformToken })).status).toBe(200);

@@ -45,7 +45,7 @@ const ELIGIBLE = new Set(['BatchGetItemCommand', 'TransactWriteItemsCommand', 'G
 /**
  * A test-only middleware on the shared document client. It sits in the finalizeRequest step
  * after the SDK's retry middleware, so each of the SDK's attempts meets the faults the way it
- * would meet real ones: throttles and timeouts are retried by the SDK (maxAttempts 3) and
+ * would meet real ones: throttles and timeouts are retried by the SDK (DYNAMODB_CLIENT_LIMITS.maxAttempts) and
  * surface to the handler only when they persist; a TransactWriteItems retried after a lost
  * answer carries the same ClientRequestToken, as on AWS.
  *

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
 import { routes } from '../../functions/api/manifest.ts';
-import type { OperatorRole, PartnerScope, RouteDefinition } from '../../functions/api/route-types.ts';
+import type { RouteDefinition } from '../../functions/api/route-types.ts';
+import { OPERATOR_ROLES, PARTNER_SCOPES, type OperatorRole, type PartnerScope } from '../../functions/domain/vocabulary.ts';
 import { newIdempotencyKey } from './local-api.ts';
 import { rawRequest, type RawRequest, type RawResponse } from './raw-http.ts';
 
@@ -12,8 +13,8 @@ import { rawRequest, type RawRequest, type RawResponse } from './raw-http.ts';
  */
 export { routes };
 
-export const ALL_OPERATOR_ROLES: OperatorRole[] = ['platform_admin', 'tenant_admin', 'support', 'finance'];
-export const ALL_PARTNER_SCOPES: PartnerScope[] = ['accounts', 'earn', 'redeem', 'read', 'transfer', 'award', 'merge'];
+export const ALL_OPERATOR_ROLES: OperatorRole[] = [...OPERATOR_ROLES];
+export const ALL_PARTNER_SCOPES: PartnerScope[] = [...PARTNER_SCOPES];
 
 export const partnerRoutes = routes.filter((route) => route.auth === 'partner');
 export const operatorRoutes = routes.filter((route) => route.auth === 'operator');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { USAGE_KEY_PATTERN, newUsageKeyValue } from '../../functions/security/usage-keys.ts';
-import { usageKeyRegistryFromEnv, type ApiGatewaySend } from '../../functions/usecases/usage-key-registry.ts';
+import { usageKeyRegistry, type ApiGatewaySend } from '../../functions/usecases/usage-key-registry.ts';
 
 /** Records the API Gateway commands sent, answering as API Gateway would. */
 function fakeApiGateway() {
@@ -29,13 +29,13 @@ describe('usage keys', () => {
 describe('usage key registry', () => {
   it('offline (no USAGE_PLAN_NAMES): registers nothing', async () => {
     const { client, sent } = fakeApiGateway();
-    await usageKeyRegistryFromEnv({}, client).register({ tenantId: 'acme', plan: 'standard', usageKeyValue: newUsageKeyValue() });
+    await usageKeyRegistry(undefined, client).register({ tenantId: 'acme', plan: 'standard', usageKeyValue: newUsageKeyValue() });
     expect(sent).toEqual([]);
   });
 
   it('on AWS: creates an API key with the tenant\'s value and puts it on the plan found by name (looked up once)', async () => {
     const { client, sent } = fakeApiGateway();
-    const registry = usageKeyRegistryFromEnv({ USAGE_PLAN_NAMES: JSON.stringify({ standard: 'rrr-dev-standard', high: 'rrr-dev-high' }) }, client);
+    const registry = usageKeyRegistry({ standard: 'rrr-dev-standard', high: 'rrr-dev-high' }, client);
     const value = newUsageKeyValue();
     await registry.register({ tenantId: 'acme', plan: 'high', usageKeyValue: value });
     await registry.register({ tenantId: 'beta', plan: 'high', usageKeyValue: newUsageKeyValue() });
@@ -52,7 +52,7 @@ describe('usage key registry', () => {
 
   it('fails (the tenant is then not created) when the stage has no plan of that name', async () => {
     const { client } = fakeApiGateway();
-    const registry = usageKeyRegistryFromEnv({ USAGE_PLAN_NAMES: JSON.stringify({ standard: 'missing', high: 'missing' }) }, client);
+    const registry = usageKeyRegistry({ standard: 'missing', high: 'missing' }, client);
     await expect(registry.register({ tenantId: 'acme', plan: 'standard', usageKeyValue: newUsageKeyValue() })).rejects.toThrow('No API Gateway usage plan named missing');
   });
 });

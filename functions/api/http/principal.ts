@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Actor } from '../../domain/types.ts';
-import type { OperatorRole, PartnerScope } from '../route-types.ts';
+import { isOperatorRole, type OperatorRole, type PartnerScope } from '../../domain/vocabulary.ts';
 
 /** A partner as its authorizer resolved it (API Gateway passes context values as strings). */
 export interface PartnerPrincipal {
@@ -22,8 +22,6 @@ export interface OperatorPrincipal {
 }
 
 export type Principal = PartnerPrincipal | OperatorPrincipal;
-
-const OPERATOR_ROLES: readonly OperatorRole[] = ['platform_admin', 'tenant_admin', 'support', 'finance'];
 
 export function principalToContext(principal: Omit<PartnerPrincipal, 'kind'>): Record<string, string> {
   return { tenantId: principal.tenantId, keyId: principal.keyId, scopes: principal.scopes.join(',') };
@@ -49,7 +47,7 @@ export function operatorPrincipal(event: APIGatewayProxyEvent): OperatorPrincipa
   const claims = (event.requestContext.authorizer as { claims?: Record<string, unknown> } | null | undefined)?.claims;
   const operatorId = claims?.sub;
   if (typeof operatorId !== 'string' || !operatorId) return undefined;
-  const roles = parseGroups(claims?.['cognito:groups']).filter((g): g is OperatorRole => OPERATOR_ROLES.includes(g as OperatorRole));
+  const roles = parseGroups(claims?.['cognito:groups']).filter(isOperatorRole);
   const tenantId = claims?.['custom:tenant_id'];
   return { kind: 'operator', operatorId, roles, ...(typeof tenantId === 'string' && tenantId ? { tenantId } : {}) };
 }

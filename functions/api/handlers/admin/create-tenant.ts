@@ -1,15 +1,16 @@
+import { usagePlanNames } from '../../../config/usage-plans.ts';
 import { refuse } from '../../../domain/result.ts';
 import { defaultTenantConfig } from '../../../domain/tenant-config.ts';
 import { newUsageKeyValue } from '../../../security/usage-keys.ts';
 import { getTenantConfigNow, newTenantItem } from '../../../store/tenants.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { tenantView } from '../../../usecases/tenant-view.ts';
-import { usageKeyRegistryFromEnv } from '../../../usecases/usage-key-registry.ts';
+import { usageKeyRegistry } from '../../../usecases/usage-key-registry.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { createTenantRoute } from '../../manifest.ts';
 
-const usageKeys = usageKeyRegistryFromEnv();
+const usageKeys = usageKeyRegistry(usagePlanNames);
 
 export const handler = httpHandler(createTenantRoute, async (request) =>
   httpAnswer(

@@ -3,7 +3,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { sha256Hex } from '../../../audit/jsonl.ts';
 import { manifestKey } from '../../../audit/layout.ts';
 import { parseManifest } from '../../../audit/manifest.ts';
-import { auditBucketName, getS3Client, s3ObjectStore } from '../../../audit/s3-objects.ts';
+import { getS3Client, s3ObjectStore } from '../../../audit/s3-objects.ts';
+import { auditBucketConfig } from '../../../config/audit-bucket.ts';
 import { ProblemError } from '../../http/problem.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { getAuditExportRoute } from '../../manifest.ts';
@@ -17,11 +18,11 @@ export const AUDIT_URL_SECONDS = 300;
  */
 export const handler = httpHandler(getAuditExportRoute, async ({ tenantId, params }) => {
   const key = manifestKey(tenantId, params.day);
-  const body = await s3ObjectStore().get(key);
+  const bucket = auditBucketConfig.AUDIT_BUCKET;
+  const body = await s3ObjectStore(bucket).get(key);
   if (!body) throw new ProblemError('not_found', `No sealed audit export for ${tenantId} on ${params.day} (days are sealed within an hour after they end, UTC)`);
   const manifest = parseManifest(body);
   const client = getS3Client();
-  const bucket = auditBucketName();
   const url = (objectKey: string) => getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: objectKey }), { expiresIn: AUDIT_URL_SECONDS });
   const urlsExpireAt = new Date(Date.now() + AUDIT_URL_SECONDS * 1000).toISOString();
   return {
