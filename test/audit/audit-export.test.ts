@@ -25,19 +25,30 @@ let poller: StreamPoller;
 let tenants: string[];
 let fetchedDir: string;
 const today = () => new Date().toISOString().slice(0, 10);
+/** The UTC days a step ran across: one, or two when it straddled midnight. */
+async function daysAcross(step: () => Promise<void>): Promise<string[]> {
+  const first = today();
+  await step();
+  return [...new Set([first, today()])];
+}
+let creationDays: string[];
 
 beforeAll(async () => {
   harness = await startAuditHarness();
   poller = harness.poller();
-  const acme = await newPartner(harness.api);
-  const globex = await newPartner(harness.api);
+  let acme!: Awaited<ReturnType<typeof newPartner>>;
+  let globex!: Awaited<ReturnType<typeof newPartner>>;
+  creationDays = await daysAcross(async () => {
+    acme = await newPartner(harness.api);
+    globex = await newPartner(harness.api);
+  });
   tenants = [acme.tenantId, globex.tenantId];
   // One after the other: the faked clock is the process's.
   await runTwoDayWorkload(acme.client, DAYS, 3);
   await runTwoDayWorkload(globex.client, DAYS, 4);
   await poller.drain();
   for (const tenantId of tenants) {
-    for (const day of [...DAYS, today()]) {
+    for (const day of [...DAYS, ...creationDays]) {
       const outcome = await sealDay({ store: harness.store, tenantId, day, now: new Date(), readLedger: readLedgerRange });
       expect(outcome.status === 'sealed' && outcome.problems, `${tenantId} ${day}`).toEqual([]);
     }
@@ -68,9 +79,9 @@ describe('export of a two-day workload across two tenants', () => {
       const second = await sealedDay(harness.store, tenantId, DAYS[1]);
       expect(second.manifest.wallets.find((wallet) => wallet.accountId === 'member-1')).toMatchObject({ firstSeq: 4, prevHash: expect.not.stringMatching(/^0+$/) });
       // Tenant creation and its partner key are audit events of the day they happened.
-      const events = await sealedDay(harness.store, tenantId, today());
-      expect(events.records.map((record) => record.kind).sort()).toEqual(['partner_key.created', 'tenant.created']);
-      expect(JSON.stringify(events.records)).not.toMatch(/keyHash/);
+      const events = (await Promise.all(creationDays.map((day) => sealedDay(harness.store, tenantId, day)))).flatMap((day) => day.records);
+      expect(events.map((record) => record.kind).sort()).toEqual(['partner_key.created', 'tenant.created']);
+      expect(JSON.stringify(events)).not.toMatch(/keyHash/);
     }
   });
 
@@ -175,20 +186,29 @@ describe('finance route: a sealed day with download links', () => {
 describe('a ledger entry changed in the table', () => {
   it('is exported as a tamper event, and the day it happened no longer verifies', async () => {
     const tenantId = tenants[1]!;
-    const { Attributes } = await getDocumentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.ledgerEntry(tenantId, 'member-2', 'points', 1),
-        UpdateExpression: 'SET amount = :amount',
-        ExpressionAttributeValues: { ':amount': 1 },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
+    let Attributes: Record<string, unknown> | undefined;
+    // The tamper event belongs to the day the change happened; a run across midnight checks both.
+    const changeDays = await daysAcross(async () => {
+      ({ Attributes } = await getDocumentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.ledgerEntry(tenantId, 'member-2', 'points', 1),
+          UpdateExpression: 'SET amount = :amount',
+          ExpressionAttributeValues: { ':amount': 1 },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ));
+      await poller.drain();
+    });
     expect(Attributes).toBeDefined();
-    await poller.drain();
-    const outcome = await sealDay({ store: harness.store, tenantId, day: today(), now: new Date(), readLedger: readLedgerRange });
-    expect(outcome).toMatchObject({ status: 'sealed', manifest: { revision: 2, tamperEvents: 1 } });
-    const { manifestBody, files } = await sealedDay(harness.store, tenantId, today());
+    const sealed = await Promise.all(
+      changeDays.map(async (day) => ({ day, outcome: await sealDay({ store: harness.store, tenantId, day, now: new Date(), readLedger: readLedgerRange }) })),
+    );
+    const tampered = sealed.find(({ outcome }) => outcome.status === 'sealed' && outcome.manifest.tamperEvents > 0);
+    // A day sealed before (the tenants' creation day) is sealed again as revision 2.
+    const revision = creationDays.includes(tampered?.day ?? '') ? 2 : 1;
+    expect(tampered?.outcome).toMatchObject({ status: 'sealed', manifest: { revision, tamperEvents: 1 } });
+    const { manifestBody, files } = await sealedDay(harness.store, tenantId, tampered!.day);
     const result = verifyExport({ manifest: manifestBody, files });
     expect(result.ok).toBe(false);
     expect(describeProblem(result.first!)).toMatch(/wallet member-2\/points, seq 1: the ledger entry was modified in the table at .* \(the ledger is append-only\)/);
