@@ -1,31 +1,11 @@
-import { expireApiKeyItem, getApiKeyById } from '../../../store/api-keys.ts';
-import { issuePartnerKey, partnerKeyView } from '../../../usecases/partner-keys.ts';
-import { ProblemError } from '../../../usecases/problem-error.ts';
+import { rotatePartnerKey } from '../../../usecases/partner-keys.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { httpHandler } from '../../http/http-handler.ts';
 import { rotatePartnerKeyRoute } from '../../manifest.ts';
 
-const DEFAULT_OVERLAP_SECONDS = 86_400;
-
 export const handler = httpHandler(rotatePartnerKeyRoute, async (request) =>
   runIdempotentWrite(request, async (now) => {
-    const old = await getApiKeyById(request.tenantId, request.params.keyId);
-    if (!old || old.status !== 'active' || (old.expiresAt && old.expiresAt <= now)) {
-      throw new ProblemError('not_found', `No live key ${request.params.keyId}`);
-    }
-    const overlapEnds = new Date(Date.parse(now) + (request.body.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000).toISOString();
-    const successor = issuePartnerKey({
-      tenantId: request.tenantId,
-      scopes: old.scopes,
-      now,
-      ...(old.label ? { label: old.label } : {}),
-    });
-    const shortens = !old.expiresAt || old.expiresAt > overlapEnds;
-    const view = { ...partnerKeyView(successor.record), replaces: { keyId: old.keyId, expiresAt: shortens ? overlapEnds : old.expiresAt } };
-    return {
-      items: [...successor.items, ...(shortens ? [expireApiKeyItem(old, overlapEnds)] : [])],
-      response: { status: 201, body: { ...view, key: successor.key } },
-      replayBody: view,
-    };
+    const { key, items, view } = await rotatePartnerKey({ tenantId: request.tenantId, keyId: request.params.keyId, now, ...request.body });
+    return { items, response: { status: 201, body: { ...view, key } }, replayBody: view };
   }),
 );
