@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { localAwsEnv } from './aws-env.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
@@ -15,6 +14,7 @@ import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { parseCli } from '../scripts/cli-args.ts';
 
 /** Scripts and tests wait for exactly this line on stdout. */
 export const READY_LINE = 'RedRoomRewards local service ready';
@@ -35,8 +35,7 @@ const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?:
 let shuttingDown = false;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } }, strict: true });
-  const inMemory = values['in-memory'] === true;
+  const inMemory = options['in-memory'] === true;
   const port = parsePort(process.env.PORT);
 
   await assertJavaAvailable();
@@ -203,6 +202,22 @@ function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, ' ').trim();
 }
+
+const { values: options } = parseCli({
+  command: 'npm start --',
+  usage: `Usage: npm start [-- --in-memory]
+
+Runs the whole service offline: DynamoDB Local, the API on PORT (default 3000; PORT=0 picks a
+free port), a local S3 and the audit stream poller, with a seeded demo tenant. Prints the
+base URL and the demo partner key and writes them, with operator tokens, to
+.local/credentials.json (RRR_LOCAL_DIR to use another folder).
+
+  --in-memory   keep no data (by default tables and objects are kept in .local/)
+  -h, --help    this text
+
+Ctrl-C, SIGTERM or SIGHUP stops everything it started, Java included.`,
+  options: { 'in-memory': { type: 'boolean', default: false } },
+});
 
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
