@@ -11,8 +11,9 @@ import { assertJavaAvailable, JavaMissingError } from './java.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
 import { PARTNER_PLANS } from '../lib/partner-plans.ts';
 import { loadOperatorIssuer } from './operator-issuer-key.ts';
-import { writePrivateJson } from './private-file.ts';
+import { readJsonIfExists, writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
+import type { KeptDemoKey } from './demo-key.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
 import { parseCli } from '../scripts/cli-args.ts';
 
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   localS3Env(running.s3);
 
   // Imported only now, after the environment above, exactly as a Lambda cold start would.
-  const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
+  const { ensureTenant } = await import('../functions/usecases/provision-tenant.ts');
+  const { keepDemoKey } = await import('./demo-key.ts');
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
   const exporter = await import('../functions/streams/audit-export.ts');
@@ -63,7 +65,12 @@ async function main(): Promise<void> {
   const { readLedgerRange } = await import('../functions/audit/ledger-reader.ts');
   const { SEAL_GRACE_MINUTES } = await import('../functions/scheduled/seal-audit-days.ts');
 
-  const demo = await provisionTenant(DEMO_TENANT);
+  const credentialsPath = join(localDir, 'credentials.json');
+  await ensureTenant(DEMO_TENANT);
+  // With kept data, the demo key of the last run stays the one demo key; in memory, a fresh one.
+  const kept = inMemory ? undefined : ((await readJsonIfExists(credentialsPath)) as KeptDemoKey | undefined);
+  const demoKey = await keepDemoKey(DEMO_TENANT.tenantId, kept);
+  const demo = { tenantId: DEMO_TENANT.tenantId, partnerKey: demoKey.partnerKey };
   const operators = await loadOperatorIssuer(localDir, !inMemory);
   const platformAdminToken = await operators.mint({ subject: 'local-platform-admin', roles: ['platform_admin'], ttlSeconds: TOKEN_TTL_SECONDS });
   const tenantAdminToken = await operators.mint({
@@ -106,11 +113,11 @@ async function main(): Promise<void> {
   });
   running.poller.start();
 
-  const credentialsPath = join(localDir, 'credentials.json');
   await writePrivateJson(credentialsPath, {
     baseUrl,
     tenantId: demo.tenantId,
     partnerKey: demo.partnerKey,
+    partnerKeyId: demoKey.keyId,
     dynamodbEndpoint: running.dynamo.endpoint,
     platformAdminToken,
     tenantAdminToken,
@@ -124,7 +131,7 @@ async function main(): Promise<void> {
       'RedRoomRewards local service',
       `  base URL     ${baseUrl}`,
       `  tenant       ${demo.tenantId}`,
-      `  partner key  ${demo.partnerKey}`,
+      `  partner key  ${demo.partnerKey} (${demoKey.keyId}, ${demoKey.reused ? 'kept from the last run' : 'new'})`,
       `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
       `  audit S3     ${running.s3.endpoint} bucket ${running.s3.bucket} (${s3Dir === undefined ? 'temporary' : `objects in ${displayPath(s3Dir)}`}); npx rrr-audit list`,
