@@ -30,6 +30,8 @@ const SEAL_EVERY_MS = 60_000;
 /** Offline the service may have been stopped for weeks: look that far back for unsealed days. */
 const LOCAL_SEAL_LOOKBACK_DAYS = 31;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** How soon the service notices that the process that started it is gone. */
+const PARENT_POLL_MS = 500;
 
 /** What has been started so far, so any exit path can stop exactly that. */
 const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?: StreamPoller } = {};
@@ -228,6 +230,30 @@ Ctrl-C, SIGTERM or SIGHUP stops everything it started, Java included.`,
 
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// A closed terminal.
+process.on('SIGHUP', onSignal);
+// Output may go to a pipe whose reader is gone (the parent that started us was killed): never crash on it.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+watchParent();
+
+/**
+ * `npm start` execs this process (package.json), so its parent is npm: when that parent is
+ * gone, whether it forwarded a signal or was killed outright (SIGKILL), the reparented
+ * process stops everything rather than running on as an orphan. Started by init (a
+ * daemon), there is no parent to watch.
+ */
+function watchParent(): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    console.error('The process that started the local service is gone: stopping.');
+    onSignal();
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
 
 main().catch((error: unknown) => {
   if (shuttingDown) return;
