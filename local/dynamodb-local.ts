@@ -86,7 +86,12 @@ async function launch(installDir: string, port: number, dataDir: string | undefi
   // If Node exits without calling stop() (a crash, process.exit), Java must not outlive it.
   const killOnNodeExit = () => child.kill('SIGKILL');
   process.on('exit', killOnNodeExit);
-  void exited.then(() => process.off('exit', killOnNodeExit));
+  // Nor if Node is killed outright (SIGKILL, the OOM killer), when no exit hook runs.
+  const guard = child.pid === undefined ? undefined : startOrphanGuard(child.pid);
+  void exited.then(() => {
+    process.off('exit', killOnNodeExit);
+    guard?.kill('SIGKILL');
+  });
 
   const endpoint = `http://127.0.0.1:${port}`;
   try {
@@ -97,6 +102,30 @@ async function launch(installDir: string, port: number, dataDir: string | undefi
   }
   if (child.pid === undefined) throw new Error('DynamoDB Local started without a process id');
   return { endpoint, port, pid: child.pid, stop };
+}
+
+/**
+ * A tiny shell that waits for end-of-file on its stdin, a pipe only this process holds open:
+ * it comes when this process is gone, however it ended (SIGKILL included), and the guard then
+ * stops Java (SIGTERM, SIGKILL after 5 s). Once Java has exited the guard is killed first, so
+ * it never signals a reused pid. POSIX sh only: Linux and macOS alike.
+ */
+const GUARD_SCRIPT = [
+  'read _ignored',
+  'kill -TERM "$1" 2>/dev/null || exit 0',
+  'n=0',
+  'while kill -0 "$1" 2>/dev/null && [ "$n" -lt 5 ]; do sleep 1; n=$((n + 1)); done',
+  'kill -KILL "$1" 2>/dev/null',
+].join('; ');
+
+function startOrphanGuard(javaPid: number): ChildProcess {
+  const guard = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'rrr-dynamodb-guard', String(javaPid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  guard.on('error', () => undefined);
+  // Neither the guard nor its pipe keeps Node running; the pipe is never written to.
+  guard.unref();
+  (guard.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  guard.stdin?.on('error', () => undefined);
+  return guard;
 }
 
 interface ExitInfo {

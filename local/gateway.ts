@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { isDependencyUnavailable } from '../functions/store/dependency-errors.ts';
 import { createKeyRateLimiter, type KeyRateLimit } from './gateway/key-rate-limit.ts';
+import { asInvocation, localInvokeStore } from './gateway/invoke-store.ts';
 import { localLambdaContext } from './gateway/lambda-context.ts';
 import { createRouteMatcher, methodNotAllowed } from '../functions/api/route-matcher.ts';
 import { writeProblem, writeRawProblem } from './gateway/problem.ts';
@@ -52,6 +53,8 @@ export function createGateway(opts: GatewayOptions): Server {
   const matchRoute = createRouteMatcher(opts.routes);
   const takeKeyToken = opts.partnerKeyRateLimit ? createPlanRateLimiter(opts.partnerKeyRateLimit) : undefined;
   const loadHandler = createHandlerLoader(opts.rootDir);
+  // Before any handler runs: each invocation's Powertools state is its own (function_name).
+  localInvokeStore();
 
   const server = createServer((req, res) => {
     const startedAt = Date.now();
@@ -136,7 +139,7 @@ export function createGateway(opts: GatewayOptions): Server {
       authorizer: authorization.context,
     });
     const handler = await loadHandler(route.handler);
-    const result = await handler(event, localLambdaContext(route.operationId, requestId));
+    const result = await asInvocation(requestId, () => handler(event, localLambdaContext(route.operationId, requestId)));
     writeProxyResult(res, result);
   }
 

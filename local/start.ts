@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { localAwsEnv } from './aws-env.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
@@ -12,9 +11,11 @@ import { assertJavaAvailable, JavaMissingError } from './java.ts';
 import { loadLocalSecrets } from './local-secrets.ts';
 import { planRateLimit } from '../lib/partner-plans.ts';
 import { loadOperatorIssuer } from './operator-issuer-key.ts';
-import { writePrivateJson } from './private-file.ts';
+import { readJsonIfExists, writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
+import type { KeptDemoKey } from './demo-key.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { parseCli } from '../scripts/cli-args.ts';
 
 /** Scripts and tests wait for exactly this line on stdout. */
 export const READY_LINE = 'RedRoomRewards local service ready';
@@ -29,14 +30,15 @@ const SEAL_EVERY_MS = 60_000;
 /** Offline the service may have been stopped for weeks: look that far back for unsealed days. */
 const LOCAL_SEAL_LOOKBACK_DAYS = 31;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** How soon the service notices that the process that started it is gone. */
+const PARENT_POLL_MS = 500;
 
 /** What has been started so far, so any exit path can stop exactly that. */
 const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?: StreamPoller } = {};
 let shuttingDown = false;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } }, strict: true });
-  const inMemory = values['in-memory'] === true;
+  const inMemory = options['in-memory'] === true;
   const port = parsePort(process.env.PORT);
 
   await assertJavaAvailable();
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
   localS3Env(running.s3);
 
   // Imported only now, after the environment above, exactly as a Lambda cold start would.
-  const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
+  const { ensureTenant } = await import('../functions/usecases/provision-tenant.ts');
+  const { keepDemoKey } = await import('./demo-key.ts');
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
   const exporter = await import('../functions/streams/audit-export.ts');
@@ -64,7 +67,12 @@ async function main(): Promise<void> {
   const { readLedgerRange } = await import('../functions/audit/ledger-reader.ts');
   const { SEAL_GRACE_MINUTES } = await import('../functions/scheduled/seal-audit-days.ts');
 
-  const demo = await provisionTenant(DEMO_TENANT);
+  const credentialsPath = join(localDir, 'credentials.json');
+  await ensureTenant(DEMO_TENANT);
+  // With kept data, the demo key of the last run stays the one demo key; in memory, a fresh one.
+  const kept = inMemory ? undefined : ((await readJsonIfExists(credentialsPath)) as KeptDemoKey | undefined);
+  const demoKey = await keepDemoKey(DEMO_TENANT.tenantId, kept);
+  const demo = { tenantId: DEMO_TENANT.tenantId, partnerKey: demoKey.partnerKey };
   const operators = await loadOperatorIssuer(localDir, !inMemory);
   const platformAdminToken = await operators.mint({ subject: 'local-platform-admin', roles: ['platform_admin'], ttlSeconds: TOKEN_TTL_SECONDS });
   const tenantAdminToken = await operators.mint({
@@ -108,11 +116,11 @@ async function main(): Promise<void> {
   });
   running.poller.start();
 
-  const credentialsPath = join(localDir, 'credentials.json');
   await writePrivateJson(credentialsPath, {
     baseUrl,
     tenantId: demo.tenantId,
     partnerKey: demo.partnerKey,
+    partnerKeyId: demoKey.keyId,
     dynamodbEndpoint: running.dynamo.endpoint,
     platformAdminToken,
     tenantAdminToken,
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
       'RedRoomRewards local service',
       `  base URL     ${baseUrl}`,
       `  tenant       ${demo.tenantId}`,
-      `  partner key  ${demo.partnerKey}`,
+      `  partner key  ${demo.partnerKey} (${demoKey.keyId}, ${demoKey.reused ? 'kept from the last run' : 'new'})`,
       `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
       `  audit S3     ${running.s3.endpoint} bucket ${running.s3.bucket} (${s3Dir === undefined ? 'temporary' : `objects in ${displayPath(s3Dir)}`}); npx rrr-audit list`,
@@ -205,8 +213,48 @@ function oneLine(error: unknown): string {
   return message.replace(/\s+/g, ' ').trim();
 }
 
+const { values: options } = parseCli({
+  command: 'npm start --',
+  usage: `Usage: npm start [-- --in-memory]
+
+Runs the whole service offline: DynamoDB Local, the API on PORT (default 3000; PORT=0 picks a
+free port), a local S3 and the audit stream poller, with a seeded demo tenant. Prints the
+base URL and the demo partner key and writes them, with operator tokens, to
+.local/credentials.json (RRR_LOCAL_DIR to use another folder).
+
+  --in-memory   keep no data (by default tables and objects are kept in .local/)
+  -h, --help    this text
+
+Ctrl-C, SIGTERM or SIGHUP stops everything it started, Java included.`,
+  options: { 'in-memory': { type: 'boolean', default: false } },
+});
+
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// A closed terminal.
+process.on('SIGHUP', onSignal);
+// Output may go to a pipe whose reader is gone (the parent that started us was killed): never crash on it.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+watchParent();
+
+/**
+ * `npm start` execs this process (package.json), so its parent is npm: when that parent is
+ * gone, whether it forwarded a signal or was killed outright (SIGKILL), the reparented
+ * process stops everything rather than running on as an orphan. Started by init (a
+ * daemon), there is no parent to watch.
+ */
+function watchParent(): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    console.error('The process that started the local service is gone: stopping.');
+    onSignal();
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
 
 main().catch((error: unknown) => {
   if (shuttingDown) return;

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   concurrent_update: { status: 409, title: 'The account changed concurrently; retry the request' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  request_header_fields_too_large: { status: 431, title: 'The request headers are too large' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   insufficient_points: { status: 422, title: 'Not enough available points' },
   below_minimum_redemption: { status: 422, title: 'Below the minimum redemption' },

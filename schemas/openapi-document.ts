@@ -13,7 +13,7 @@ function jsonSchema(schema: ZodMiniType, io: 'input' | 'output'): JsonSchema {
 
 /** Codes any route of an auth kind can answer with, beyond those it declares. */
 function implicitErrors(route: RouteDefinition): ErrorCode[] {
-  const codes: ErrorCode[] = ['rate_limited', 'internal_error'];
+  const codes: ErrorCode[] = ['request_header_fields_too_large', 'rate_limited', 'internal_error'];
   if (route.request?.params || route.request?.query || route.request?.body) codes.push('validation_error');
   if (route.request?.body) codes.push('payload_too_large', 'unsupported_media_type');
   if (route.auth !== 'public') codes.push('unauthorized', 'forbidden');

@@ -2,22 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
 
-/**
- * Operator CLI over the admin API (the same routes an operator console would call):
- *   npm run admin -- create-tenant --tenant acme --name "Acme" [--time-zone Europe/Paris]
- *   npm run admin -- create-key --tenant acme --scopes earn,redeem,read [--label pos] [--expires-at 2027-01-01T00:00:00Z]
- *   npm run admin -- list-keys --tenant acme
- *   npm run admin -- rotate-key --tenant acme --key key_0123456789abcdef [--overlap-seconds 86400]
- *   npm run admin -- revoke-key --tenant acme --key key_0123456789abcdef --reason compromised
- * It talks to RRR_BASE_URL with RRR_OPERATOR_TOKEN, or by default to the local service with
- * the platform admin token from .local/credentials.json. Prints the JSON answer; exits 1 on
- * a refusal. Each call sends a fresh Idempotency-Key unless --idempotency-key is given.
- */
-const { positionals, values } = parseArgs({
+/** Operator CLI over the admin API (the same routes an operator console would call). */
+const spec = {
+  command: 'npm run admin --',
+  usage: `Usage: npm run admin -- <command> [options]
+
+Commands:
+  create-tenant --tenant ID --name NAME [--time-zone ZONE]
+  create-key    --tenant ID --scopes earn,redeem,read [--label LABEL] [--expires-at 2027-01-01T00:00:00Z]
+  list-keys     --tenant ID
+  rotate-key    --tenant ID --key key_0123456789abcdef [--overlap-seconds 86400]
+  revoke-key    --tenant ID --key key_0123456789abcdef --reason compromised|rotated|partner_offboarded|unused|other
+
+Options:
+  --idempotency-key KEY   send this Idempotency-Key (default: a fresh one per call)
+  -h, --help              this text
+
+Talks to RRR_BASE_URL with RRR_OPERATOR_TOKEN (both needed for a deployed stage), or by
+default to the local service (npm start) with the platform admin token from
+.local/credentials.json (RRR_LOCAL_DIR to look elsewhere). Prints the JSON answer; exits 1 on
+a refusal, 2 on a usage mistake.`,
   allowPositionals: true,
-  strict: true,
   options: {
     tenant: { type: 'string' },
     name: { type: 'string' },
@@ -30,68 +37,85 @@ const { positionals, values } = parseArgs({
     reason: { type: 'string' },
     'idempotency-key': { type: 'string' },
   },
-});
+} as const;
 
-function required(name: keyof typeof values): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') fail(`--${name} is required`);
-  return value as string;
+const { positionals, values } = parseCli(spec);
+
+const tenantPath = () => `/api/v1/admin/tenants/${encodeURIComponent(requiredOption('tenant', values.tenant))}`;
+const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption('key', values.key))}`;
+
+function expiresAt(): string | undefined {
+  const raw = values['expires-at'];
+  if (raw !== undefined && Number.isNaN(Date.parse(raw))) throw new UsageError(`--expires-at must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
+  return raw;
 }
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-const tenantPath = () => `/api/v1/admin/tenants/${encodeURIComponent(required('tenant'))}`;
-const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(required('key'))}`;
 
 const commands: Record<string, () => { method: string; path: string; body?: unknown }> = {
   'create-tenant': () => ({
     method: 'POST',
     path: '/api/v1/admin/tenants',
-    body: { tenantId: required('tenant'), displayName: required('name'), ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}) },
-  }),
-  'create-key': () => ({
-    method: 'POST',
-    path: `${tenantPath()}/keys`,
     body: {
-      scopes: required('scopes').split(','),
-      ...(values.label ? { label: values.label } : {}),
-      ...(values['expires-at'] ? { expiresAt: values['expires-at'] } : {}),
+      tenantId: requiredOption('tenant', values.tenant),
+      displayName: requiredOption('name', values.name),
+      ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
     },
   }),
+  'create-key': () => {
+    const expiry = expiresAt();
+    return {
+      method: 'POST',
+      path: `${tenantPath()}/keys`,
+      body: {
+        scopes: requiredOption('scopes', values.scopes).split(',').filter((scope) => scope !== ''),
+        ...(values.label ? { label: values.label } : {}),
+        ...(expiry ? { expiresAt: expiry } : {}),
+      },
+    };
+  },
   'list-keys': () => ({ method: 'GET', path: `${tenantPath()}/keys` }),
-  'rotate-key': () => ({
-    method: 'POST',
-    path: `${keyPath()}/rotate`,
-    body: values['overlap-seconds'] ? { overlapSeconds: Number(values['overlap-seconds']) } : {},
-  }),
-  'revoke-key': () => ({ method: 'POST', path: `${keyPath()}/revoke`, body: { reason: required('reason') } }),
+  'rotate-key': () => {
+    const overlapSeconds = integerOption('overlap-seconds', values['overlap-seconds'], 0, 604_800);
+    return { method: 'POST', path: `${keyPath()}/rotate`, body: overlapSeconds === undefined ? {} : { overlapSeconds } };
+  },
+  'revoke-key': () => ({ method: 'POST', path: `${keyPath()}/revoke`, body: { reason: requiredOption('reason', values.reason) } }),
 };
 
+/** Where to send it: a deployed stage only with an explicit token, never the local one's. */
 async function target(): Promise<{ baseUrl: string; token: string }> {
-  if (process.env.RRR_BASE_URL && process.env.RRR_OPERATOR_TOKEN) {
-    return { baseUrl: process.env.RRR_BASE_URL, token: process.env.RRR_OPERATOR_TOKEN };
+  const baseUrl = process.env.RRR_BASE_URL || undefined;
+  const token = process.env.RRR_OPERATOR_TOKEN || undefined;
+  if (baseUrl !== undefined && token === undefined) {
+    throw new UsageError('RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not: set the operator token for that stage');
   }
+  if (baseUrl !== undefined && token !== undefined) return { baseUrl, token };
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-  const localDir = resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local'));
-  const credentials = JSON.parse(await readFile(join(localDir, 'credentials.json'), 'utf8')) as { baseUrl: string; platformAdminToken: string };
-  return { baseUrl: credentials.baseUrl, token: credentials.platformAdminToken };
+  const path = join(resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local')), 'credentials.json');
+  let credentials: { baseUrl: string; platformAdminToken: string };
+  try {
+    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
+  } catch {
+    throw new Error(`no local service credentials in ${path}: start it with npm start, or set RRR_BASE_URL and RRR_OPERATOR_TOKEN`);
+  }
+  return { baseUrl: credentials.baseUrl, token: token ?? credentials.platformAdminToken };
 }
 
-const build = commands[positionals[0] ?? ''];
-if (!build) fail(`usage: npm run admin -- <${Object.keys(commands).join('|')}> [options]`);
-const request = build();
-const { baseUrl, token } = await target();
-const response = await fetch(`${baseUrl}${request.path}`, {
-  method: request.method,
-  headers: {
-    authorization: `Bearer ${token}`,
-    ...(request.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() } : {}),
-  },
-  ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+await runCli(spec, async () => {
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw new UsageError(`a command is required: one of ${Object.keys(commands).join(', ')}`);
+  const build = commands[name];
+  if (build === undefined) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(commands).join(', ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const request = build();
+  const { baseUrl, token } = await target();
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(request.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() } : {}),
+    },
+    ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+  });
+  const text = await response.text();
+  console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status}`);
+  process.exitCode = response.ok ? 0 : 1;
 });
-const text = await response.text();
-console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status}`);
-process.exit(response.ok ? 0 : 1);

@@ -1,19 +1,4 @@
-/**
- * Creates and revokes partner keys against a deployed stack (docs/deploy.md).
- *
- *   npm run provision-tenant -- create --stage prod --tenant xcn --name "XXXChatNow" [--plan standard] [--scopes earn,redeem,read]
- *   npm run provision-tenant -- revoke --stage prod --tenant xcn --key-id key_0123456789abcdef
- *
- * It reads the stack's outputs from `cdk deploy --outputs-file cdk-outputs.json` (or
- * --outputs PATH) and uses the caller's AWS credentials and region. `create` runs the same
- * provisionTenant use case as the local service (tenant with default rules if new, a new
- * key stored only as its keyed hash), then makes sure the tenant's usage key (not the
- * partner key: API Gateway never holds partner keys) is an API Gateway API key on the
- * tenant's usage plan; run it again to finish a registration that failed half-way. The key
- * is printed once, to stdout; nothing else keeps it.
- */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import {
   APIGatewayClient,
   CreateApiKeyCommand,
@@ -21,10 +6,36 @@ import {
   GetApiKeysCommand,
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { PartnerScope } from '../functions/domain/vocabulary.ts';
+import { PARTNER_SCOPES, type PartnerScope } from '../functions/domain/vocabulary.ts';
 import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../lib/partner-plans.ts';
+import { parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
 
-const { positionals, values } = parseArgs({
+const SCOPES: readonly PartnerScope[] = PARTNER_SCOPES;
+const REASONS = ['compromised', 'rotated', 'partner_offboarded', 'unused', 'other'] as const;
+
+const spec = {
+  command: 'npm run provision-tenant --',
+  usage: `Usage:
+  npm run provision-tenant -- create --stage STAGE --tenant ID --name NAME [--plan standard] [--scopes earn,redeem,read]
+  npm run provision-tenant -- revoke --stage STAGE --tenant ID --key-id key_0123456789abcdef --reason ${REASONS.join('|')}
+
+Creates and revokes partner keys against a deployed stack (docs/deploy.md), with the caller's
+AWS credentials and region and the stack outputs of \`cdk deploy --outputs-file\`.
+
+  create   the tenant with default rules if new, and a new key through the partner key use
+           case (stored only as its keyed hash). The key is printed once, to stdout; nothing
+           else keeps it. It also makes sure the tenant's usage key (not the partner key: API
+           Gateway never holds partner keys) is an API Gateway API key on the tenant's usage
+           plan; run it again to finish a registration that failed half-way.
+  revoke   revokes the key through the same use case (its reason recorded); only the table
+           knows partner keys.
+
+Options:
+  --stage    the stage the stack was deployed as (default dev)
+  --outputs  the outputs file (default cdk-outputs.json)
+  --plan     ${Object.keys(PARTNER_PLANS).join(', ')} (default standard)
+  --scopes   comma-separated, of ${SCOPES.join(', ')} (default all)
+  -h, --help this text`,
   allowPositionals: true,
   options: {
     stage: { type: 'string', default: 'dev' },
@@ -34,40 +45,76 @@ const { positionals, values } = parseArgs({
     plan: { type: 'string', default: 'standard' },
     scopes: { type: 'string' },
     'key-id': { type: 'string' },
+    reason: { type: 'string' },
   },
-});
+} as const;
 
-const stackOutputs = (JSON.parse(readFileSync(values.outputs, 'utf8')) as Record<string, Record<string, string>>)[`RedRoomRewards-${values.stage}`];
-if (!stackOutputs?.TableName || !stackOutputs.HashKeySecretArn) throw new Error(`${values.outputs} has no outputs for RedRoomRewards-${values.stage}`);
-// Set before the store and keyed-hash modules load: keyed-hash fetches the secret at import.
-process.env.TABLE_NAME = stackOutputs.TableName;
-process.env.HASH_KEY_SECRET_ARN = stackOutputs.HashKeySecretArn;
-const apiGateway = new APIGatewayClient({});
+const { positionals, values } = parseCli(spec);
 
-async function create(): Promise<void> {
-  const { tenant, name } = values;
-  if (!tenant || !name) throw new Error('create needs --tenant and --name');
-  if (!(values.plan in PARTNER_PLANS)) throw new Error(`--plan must be one of ${Object.keys(PARTNER_PLANS).join(', ')}`);
-  const plans = (await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [];
-  const planId = (plan: PartnerPlan) => plans.find((item) => item.name === usagePlanName(values.stage, plan))?.id;
-  if (!planId(values.plan as PartnerPlan)) throw new Error(`No usage plan named ${usagePlanName(values.stage, values.plan as PartnerPlan)}: is the ${values.stage} stack deployed?`);
-
-  const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
-  const scopes = values.scopes ? (values.scopes.split(',') as PartnerScope[]) : undefined;
-  const minted = await provisionTenant({ tenantId: tenant, displayName: name, plan: values.plan as PartnerPlan, ...(scopes ? { scopes } : {}) });
-  // An existing tenant keeps its plan (and its usage key).
-  const usagePlanId = planId(minted.usage.plan);
-  if (!usagePlanId) throw new Error(`No usage plan named ${usagePlanName(values.stage, minted.usage.plan)}`);
-  await ensureUsageKey(tenant, minted.usage.usageKeyValue, usagePlanId);
-  console.error(
-    `tenant ${tenant}: key ${minted.keyId}, tenant on plan ${usagePlanName(values.stage, minted.usage.plan)}. ` +
-      'Hand the key below to the partner over a secure channel; it is not stored anywhere.',
-  );
-  console.log(minted.partnerKey);
+/** Usage is checked in full before anything touches AWS. */
+function checkedArguments() {
+  const [command, ...extra] = positionals;
+  if (command !== 'create' && command !== 'revoke') {
+    throw new UsageError(command === undefined ? 'a command is required: create or revoke' : `unknown command "${command}": use create or revoke`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const tenant = requiredOption('tenant', values.tenant, `for ${command}`);
+  if (command === 'revoke') {
+    const keyId = requiredOption('key-id', values['key-id'], 'for revoke');
+    const reason = requiredOption('reason', values.reason, 'for revoke');
+    if (!(REASONS as readonly string[]).includes(reason)) throw new UsageError(`--reason must be one of ${REASONS.join(', ')}`);
+    return { command, tenant, keyId, reason: reason as (typeof REASONS)[number] } as const;
+  }
+  const name = requiredOption('name', values.name, 'for create');
+  if (!(values.plan in PARTNER_PLANS)) throw new UsageError(`--plan must be one of ${Object.keys(PARTNER_PLANS).join(', ')}`);
+  const scopes = values.scopes?.split(',');
+  const unknown = scopes?.find((scope) => !SCOPES.includes(scope as PartnerScope));
+  if (scopes !== undefined && (scopes.length === 0 || unknown !== undefined)) {
+    throw new UsageError(`--scopes must list some of ${SCOPES.join(', ')}${unknown !== undefined ? `, not "${unknown}"` : ''}`);
+  }
+  return { command, tenant, name, plan: values.plan as PartnerPlan, scopes: scopes as PartnerScope[] | undefined } as const;
 }
 
+await runCli(spec, async () => {
+  const args = checkedArguments();
+  let outputs: Record<string, Record<string, string>>;
+  try {
+    outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as typeof outputs;
+  } catch (error) {
+    throw new Error(`cannot read the stack outputs ${values.outputs} (${(error as Error).message}): run cdk deploy --outputs-file ${values.outputs}, or pass --outputs`);
+  }
+  const stackOutputs = outputs[`RedRoomRewards-${values.stage}`];
+  if (!stackOutputs?.TableName || !stackOutputs.HashKeySecretArn) throw new Error(`${values.outputs} has no outputs for RedRoomRewards-${values.stage}`);
+  // Set before the store and keyed-hash modules load: keyed-hash fetches the secret at import.
+  process.env.TABLE_NAME = stackOutputs.TableName;
+  process.env.HASH_KEY_SECRET_ARN = stackOutputs.HashKeySecretArn;
+  const apiGateway = new APIGatewayClient({});
+
+  if (args.command === 'create') {
+    const plans = (await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [];
+    const planId = (plan: PartnerPlan) => plans.find((item) => item.name === usagePlanName(values.stage, plan))?.id;
+    if (!planId(args.plan)) throw new Error(`No usage plan named ${usagePlanName(values.stage, args.plan)}: is the ${values.stage} stack deployed?`);
+    const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
+    const minted = await provisionTenant({ tenantId: args.tenant, displayName: args.name, plan: args.plan, ...(args.scopes ? { scopes: args.scopes } : {}) });
+    // An existing tenant keeps its plan (and its usage key).
+    const usagePlanId = planId(minted.usage.plan);
+    if (!usagePlanId) throw new Error(`No usage plan named ${usagePlanName(values.stage, minted.usage.plan)}`);
+    await ensureUsageKey(apiGateway, args.tenant, minted.usage.usageKeyValue, usagePlanId);
+    console.error(
+      `tenant ${args.tenant}: key ${minted.keyId}, tenant on plan ${usagePlanName(values.stage, minted.usage.plan)}. ` +
+        'Hand the key below to the partner over a secure channel; it is not stored anywhere.',
+    );
+    console.log(minted.partnerKey);
+    return;
+  }
+
+  const { revokePartnerKey, commitPartnerKeyChange } = await import('../functions/usecases/partner-keys.ts');
+  await commitPartnerKeyChange(await revokePartnerKey({ tenantId: args.tenant, keyId: args.keyId, reason: args.reason, now: new Date().toISOString() }));
+  console.error(`key ${args.keyId} of tenant ${args.tenant} revoked (${args.reason}); cached authorizer answers for it expire within 5 minutes.`);
+});
+
 /** The tenant's usage key as an API Gateway API key on its plan; what exists already is kept. */
-async function ensureUsageKey(tenant: string, value: string, usagePlanId: string): Promise<void> {
+async function ensureUsageKey(apiGateway: APIGatewayClient, tenant: string, value: string, usagePlanId: string): Promise<void> {
   const { usageKeyName } = await import('../functions/security/usage-keys.ts');
   const existing = (await apiGateway.send(new GetApiKeysCommand({ nameQuery: usageKeyName(tenant), includeValues: true, limit: 500 }))).items?.find(
     (item) => item.value === value,
@@ -80,25 +127,3 @@ async function ensureUsageKey(tenant: string, value: string, usagePlanId: string
     if ((error as Error).name !== 'ConflictException') throw error;
   }
 }
-
-async function revoke(): Promise<void> {
-  const keyId = values['key-id'];
-  const tenant = values.tenant;
-  if (!keyId || !tenant) throw new Error('revoke needs --tenant and --key-id');
-  // The same store calls as the admin API's revoke route: only the table knows partner keys.
-  const [{ TransactWriteCommand }, { getDocumentClient }, { getApiKeyById, revokeApiKeyItem }] = await Promise.all([
-    import('@aws-sdk/lib-dynamodb'),
-    import('../functions/store/client.ts'),
-    import('../functions/store/api-keys.ts'),
-  ]);
-  const record = await getApiKeyById(tenant, keyId);
-  if (!record) throw new Error(`Tenant ${tenant} has no key ${keyId}`);
-  if (record.status !== 'active') throw new Error(`Key ${keyId} is already ${record.status}`);
-  await getDocumentClient().send(new TransactWriteCommand({ TransactItems: [revokeApiKeyItem(record, 'other', new Date().toISOString())] }));
-  console.error(`key ${keyId} revoked; cached authorizer answers for it expire within 5 minutes.`);
-}
-
-const command = positionals[0];
-if (command === 'create') await create();
-else if (command === 'revoke') await revoke();
-else throw new Error('usage: provision-tenant create|revoke (see the comment at the top of scripts/provision-tenant.ts)');

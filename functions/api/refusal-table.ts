@@ -15,6 +15,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   tenant_not_provisioned: 'forbidden',
   tenant_already_exists: 'already_exists',
   partner_key_not_found: 'not_found',
+  expiry_not_in_future: 'validation_error',
   duplicate_order: 'duplicate_order',
   occurred_at_out_of_range: 'validation_error',
   no_rule_in_force: 'validation_error',

@@ -11,6 +11,7 @@ export const REFUSAL_CODES = [
   'tenant_not_provisioned',
   'tenant_already_exists',
   'partner_key_not_found',
+  'expiry_not_in_future',
   // Earning.
   'duplicate_order',
   'occurred_at_out_of_range',

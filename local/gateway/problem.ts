@@ -18,15 +18,14 @@ export function writeProblem(
 }
 
 /**
- * For a request Node's parser refused before any handler saw it: headers beyond Node's limit
- * are "too large" (as API Gateway's REQUEST_TOO_LARGE response says), anything else is not
- * valid HTTP. The connection is closed after the answer, since the stream is out of step.
+ * For a request Node's parser refused before any handler saw it: headers (request line
+ * included) beyond Node's limit are 431, anything else is not valid HTTP. The connection is closed after the answer, since the stream is out of step.
  */
 export function writeRawProblem(socket: Duplex, error: NodeJS.ErrnoException): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const problem = problemResponse(
-    tooLarge ? 'payload_too_large' : 'validation_error',
+    tooLarge ? 'request_header_fields_too_large' : 'validation_error',
     tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP/1.1',
     randomUUID(),
   );

@@ -42,6 +42,13 @@ async function exportedLedgerEntries(credentials: Credentials): Promise<number> 
   return 0;
 }
 
+/** Ids of the demo tenant's active keys, as operators list them. */
+async function activeDemoKeys(credentials: Credentials): Promise<string[]> {
+  const response = await fetch(`${credentials.baseUrl}/api/v1/admin/tenants/demo/keys`, { headers: { authorization: `Bearer ${credentials.platformAdminToken}` } });
+  const { items } = (await response.json()) as { items: { keyId: string; status: string }[] };
+  return items.filter((key) => key.status === 'active').map((key) => key.keyId);
+}
+
 const fileMode = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('npm start', () => {
@@ -63,6 +70,7 @@ describe('npm start', () => {
       baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       tenantId: 'demo',
       partnerKey: expect.any(String),
+      partnerKeyId: expect.stringMatching(/^key_[0-9a-f]{16}$/),
       dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       platformAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tenantAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -99,16 +107,45 @@ describe('npm start', () => {
     expect(await connectionOutcome(credentials.s3Endpoint)).toBe('ECONNREFUSED');
   });
 
-  it('with kept data, a key minted by an earlier run still works after a restart', async () => {
+  it('with kept data, restarts keep one demo key; a revoked one is replaced, and still only one is active', async () => {
     const first = await startService(localDir, []);
-    const earlierKey = first.credentials.partnerKey;
+    const demoKey = first.credentials.partnerKey;
     expect(await fileMode(join(localDir, 'secrets.json'))).toBe(0o600);
     expect(await first.stop()).toBe(0);
 
     const second = await startService(localDir, []);
-    expect(second.credentials.partnerKey).not.toBe(earlierKey);
-    expect(await balanceStatus(second.credentials, earlierKey)).toBe(404);
+    expect(second.credentials).toMatchObject({ partnerKey: demoKey, partnerKeyId: first.credentials.partnerKeyId });
+    expect(await balanceStatus(second.credentials, demoKey)).toBe(404);
+    expect(await activeDemoKeys(second.credentials)).toEqual([first.credentials.partnerKeyId]);
+    // An operator revokes it: the next start mints a replacement.
+    const revoked = await fetch(`${second.credentials.baseUrl}/api/v1/admin/tenants/demo/keys/${second.credentials.partnerKeyId}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${second.credentials.platformAdminToken}`, 'content-type': 'application/json', 'idempotency-key': 'e2e-revoke-demo' },
+      body: JSON.stringify({ reason: 'compromised' }),
+    });
+    expect(revoked.status).toBe(200);
     expect(await second.stop()).toBe(0);
     expect(await connectionOutcome(second.credentials.dynamodbEndpoint)).toBe('ECONNREFUSED');
-  });
+
+    const third = await startService(localDir, []);
+    expect(third.credentials.partnerKey).not.toBe(demoKey);
+    expect(await balanceStatus(third.credentials, demoKey)).toBe(401);
+    expect(await balanceStatus(third.credentials, third.credentials.partnerKey)).toBe(404);
+    expect(await activeDemoKeys(third.credentials)).toEqual([third.credentials.partnerKeyId]);
+    expect(await third.stop()).toBe(0);
+  }, 180_000);
+
+  it('--in-memory mints a fresh key even when kept credentials are there; the next kept-data start still has one key', async () => {
+    const kept = await startService(localDir, []);
+    expect(await kept.stop()).toBe(0);
+    const fresh = await startService(localDir, ['--in-memory']);
+    expect(fresh.credentials.partnerKey).not.toBe(kept.credentials.partnerKey);
+    expect(await activeDemoKeys(fresh.credentials)).toEqual([fresh.credentials.partnerKeyId]);
+    expect(await fresh.stop()).toBe(0);
+    // The in-memory run overwrote the credentials file: the kept-data start mints anew and retires the old key.
+    const again = await startService(localDir, []);
+    expect(again.credentials.partnerKey).not.toBe(kept.credentials.partnerKey);
+    expect(await activeDemoKeys(again.credentials)).toEqual([again.credentials.partnerKeyId]);
+    expect(await again.stop()).toBe(0);
+  }, 180_000);
 });

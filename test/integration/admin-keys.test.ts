@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plantExpiredKey } from '../support/expired-key.ts';
 import { operatorClient, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
 
 let api: LocalApi;
@@ -105,8 +106,43 @@ describe('partner key lifecycle', () => {
   });
 
   it('an expired key is refused', async () => {
-    const created = await admin.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['read'], expiresAt: '2020-01-01T00:00:00Z' });
-    expect((await partnerClient(api.baseUrl, created.body.key).balance('m1')).status).toBe(401);
+    const expired = await plantExpiredKey('keys', ['read']);
+    expect((await partnerClient(api.baseUrl, expired.key).balance('m1')).status).toBe(401);
+  });
+
+  it('a key cannot be created already expired: 400 validation_error naming expiresAt, and no key is made', async () => {
+    const before = (await admin.call('GET', '/api/v1/admin/tenants/keys/keys')).body.items.length;
+    for (const expiresAt of ['2020-01-01T00:00:00Z', new Date(Date.now() - 1000).toISOString()]) {
+      const refused = await admin.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['read'], expiresAt });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: 'validation_error',
+        detail: expect.stringMatching(/^body\.expiresAt: expected an instant in the future/),
+        errors: [{ path: 'body.expiresAt', message: expect.stringContaining(expiresAt) }],
+      });
+      expect(refused.body).not.toHaveProperty('key');
+    }
+    expect((await admin.call('GET', '/api/v1/admin/tenants/keys/keys')).body.items).toHaveLength(before);
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await admin.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['read'], expiresAt: later })).status).toBe(201);
+  });
+
+  it('provisioning and the deploy script create and revoke through the same use case, reason recorded', async () => {
+    const { provisionTenant } = await import('../../functions/usecases/provision-tenant.ts');
+    const { commitPartnerKeyChange, createPartnerKey, revokePartnerKey } = await import('../../functions/usecases/partner-keys.ts');
+    const provisioned = await provisionTenant({ tenantId: 'keys', displayName: 'Keys', scopes: ['read'] });
+    expect((await partnerClient(api.baseUrl, provisioned.partnerKey).balance('m1')).status).toBe(200);
+    const now = new Date().toISOString();
+    await commitPartnerKeyChange(await revokePartnerKey({ tenantId: 'keys', keyId: provisioned.keyId, reason: 'partner_offboarded', now }));
+    expect((await partnerClient(api.baseUrl, provisioned.partnerKey).balance('m1')).status).toBe(401);
+    const listed = (await admin.call('GET', '/api/v1/admin/tenants/keys/keys')).body.items.find((key: { keyId: string }) => key.keyId === provisioned.keyId);
+    expect(listed).toMatchObject({ status: 'revoked', revokedAt: now, revokeReason: 'partner_offboarded' });
+    expect(await revokePartnerKey({ tenantId: 'keys', keyId: provisioned.keyId, reason: 'other', now })).toMatchObject({ ok: false, code: 'partner_key_not_found' });
+    expect(createPartnerKey({ tenantId: 'keys', scopes: ['read'], now, expiresAt: now })).toMatchObject({
+      ok: false,
+      code: 'expiry_not_in_future',
+      detail: expect.stringMatching(/body\.expiresAt: expected an instant in the future/),
+    });
   });
 
   it('support may list keys but not create, rotate or revoke them', async () => {

@@ -8,6 +8,7 @@ import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import type { OperatorRole, PartnerScope } from '../../functions/domain/vocabulary.ts';
 import { LOCAL_OPERATOR_AUDIENCE } from '../../local/operator-issuer.ts';
 import { OPERATOR_ONLY_FIELDS } from '../../schemas/visibility.ts';
+import { plantExpiredKey } from '../support/expired-key.ts';
 import { cloneJson, nodeAt, objectPaths, objectWith, schemaPath, type JsonPath } from '../support/json-paths.ts';
 import { isObject, resolveRef, schemaErrors, type Schema } from '../support/json-schema.ts';
 import { newIdempotencyKey, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
@@ -220,7 +221,8 @@ describe('API2:2023 Broken Authentication', () => {
       const revoked = await create({ scopes: ALL_PARTNER_SCOPES });
       const revoke = await sendSample(api.baseUrl, routeById('revokePartnerKey'), { params: { tenantId: A.tenantId, keyId: revoked.keyId }, body: { reason: 'compromised' } }, admin);
       expect(revoke.status).toBe(200);
-      const expired = await create({ scopes: ALL_PARTNER_SCOPES, expiresAt: '2020-01-01T00:00:00Z' });
+      // The API refuses to create a key already expired; one that lapsed is written directly.
+      const expired = await plantExpiredKey(A.tenantId, ALL_PARTNER_SCOPES);
       const rotatedOut = await create({ scopes: ALL_PARTNER_SCOPES });
       const rotate = await sendSample(api.baseUrl, routeById('rotatePartnerKey'), { params: { tenantId: A.tenantId, keyId: rotatedOut.keyId }, body: { overlapSeconds: 0 } }, admin);
       expect(rotate.status).toBe(201);

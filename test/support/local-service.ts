@@ -11,6 +11,7 @@ export interface Credentials {
   baseUrl: string;
   tenantId: string;
   partnerKey: string;
+  partnerKeyId: string;
   dynamodbEndpoint: string;
   platformAdminToken: string;
   tenantAdminToken: string;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { ZodMiniType } from 'zod/mini';
+import { issueMessage } from './issue-message.ts';
 import { ProblemError } from './problem.ts';
 
 /** Request bodies are small JSON documents; anything bigger is refused before parsing. */
@@ -8,14 +9,20 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
 
+/**
+ * Parses what a route declares; a refusal names each field and what it expected, as
+ * `errors: [{ path, message }]` and, for the first one, in `detail`
+ * (`body.source.subtotalCents: expected an integer, received string`).
+ */
 export function validate<T>(schema: ZodMiniType<T>, value: unknown, where: string): T {
-  const result = z.safeParse(schema, value);
+  const result = z.safeParse(schema, value, { error: issueMessage });
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
-  throw new ProblemError('validation_error', `Invalid ${where}: ${errors[0]?.path} ${errors[0]?.message}`, { errors });
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more in errors)` : '';
+  throw new ProblemError('validation_error', `${errors[0]?.path}: ${errors[0]?.message}${more}`, { errors });
 }
 
 export function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -36,6 +43,11 @@ export function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   const contentType = headerValue(event, 'content-type') ?? '';
   if (!/^application\/([a-z.+-]+\+)?json\b/i.test(contentType.trim())) {
     throw new ProblemError('unsupported_media_type', 'Send the body as application/json');
+  }
+  // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as garbage.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    throw new ProblemError('unsupported_media_type', `Send the body as UTF-8 (application/json; charset=utf-8), not ${charset.slice(0, 40)}`);
   }
   try {
     return JSON.parse(text);

@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+let emptyDir: string;
+
+beforeAll(async () => {
+  emptyDir = await mkdtemp(join(tmpdir(), 'rrr-cli-usage-'));
+});
+afterAll(() => rm(emptyDir, { recursive: true, force: true }));
+
+/** Runs a CLI as `npm run` would (tsx), without a local service; never throws on exit codes. */
+function run(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { cwd: repoRoot, env: { ...process.env, RRR_LOCAL_DIR: emptyDir, RRR_BASE_URL: '', RRR_OPERATOR_TOKEN: '', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const CLIS: [string, string][] = [
+  ['scripts/admin.ts', 'npm run admin --'],
+  ['scripts/operator-token.ts', 'npm run operator-token --'],
+  ['scripts/provision-tenant.ts', 'npm run provision-tenant --'],
+  ['scripts/bundle-report.ts', 'npm run bundle-report'],
+  ['scripts/generate-openapi.ts', 'npm run openapi'],
+  ['local/start.ts', 'npm start'],
+];
+
+/** One line on stderr naming the command, with a hint, and nothing that looks like a stack. */
+function expectOneLineUsageError(stderr: string, mentions: RegExp) {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(mentions);
+  expect(lines[0]).toMatch(/--help\)$/);
+  expect(stderr).not.toMatch(/\n\s+at |node:internal|Error:/);
+}
+
+describe('every CLI prints usage on --help and refuses bad usage in one line, exit 2', () => {
+  for (const [script, command] of CLIS) {
+    it(`${script} --help and -h: usage on stdout, exit 0`, async () => {
+      for (const flag of ['--help', '-h']) {
+        const { code, stdout, stderr } = await run(script, [flag]);
+        expect(code, stderr).toBe(0);
+        expect(stdout).toMatch(/^Usage:\s/);
+        expect(stdout).toContain(command);
+        expect(stderr).toBe('');
+      }
+    });
+
+    it(`${script} with an unknown flag: one line on stderr, exit 2`, async () => {
+      const { code, stdout, stderr } = await run(script, ['--no-such-flag']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expectOneLineUsageError(stderr, /Unknown option '--no-such-flag'/);
+    });
+  }
+
+  const mistakes: [string, string[], RegExp][] = [
+    ['scripts/admin.ts', [], /a command is required/],
+    ['scripts/admin.ts', ['explode'], /unknown command "explode"/],
+    ['scripts/admin.ts', ['create-key', '--scopes', 'read'], /--tenant is required/],
+    ['scripts/admin.ts', ['rotate-key', '--tenant', 'demo', '--key', 'key_0123456789abcdef', '--overlap-seconds', 'soon'], /--overlap-seconds must be a whole number/],
+    ['scripts/admin.ts', ['create-key', '--tenant', 'demo', '--scopes', 'read', '--expires-at', 'tomorrow'], /--expires-at must be an ISO 8601 instant/],
+    ['scripts/admin.ts', ['list-keys', '--tenant'], /Option '--tenant <value>' argument missing/],
+    ['scripts/operator-token.ts', [], /--role must be one of/],
+    ['scripts/operator-token.ts', ['--role', 'support'], /--tenant is required for support/],
+    ['scripts/operator-token.ts', ['--role', 'finance', '--ttl', '5'], /--ttl must be a whole number from 60 to 86400/],
+    ['scripts/provision-tenant.ts', [], /a command is required: create or revoke/],
+    ['scripts/provision-tenant.ts', ['revoke', '--tenant', 'xcn', '--key-id', 'key_0123456789abcdef'], /--reason is required for revoke/],
+    ['scripts/provision-tenant.ts', ['revoke', '--tenant', 'xcn', '--key-id', 'key_0123456789abcdef', '--reason', 'bored'], /--reason must be one of/],
+    ['scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--plan', 'gold'], /--plan must be one of/],
+    ['scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--scopes', 'read,everything'], /--scopes must list some of .* not "everything"/],
+  ];
+  for (const [script, args, message] of mistakes) {
+    it(`${script} ${args.join(' ') || '(no arguments)'}: ${message.source}`, async () => {
+      const { code, stderr } = await run(script, args);
+      expect(code).toBe(2);
+      expectOneLineUsageError(stderr, message);
+    });
+  }
+
+  it('admin with RRR_BASE_URL but no token refuses, and never falls back to the local credentials', async () => {
+    // A local service's credentials that must not be used (its port would refuse anyway).
+    await writeFile(join(emptyDir, 'credentials.json'), JSON.stringify({ baseUrl: 'http://127.0.0.1:9', platformAdminToken: 'local-token' }));
+    const { code, stdout, stderr } = await run('scripts/admin.ts', ['list-keys', '--tenant', 'demo'], { RRR_BASE_URL: 'https://api.example.invalid' });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expectOneLineUsageError(stderr, /RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not/);
+  });
+
+  it('a failure that is not a usage mistake is one line too, exit 1', async () => {
+    await rm(join(emptyDir, 'credentials.json'), { force: true });
+    const admin = await run('scripts/admin.ts', ['list-keys', '--tenant', 'demo']);
+    expect(admin.code).toBe(1);
+    expect(admin.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^admin: no local service credentials in .*credentials\.json: start it with npm start/)]);
+    const provision = await run('scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--outputs', join(emptyDir, 'none.json')]);
+    expect(provision.code).toBe(1);
+    expect(provision.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^provision-tenant: cannot read the stack outputs/)]);
+  });
+});
