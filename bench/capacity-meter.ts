@@ -22,7 +22,14 @@ export interface CapacityMeter {
 }
 
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand']);
-const CAPACITY_COMMANDS = new Set([...READS, 'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const CAPACITY_COMMANDS = new Set([
+  ...READS,
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 const empty = (): Tally => ({ calls: {}, readUnits: 0, writeUnits: 0, estimatedReadUnits: 0, estimatedWriteUnits: 0, cancellations: 0 });
 
@@ -60,13 +67,18 @@ export function installCapacityMeter(client: DynamoDBDocumentClient): CapacityMe
         const result = await next(args);
         if (command === 'BatchGetItemCommand') {
           const responses = (result.output as { Responses?: Record<string, Item[]> }).Responses ?? {};
-          const found = new Map(Object.values(responses).flat().map((item) => [keyOf(item), itemBytes(item)]));
+          const found = new Map(
+            Object.values(responses)
+              .flat()
+              .map((item) => [keyOf(item), itemBytes(item)]),
+          );
           for (const [k, bytes] of found) lastRead.set(k, bytes);
           for (const requested of Object.values(input.RequestItems ?? {}).flatMap((r) => r.Keys ?? [])) {
             tally.estimatedReadUnits += consistentReadUnits(found.get(keyOf(requested)) ?? 0);
           }
         }
-        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+        const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] })
+          .ConsumedCapacity;
         const units = [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
         if (READS.has(command)) tally.readUnits += units;
         else tally.writeUnits += units;

@@ -42,7 +42,9 @@ export async function hotWallet(input: {
 }): Promise<HotWalletResult> {
   const { baseUrl, partnerKey, tenantId, meter, redeems, fundedFor } = input;
   const accountId = `hot-${Date.now().toString(36)}`;
-  await post(baseUrl, partnerKey, `/api/v1/accounts/${accountId}`, `${accountId}-create`, { profile: { profileId: accountId, role: 'CONSUMER' } });
+  await post(baseUrl, partnerKey, `/api/v1/accounts/${accountId}`, `${accountId}-create`, {
+    profile: { profileId: accountId, role: 'CONSUMER' },
+  });
   const funding = 5000 * fundedFor;
   const funded = await post(baseUrl, partnerKey, '/api/v1/earn', `${accountId}-fund`, {
     accountId,
@@ -69,7 +71,9 @@ export async function hotWallet(input: {
     successes,
     insufficient: answers.filter((a) => a.body.code === 'insufficient_points').length,
     gaveUp: answers.filter((a) => a.body.code === 'concurrent_update').length,
-    other: answers.filter((a) => a.status !== 201 && a.body.code !== 'insufficient_points' && a.body.code !== 'concurrent_update').map((a) => `${a.status} ${a.body.code}`),
+    other: answers
+      .filter((a) => a.status !== 201 && a.body.code !== 'insufficient_points' && a.body.code !== 'concurrent_update')
+      .map((a) => `${a.status} ${a.body.code}`),
     transactAttempts: tally.calls.TransactWriteItemsCommand ?? 0,
     conflicts: tally.cancellations,
     retries: (tally.calls.BatchGetItemCommand ?? 0) - redeems,

@@ -72,7 +72,8 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
       setup: async () => {
         for (let a = 0; a < 20; a += 1) await putAccount(`earn-${run}-${a}`);
       },
-      request: (i) => earn({ accountId: `earn-${run}-${i % 20}`, source: { type: 'purchase', orderId: `order-${run}-${i}`, subtotalCents: 10_000 } }),
+      request: (i) =>
+        earn({ accountId: `earn-${run}-${i % 20}`, source: { type: 'purchase', orderId: `order-${run}-${i}`, subtotalCents: 10_000 } }),
     },
     {
       name: 'redeem (1 lot)',
@@ -89,21 +90,29 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         for (let i = 0; i < n; i += 1) {
           await putAccount(`redeem3-${run}-${i}`);
           for (const days of [30, 31, 32]) {
-            await earn({ accountId: `redeem3-${run}-${i}`, source: { type: 'promotion', campaignId: `p${days}`, points: 2000, expiresInDays: days } });
+            await earn({
+              accountId: `redeem3-${run}-${i}`,
+              source: { type: 'promotion', campaignId: `p${days}`, points: 2000, expiresInDays: days },
+            });
           }
         }
       },
-      request: (i) => call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${i}` }), 201),
+      request: (i) =>
+        call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${i}` }), 201),
     },
     {
       name: 'reversal',
       setup: async () => {
         for (let a = 0; a < 20; a += 1) await putAccount(`rev-${run}-${a}`);
         for (let i = 0; i < n; i += 1) {
-          await earn({ accountId: `rev-${run}-${i % 20}`, source: { type: 'purchase', orderId: `rev-order-${run}-${i}`, subtotalCents: 10_000 } });
+          await earn({
+            accountId: `rev-${run}-${i % 20}`,
+            source: { type: 'purchase', orderId: `rev-order-${run}-${i}`, subtotalCents: 10_000 },
+          });
         }
       },
-      request: (i) => call(h.reverse, post('/api/v1/reversals', { accountId: `rev-${run}-${i % 20}`, orderId: `rev-order-${run}-${i}` }), 201),
+      request: (i) =>
+        call(h.reverse, post('/api/v1/reversals', { accountId: `rev-${run}-${i % 20}`, orderId: `rev-order-${run}-${i}` }), 201),
     },
   ];
 }

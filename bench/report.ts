@@ -36,9 +36,16 @@ function callsCell(calls: Record<string, number>): { text: string; oneAndOne: bo
 
 export function renderMarkdown(r: BenchResults): string {
   const lines: string[] = [];
-  lines.push('# Benchmark results', '', `Run ${r.date} on ${r.machine}. Produced by \`npm run bench\` (bench/run.ts); figures vary from run to run.`, '');
+  lines.push(
+    '# Benchmark results',
+    '',
+    `Run ${r.date} on ${r.machine}. Produced by \`npm run bench\` (bench/run.ts); figures vary from run to run.`,
+    '',
+  );
   lines.push('## Cost and latency per request (handler invoked in-process, one request at a time)', '');
-  lines.push('| operation | DynamoDB calls per request | read units: est. AWS (Local) | write units: est. AWS (Local) | p50 ms | p99 ms | 1 read + 1 transaction | write-unit target (est. AWS) |');
+  lines.push(
+    '| operation | DynamoDB calls per request | read units: est. AWS (Local) | write units: est. AWS (Local) | p50 ms | p99 ms | 1 read + 1 transaction | write-unit target (est. AWS) |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---|---|');
   for (const cost of r.costs) {
     const calls = callsCell(cost.calls);
@@ -53,27 +60,47 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `${r.costs[0]?.samples ?? 0} requests each, after 10 unmeasured warm-up requests. "est. AWS": the service's rules applied to the item sizes sent and read ` +
       '(transactional write: 2 units per started KB of the larger of old and new item; consistent read: 1 unit per started 4 KB, at least 1 per key). ' +
-      'In brackets: what DynamoDB Local reports with ReturnConsumedCapacity TOTAL (set by a bench-only middleware); its transaction accounting does not follow the service\'s.',
+      "In brackets: what DynamoDB Local reports with ReturnConsumedCapacity TOTAL (set by a bench-only middleware); its transaction accounting does not follow the service's.",
     '',
   );
   const ratio = r.api.perSecond / r.raw.perSecond;
   lines.push('## Throughput on the same DynamoDB Local, same run', '');
   lines.push('| what | rate | note |', '|---|---:|---|');
-  lines.push(`| raw TransactWriteItems (earn-shaped, SDK straight to DynamoDB Local) | ${fixed(r.raw.perSecond)}/s | ${r.raw.transactions} transactions |`);
+  lines.push(
+    `| raw TransactWriteItems (earn-shaped, SDK straight to DynamoDB Local) | ${fixed(r.raw.perSecond)}/s | ${r.raw.transactions} transactions |`,
+  );
   lines.push(
     `| local API earn (autocannon, unique Idempotency-Key and order per request) | ${fixed(r.api.perSecond)}/s | ${r.api.ok} 2xx, ${r.api.non2xx} non-2xx, ${r.api.errors} errors; latency p50 ${r.api.latencyP50} ms, p99 ${r.api.latencyP99} ms |`,
   );
   lines.push(`| ratio API / raw | ${fixed(ratio, 2)} | target ≥ 0.5: ${mark(ratio >= 0.5)} |`);
-  lines.push('', `${r.loadShape.seconds} s each at ${r.loadShape.connections} concurrent connections or workers. An API earn is an authorizer GetItem, a BatchGetItem and the TransactWriteItems, over HTTP.`, '');
+  lines.push(
+    '',
+    `${r.loadShape.seconds} s each at ${r.loadShape.connections} concurrent connections or workers. An API earn is an authorizer GetItem, a BatchGetItem and the TransactWriteItems, over HTTP.`,
+    '',
+  );
   const h = r.hot;
   lines.push(`## Hot wallet: ${h.redeems} concurrent 5000-point redeems on one account funded for ${h.fundedFor}`, '');
-  lines.push('| successes | refused: insufficient | gave up: concurrent_update | other | TransactWriteItems sent | cancelled (conflicts) | decide-again rounds | wall ms | invariants |');
+  lines.push(
+    '| successes | refused: insufficient | gave up: concurrent_update | other | TransactWriteItems sent | cancelled (conflicts) | decide-again rounds | wall ms | invariants |',
+  );
   lines.push('|---:|---:|---:|---|---:|---:|---:|---:|---|');
   lines.push(
     `| ${h.successes} | ${h.insufficient} | ${h.gaveUp} | ${h.other.join(', ') || 'none'} | ${h.transactAttempts} | ${h.conflicts} | ${h.retries} | ${fixed(h.wallMs, 0)} | ${
-      h.balanceOk && h.violations.length === 0 ? 'hold (balance = funding - successes, auditor clean)' : `**broken**: ${h.violations.join('; ')}`
+      h.balanceOk && h.violations.length === 0
+        ? 'hold (balance = funding - successes, auditor clean)'
+        : `**broken**: ${h.violations.join('; ')}`
     } |`,
   );
-  lines.push('', '## Bundles (scripts/bundle-report.ts)', '', '```', r.bundles.table, '```', '', `Every bundle ≤ 300 KB: ${mark(r.bundles.withinBudget)}.`, '');
+  lines.push(
+    '',
+    '## Bundles (scripts/bundle-report.ts)',
+    '',
+    '```',
+    r.bundles.table,
+    '```',
+    '',
+    `Every bundle ≤ 300 KB: ${mark(r.bundles.withinBudget)}.`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -100,7 +100,10 @@ async function openStore(): Promise<{ store: ObjectStore; where: string }> {
     bucket = credentials.auditBucket;
     // The local service's S3, reached the standard way, with the placeholder keys it accepts.
     const localEnv = { ...localS3SdkEnv(values.endpoint ?? credentials.s3Endpoint), AWS_REGION: LOCAL_REGION };
-    Object.assign(process.env, localEnv, { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey });
+    Object.assign(process.env, localEnv, {
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
   }
@@ -110,7 +113,9 @@ async function openStore(): Promise<{ store: ObjectStore; where: string }> {
 }
 
 async function sealedDays(store: ObjectStore, tenantId: string): Promise<string[]> {
-  return (await store.listPrefixes(exportsTenantPrefix(tenantId))).map((prefix) => segmentValue(prefix, 'day')).filter((day): day is string => !!day && isDay(day));
+  return (await store.listPrefixes(exportsTenantPrefix(tenantId)))
+    .map((prefix) => segmentValue(prefix, 'day'))
+    .filter((day): day is string => !!day && isDay(day));
 }
 
 async function list(): Promise<number> {
@@ -120,11 +125,15 @@ async function list(): Promise<number> {
   const since = values.since ?? addDays(new Date().toISOString().slice(0, 10), -30);
   if (!isDay(since)) throw new UsageError(`--since ${since} is not a day (YYYY-MM-DD)`);
 
-  const tenants = new Set<string>(only ? [only] : (await store.listPrefixes(EXPORTS_ROOT)).map((p) => segmentValue(p, 'tenant')).filter((t): t is string => !!t));
+  const tenants = new Set<string>(
+    only ? [only] : (await store.listPrefixes(EXPORTS_ROOT)).map((p) => segmentValue(p, 'tenant')).filter((t): t is string => !!t),
+  );
   const open = new Map<string, Set<string>>();
   let incomingDays: string[] = [];
   try {
-    incomingDays = (await store.listPrefixes(INCOMING_ROOT)).map((p) => segmentValue(p, 'day')).filter((d): d is string => !!d && d >= since);
+    incomingDays = (await store.listPrefixes(INCOMING_ROOT))
+      .map((p) => segmentValue(p, 'day'))
+      .filter((d): d is string => !!d && d >= since);
   } catch (error) {
     // Finance may be allowed to read sealed exports only.
     if ((error as Error).name !== 'AccessDenied') throw error;
@@ -144,7 +153,14 @@ async function list(): Promise<number> {
     for (const day of sealed) {
       if (only) {
         const manifest = parseManifest((await store.get(manifestKey(tenantId, day)))!);
-        rows.push([tenantId, day, 'sealed', `revision ${manifest.revision}`, `${manifest.recordCount} records`, `${manifest.objects.length} objects`]);
+        rows.push([
+          tenantId,
+          day,
+          'sealed',
+          `revision ${manifest.revision}`,
+          `${manifest.recordCount} records`,
+          `${manifest.objects.length} objects`,
+        ]);
       } else {
         rows.push([tenantId, day, 'sealed']);
       }
@@ -156,7 +172,13 @@ async function list(): Promise<number> {
   console.log(`audit exports in ${where}`);
   if (rows.length === 0) console.log('  none');
   const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-  for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}`);
+  for (const row of rows)
+    console.log(
+      `  ${row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()}`,
+    );
   return 0;
 }
 

@@ -55,8 +55,14 @@ export class Alarms extends Construct {
   }
 
   onFunction(name: string, fn: IFunction): void {
-    this.alarm(`${name}-Errors`, fn.metricErrors({ period: FIVE_MINUTES }), { threshold: 1, description: `${name}: Lambda errors (crash or timeout)` });
-    this.alarm(`${name}-Throttles`, fn.metricThrottles({ period: FIVE_MINUTES }), { threshold: 1, description: `${name}: Lambda throttles` });
+    this.alarm(`${name}-Errors`, fn.metricErrors({ period: FIVE_MINUTES }), {
+      threshold: 1,
+      description: `${name}: Lambda errors (crash or timeout)`,
+    });
+    this.alarm(`${name}-Throttles`, fn.metricThrottles({ period: FIVE_MINUTES }), {
+      threshold: 1,
+      description: `${name}: Lambda throttles`,
+    });
   }
 
   onTable(table: Table): void {
@@ -74,13 +80,20 @@ export class Alarms extends Construct {
       statistic: 'Sum',
       period: FIVE_MINUTES,
     });
-    this.alarm('TableTransactionConflicts', conflicts, { threshold: 100, evaluationPeriods: 3, description: 'DynamoDB TransactionConflict, sustained' });
+    this.alarm('TableTransactionConflicts', conflicts, {
+      threshold: 100,
+      evaluationPeriods: 3,
+      description: 'DynamoDB TransactionConflict, sustained',
+    });
   }
 
   /** The exporter more than 10 minutes behind the stream, or anything in its DLQ. */
   onStream(consumer: IFunction, deadLetters: Queue): void {
     const iteratorAge = consumer.metric('IteratorAge', { statistic: 'Maximum', period: FIVE_MINUTES });
-    this.alarm('StreamIteratorAge', iteratorAge, { threshold: 10 * 60 * 1000, description: 'Audit exporter more than 10 minutes behind the stream' });
+    this.alarm('StreamIteratorAge', iteratorAge, {
+      threshold: 10 * 60 * 1000,
+      description: 'Audit exporter more than 10 minutes behind the stream',
+    });
     this.alarm('StreamDeadLetters', deadLetters.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }), {
       threshold: 1,
       description: 'Stream records the exporter gave up on (DLQ not empty)',
@@ -96,7 +109,10 @@ export class Alarms extends Construct {
       statistic: 'Sum',
       period: FIVE_MINUTES,
     });
-    this.alarm('LedgerTamper', modified, { threshold: 1, description: 'A ledger entry was modified or removed in the table (the audit export recorded it)' });
+    this.alarm('LedgerTamper', modified, {
+      threshold: 1,
+      description: 'A ledger entry was modified or removed in the table (the audit export recorded it)',
+    });
   }
 
   onStateMachine(name: string, stateMachine: StateMachine): void {

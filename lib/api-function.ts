@@ -117,7 +117,8 @@ export class ApiFunction extends Construct {
       if (createTableInput('unused').GlobalSecondaryIndexes.length > 0) {
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.table)}.Arn>/index/*]`,
-          reason: 'Query on the table\'s own global secondary indexes (GSI1, the expiry index); the wildcard is limited to indexes of this one table.',
+          reason:
+            "Query on the table's own global secondary indexes (GSI1, the expiry index); the wildcard is limited to indexes of this one table.",
         });
       }
     }

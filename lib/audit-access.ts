@@ -27,7 +27,8 @@ export function grantAuditAccess(fn: ApiFunction, audit: { bucket: Bucket; key: 
     key.grant(fn.function, 'kms:Decrypt');
     Validations.of(fn).acknowledge({
       id: wildcard(EXPORTS_ROOT),
-      reason: 'Reads sealed exports (any tenant and day under exports/) to presign finance downloads; the handler checks the operator may see that tenant.',
+      reason:
+        'Reads sealed exports (any tenant and day under exports/) to presign finance downloads; the handler checks the operator may see that tenant.',
     });
     return;
   }
@@ -42,7 +43,10 @@ export function grantAuditAccess(fn: ApiFunction, audit: { bucket: Bucket; key: 
   fn.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [exportsObjects] }));
   key.grant(fn.function, 'kms:Decrypt', 'kms:GenerateDataKey');
   Validations.of(fn).acknowledge(
-    { id: wildcard(INCOMING_ROOT), reason: "Reads the exporter's objects of any tenant and day to seal them; keys are not known in advance." },
+    {
+      id: wildcard(INCOMING_ROOT),
+      reason: "Reads the exporter's objects of any tenant and day to seal them; keys are not known in advance.",
+    },
     { id: wildcard(EXPORTS_ROOT), reason: 'Writes and rereads sealed parts and manifests of any tenant and day; keys are content-named.' },
   );
 }

@@ -32,24 +32,46 @@ export class ServiceDashboard extends Construct {
         [
           new GraphWidget({
             title: 'API requests and errors',
-            left: [props.api.metricCount({ period: PERIOD }), props.api.metricClientError({ period: PERIOD }), props.api.metricServerError({ period: PERIOD })],
+            left: [
+              props.api.metricCount({ period: PERIOD }),
+              props.api.metricClientError({ period: PERIOD }),
+              props.api.metricServerError({ period: PERIOD }),
+            ],
           }),
           new GraphWidget({
             title: 'API latency (p50, p99)',
-            left: [props.api.metricLatency({ period: PERIOD, statistic: 'p50' }), props.api.metricLatency({ period: PERIOD, statistic: 'p99' })],
+            left: [
+              props.api.metricLatency({ period: PERIOD, statistic: 'p50' }),
+              props.api.metricLatency({ period: PERIOD, statistic: 'p99' }),
+            ],
           }),
         ],
         [
           new GraphWidget({ title: 'Lambda errors', left: fns.map(([name, fn]) => fn.metricErrors({ period: PERIOD, label: name })) }),
-          new GraphWidget({ title: 'Lambda duration p99', left: fns.map(([name, fn]) => fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name })) }),
+          new GraphWidget({
+            title: 'Lambda duration p99',
+            left: fns.map(([name, fn]) => fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name })),
+          }),
         ],
         [
-          new GraphWidget({ title: 'Table capacity consumed', left: [tableMetric('ConsumedReadCapacityUnits'), tableMetric('ConsumedWriteCapacityUnits')] }),
-          new GraphWidget({ title: 'Table throttles and transaction conflicts', left: [tableMetric('ThrottledRequests'), tableMetric('TransactionConflict')] }),
+          new GraphWidget({
+            title: 'Table capacity consumed',
+            left: [tableMetric('ConsumedReadCapacityUnits'), tableMetric('ConsumedWriteCapacityUnits')],
+          }),
+          new GraphWidget({
+            title: 'Table throttles and transaction conflicts',
+            left: [tableMetric('ThrottledRequests'), tableMetric('TransactionConflict')],
+          }),
         ],
         [
-          new GraphWidget({ title: 'Audit export lag (iterator age, ms)', left: [props.streamConsumer.metric('IteratorAge', { statistic: 'Maximum', period: PERIOD })] }),
-          new GraphWidget({ title: 'Export DLQ depth', left: [props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD })] }),
+          new GraphWidget({
+            title: 'Audit export lag (iterator age, ms)',
+            left: [props.streamConsumer.metric('IteratorAge', { statistic: 'Maximum', period: PERIOD })],
+          }),
+          new GraphWidget({
+            title: 'Export DLQ depth',
+            left: [props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: PERIOD })],
+          }),
         ],
       ],
     });

@@ -23,7 +23,9 @@ export function functionEntries(sources: FunctionSources = DEFAULT_SOURCES): { n
   return [
     ...sources.routes.map((route) => ({ name: `route ${route.operationId}`, entry: route.handler })),
     // The authorizer exists only while some route needs it (API Gateway refuses an unused one).
-    ...(sources.routes.some((route) => route.auth === 'partner') ? [{ name: 'partner authorizer', entry: PARTNER_AUTHORIZER_HANDLER }] : []),
+    ...(sources.routes.some((route) => route.auth === 'partner')
+      ? [{ name: 'partner authorizer', entry: PARTNER_AUTHORIZER_HANDLER }]
+      : []),
     { name: 'audit exporter', entry: AUDIT_EXPORT_HANDLER },
     ...sources.workflows.flatMap((workflow) =>
       Object.entries(workflow.tasks).map(([state, task]) => ({ name: `workflow ${workflow.name}.${state}`, entry: task.handler })),

@@ -23,7 +23,11 @@ export interface GatewayProblem {
 export const GATEWAY_RETRY_AFTER_SECONDS = { THROTTLED: 1, QUOTA_EXCEEDED: 3600, AUTHORIZER_FAILURE: 1 } as const;
 
 export const GATEWAY_PROBLEMS: GatewayProblem[] = [
-  { type: ResponseType.UNAUTHORIZED, code: 'unauthorized', detail: 'Send a valid x-api-key header (operators: Authorization: Bearer <token>)' },
+  {
+    type: ResponseType.UNAUTHORIZED,
+    code: 'unauthorized',
+    detail: 'Send a valid x-api-key header (operators: Authorization: Bearer <token>)',
+  },
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, code: 'not_found', detail: 'No route matches this method and path' },
   { type: ResponseType.RESOURCE_NOT_FOUND, code: 'not_found', detail: 'No route matches this method and path' },
   { type: ResponseType.EXPIRED_TOKEN, code: 'unauthorized', detail: 'The token has expired' },
@@ -44,7 +48,11 @@ export const GATEWAY_PROBLEMS: GatewayProblem[] = [
   },
   { type: ResponseType.REQUEST_TOO_LARGE, code: 'payload_too_large', detail: 'The request is too large' },
   { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, code: 'unsupported_media_type', detail: 'Send the body as application/json' },
-  { type: ResponseType.BAD_REQUEST_BODY, code: 'validation_error', detail: "The request body does not match this route's schema (see /api/v1/openapi.json)" },
+  {
+    type: ResponseType.BAD_REQUEST_BODY,
+    code: 'validation_error',
+    detail: "The request body does not match this route's schema (see /api/v1/openapi.json)",
+  },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'validation_error', detail: 'A required path or query parameter is missing' },
   // The authorizer failed or timed out: almost always its table read (an outage), so retry later.
   {

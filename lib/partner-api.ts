@@ -145,7 +145,9 @@ export class PartnerApi extends Construct {
           integrationResponses: [
             {
               statusCode: '405',
-              responseParameters: Object.fromEntries(Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`])),
+              responseParameters: Object.fromEntries(
+                Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]),
+              ),
               responseTemplates: { 'application/json': problemTemplate('method_not_allowed', detail) },
             },
           ],
@@ -153,13 +155,22 @@ export class PartnerApi extends Construct {
         {
           authorizationType: AuthorizationType.NONE,
           methodResponses: [
-            { statusCode: '405', responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [`method.response.header.${name}`, true])) },
+            {
+              statusCode: '405',
+              responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [`method.response.header.${name}`, true])),
+            },
           ],
         },
       );
       Validations.of(method).acknowledge(
-        { id: 'AwsSolutions-APIG4', reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.' },
-        { id: 'AwsSolutions-COG4', reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.' },
+        {
+          id: 'AwsSolutions-APIG4',
+          reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.',
+        },
+        {
+          id: 'AwsSolutions-COG4',
+          reason: 'A mock integration answering 405 method_not_allowed for methods the resource lacks; it reaches no function and no data.',
+        },
       );
     }
   }

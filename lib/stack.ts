@@ -65,7 +65,8 @@ export class RedRoomRewardsStack extends Stack {
       stage,
       routes,
       routeFunctions: new Map([...this.routeFunctions].map(([name, fn]) => [name, fn.function])),
-      partnerAuthorizer: () => (partnerAuthorizer ??= new PartnerAuthorizer(this, 'PartnerAuthorizer', { stage, table, hashKeySecret })).authorizer,
+      partnerAuthorizer: () =>
+        (partnerAuthorizer ??= new PartnerAuthorizer(this, 'PartnerAuthorizer', { stage, table, hashKeySecret })).authorizer,
       operatorAuthorizer: () => operatorAuth.methodAuthorizer(),
     });
     const usagePlans = new UsagePlans(this, 'UsagePlans', { stage, api: api.api });
@@ -81,7 +82,12 @@ export class RedRoomRewardsStack extends Stack {
       bucket: audit.bucket,
       encryptionKey: dataKey,
     });
-    const workflows = new Workflows(this, 'Workflows', { stage, definitions: props.workflows ?? DEFAULT_SOURCES.workflows, table, hashKeySecret });
+    const workflows = new Workflows(this, 'Workflows', {
+      stage,
+      definitions: props.workflows ?? DEFAULT_SOURCES.workflows,
+      table,
+      hashKeySecret,
+    });
     const jobs = new ScheduledJobs(this, 'Jobs', {
       stage,
       jobs: props.scheduledJobs ?? DEFAULT_SOURCES.scheduledJobs,
@@ -104,7 +110,14 @@ export class RedRoomRewardsStack extends Stack {
     alarms.onStream(exporter.handler.function, exporter.deadLetters);
     alarms.onLedgerTamper();
     for (const [name, stateMachine] of workflows.stateMachines) alarms.onStateMachine(name, stateMachine);
-    new ServiceDashboard(this, 'Dashboard', { stage, api: api.api, table, functions, streamConsumer: exporter.handler.function, deadLetters: exporter.deadLetters });
+    new ServiceDashboard(this, 'Dashboard', {
+      stage,
+      api: api.api,
+      table,
+      functions,
+      streamConsumer: exporter.handler.function,
+      deadLetters: exporter.deadLetters,
+    });
 
     // What docs/deploy.md and scripts/provision-tenant.ts read after a deploy.
     new CfnOutput(this, 'ApiUrl', { value: api.api.urlForPath('/api/v1') });

@@ -53,7 +53,10 @@ export class Workflows extends Construct {
         tracingEnabled: true,
         // ALL events, without execution data: inputs and outputs carry account ids and amounts.
         logs: {
-          destination: new LogGroup(scopeOf, 'Logs', { retention: props.stage.logRetention, removalPolicy: dataRemovalPolicy(props.stage) }),
+          destination: new LogGroup(scopeOf, 'Logs', {
+            retention: props.stage.logRetention,
+            removalPolicy: dataRemovalPolicy(props.stage),
+          }),
           level: LogLevel.ALL,
           includeExecutionData: false,
         },
@@ -67,7 +70,8 @@ export class Workflows extends Construct {
       }
       Validations.of(stateMachine).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions support no resource-level permissions.',
+        reason:
+          'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions support no resource-level permissions.',
       });
       this.stateMachines.set(workflow.name, stateMachine);
     }

@@ -17,7 +17,10 @@ export const DEMO_KEY_LABEL = 'demo (npm start)';
  * in-memory run overwrote, say) is revoked, so that one demo key stays active. Must be
  * imported after HASH_KEY is set (the keyed hash reads it on import).
  */
-export async function keepDemoKey(tenantId: string, kept: KeptDemoKey | undefined): Promise<{ partnerKey: string; keyId: string; reused: boolean }> {
+export async function keepDemoKey(
+  tenantId: string,
+  kept: KeptDemoKey | undefined,
+): Promise<{ partnerKey: string; keyId: string; reused: boolean }> {
   const now = new Date().toISOString();
   if (typeof kept?.partnerKey === 'string') {
     const record = await getApiKeyByHash(partnerKeyHash(kept.partnerKey));

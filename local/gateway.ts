@@ -98,7 +98,9 @@ export function createGateway(opts: GatewayOptions): Server {
     if (authorization.ok === 'threw') {
       console.error(`authorizer failed for ${route.operationId}: ${(authorization.error as Error).name}`);
       return isDependencyUnavailable(authorization.error)
-        ? writeProblem(res, 'service_unavailable', 'Credentials could not be checked just now; retry shortly', requestId, { 'retry-after': '1' })
+        ? writeProblem(res, 'service_unavailable', 'Credentials could not be checked just now; retry shortly', requestId, {
+            'retry-after': '1',
+          })
         : writeProblem(res, 'internal_error', 'Something went wrong on our side; the request may be retried', requestId);
     }
     if (!authorization.ok) {

@@ -74,7 +74,11 @@ async function main(): Promise<void> {
   const demoKey = await keepDemoKey(DEMO_TENANT.tenantId, kept);
   const demo = { tenantId: DEMO_TENANT.tenantId, partnerKey: demoKey.partnerKey };
   const operators = await loadOperatorIssuer(localDir, !inMemory);
-  const platformAdminToken = await operators.mint({ subject: 'local-platform-admin', roles: ['platform_admin'], ttlSeconds: TOKEN_TTL_SECONDS });
+  const platformAdminToken = await operators.mint({
+    subject: 'local-platform-admin',
+    roles: ['platform_admin'],
+    ttlSeconds: TOKEN_TTL_SECONDS,
+  });
   const tenantAdminToken = await operators.mint({
     subject: 'local-demo-admin',
     roles: ['tenant_admin'],

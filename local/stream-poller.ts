@@ -5,6 +5,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
   type Shard,
@@ -12,7 +13,7 @@ import {
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LOCAL_REGION, localDynamoDbClientConfig } from './aws-env.ts';
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 export interface StreamPollerOptions {
   dynamodbEndpoint: string;
@@ -101,7 +102,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
 
   async function saveCheckpoints(): Promise<void> {
     if (!options.checkpointFile) return;
-    const saved = { streamArn: await streamArn(), shards: Object.fromEntries([...shards].filter(([, s]) => s.checkpoint).map(([id, s]) => [id, s.checkpoint])) };
+    const saved = {
+      streamArn: await streamArn(),
+      shards: Object.fromEntries([...shards].filter(([, s]) => s.checkpoint).map(([id, s]) => [id, s.checkpoint])),
+    };
     const temporary = `${options.checkpointFile}.tmp`;
     await writeFile(temporary, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, options.checkpointFile);
@@ -111,7 +115,9 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     const saved = await loadCheckpoints();
     let start: string | undefined;
     do {
-      const out = await streams.send(new DescribeStreamCommand({ StreamArn: await streamArn(), ...(start ? { ExclusiveStartShardId: start } : {}) }));
+      const out = await streams.send(
+        new DescribeStreamCommand({ StreamArn: await streamArn(), ...(start ? { ExclusiveStartShardId: start } : {}) }),
+      );
       for (const shard of out.StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || shards.has(shard.ShardId)) continue;
         const checkpoint = saved[shard.ShardId];
@@ -154,7 +160,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       state.done = true;
       return 0;
     }
-    let out;
+    let out: GetRecordsCommandOutput;
     try {
       out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
     } catch (error) {
@@ -255,7 +261,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
 }
 
 function lowest(sequenceNumbers: string[]): string {
-  return sequenceNumbers.reduce((a, b) => (a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)) <= 0 ? a : b);
+  return sequenceNumbers.reduce((a, b) => ((a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)) <= 0 ? a : b));
 }
 
 /** GetRecords output to the record shape Lambda delivers (epoch seconds, the stream's ARN). */

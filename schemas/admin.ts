@@ -26,7 +26,7 @@ export const CreateTenantBody = z.strictObject({
   tenantId: TenantId,
   displayName: z.string().check(z.minLength(1), z.maxLength(100)),
   timeZone: z.optional(TimeZone),
-  plan: z.optional(PartnerPlanName.check(z.describe('Usage plan for the tenant\'s partner keys; default standard'))),
+  plan: z.optional(PartnerPlanName.check(z.describe("Usage plan for the tenant's partner keys; default standard"))),
 });
 
 export const TenantParams = z.strictObject({ tenantId: TenantId });

@@ -6,7 +6,7 @@ export const AccountId = z
   // Ids of dots alone ("." and "..") are refused: URL normalisation would turn them into other paths.
   .check(z.minLength(1), z.maxLength(64), z.regex(/^(?!\.+$)[A-Za-z0-9._:-]+$/), z.describe('Partner-chosen account id'));
 
-export const ExternalId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^(?!\.+$)[A-Za-z0-9._:\/-]+$/));
+export const ExternalId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^(?!\.+$)[A-Za-z0-9._:/-]+$/));
 
 export const Points = z.int().check(z.positive(), z.lte(100_000_000));
 

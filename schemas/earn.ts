@@ -12,7 +12,9 @@ export const PromotionSource = z.strictObject({
   campaignId: ExternalId,
   points: Points,
   expiresInDays: z.optional(
-    z.int().check(z.positive(), z.lte(3650), z.describe("Days the points live (the tenant's promotion range, 30 to 90 by default); default 90")),
+    z
+      .int()
+      .check(z.positive(), z.lte(3650), z.describe("Days the points live (the tenant's promotion range, 30 to 90 by default); default 90")),
   ),
 });
 

@@ -72,7 +72,10 @@ function operation(route: RouteDefinition): JsonSchema {
       ...(route.idempotent
         ? {
             headers: {
-              'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request', schema: { type: 'string' } },
+              'Idempotent-Replayed': {
+                description: '`true` when this is the stored answer to an earlier request',
+                schema: { type: 'string' },
+              },
             },
           }
         : {}),
@@ -82,8 +85,7 @@ function operation(route: RouteDefinition): JsonSchema {
   return {
     operationId: route.operationId,
     summary: route.summary,
-    security:
-      route.auth === 'partner' ? [{ partnerKey: [] }] : route.auth === 'operator' ? [{ operatorJwt: [] }] : [],
+    security: route.auth === 'partner' ? [{ partnerKey: [] }] : route.auth === 'operator' ? [{ operatorJwt: [] }] : [],
     ...(route.scopes ? { 'x-scopes': route.scopes } : {}),
     ...(route.roles ? { 'x-roles': route.roles } : {}),
     ...(params.length ? { parameters: params } : {}),

@@ -46,7 +46,8 @@ const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption(
 
 function expiresAt(): string | undefined {
   const raw = values['expires-at'];
-  if (raw !== undefined && Number.isNaN(Date.parse(raw))) throw new UsageError(`--expires-at must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
+  if (raw !== undefined && Number.isNaN(Date.parse(raw)))
+    throw new UsageError(`--expires-at must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
   return raw;
 }
 
@@ -66,7 +67,9 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
       method: 'POST',
       path: `${tenantPath()}/keys`,
       body: {
-        scopes: requiredOption('scopes', values.scopes).split(',').filter((scope) => scope !== ''),
+        scopes: requiredOption('scopes', values.scopes)
+          .split(',')
+          .filter((scope) => scope !== ''),
         ...(values.label ? { label: values.label } : {}),
         ...(expiry ? { expiresAt: expiry } : {}),
       },
@@ -111,7 +114,9 @@ await runCli(spec, async () => {
     method: request.method,
     headers: {
       authorization: `Bearer ${token}`,
-      ...(request.body !== undefined ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() } : {}),
+      ...(request.body !== undefined
+        ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() }
+        : {}),
     },
     ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
   });

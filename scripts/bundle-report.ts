@@ -69,7 +69,9 @@ for (const row of rows) {
   const flag = row.kb > BUDGET_KB ? `  over the ${BUDGET_KB} KB budget` : '';
   console.log(`${row.name.padEnd(width)}  ${row.kb.toFixed(1).padStart(9)}  ${row.ms.toFixed(0).padStart(16)}${flag}`);
 }
-console.log(`(esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minified, @aws-sdk external; node ${process.version}; median of ${IMPORT_RUNS} fresh processes)`);
+console.log(
+  `(esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minified, @aws-sdk external; node ${process.version}; median of ${IMPORT_RUNS} fresh processes)`,
+);
 const over = rows.filter((row) => row.kb > BUDGET_KB);
 if (over.length > 0) {
   console.error(`${over.length} of ${rows.length} bundles are over ${BUDGET_KB} KB`);

@@ -18,14 +18,16 @@ export interface CliSpec<O extends ParseArgsOptionsConfig> {
 export class UsageError extends Error {}
 
 export function parseCli<O extends ParseArgsOptionsConfig>(spec: CliSpec<O>, args: string[] = process.argv.slice(2)) {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parse = () =>
+    parseArgs({
       args,
       options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: spec.allowPositionals ?? false,
       strict: true,
     });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
   } catch (error) {
     usageFail(spec, firstSentence(error));
   }

@@ -9,7 +9,10 @@ import { createSrpSession, signSrpSession, wrapAuthChallenge, wrapInitiateAuth }
 
 /** The one method of the Cognito client this needs, so tests can hand in a fake. */
 export interface CognitoSend {
-  send(command: InitiateAuthCommand | RespondToAuthChallengeCommand | AssociateSoftwareTokenCommand | VerifySoftwareTokenCommand): Promise<any>;
+  send(
+    command: InitiateAuthCommand | RespondToAuthChallengeCommand | AssociateSoftwareTokenCommand | VerifySoftwareTokenCommand,
+    // biome-ignore lint/suspicious/noExplicitAny: each Cognito command has its own output type; callers read the members they asked for
+  ): Promise<any>;
 }
 
 /** Asks the operator for what only they know, by name: `mfa-code`, `new-password`. */
@@ -32,7 +35,11 @@ export async function signInOperator(
   const srp = createSrpSession(input.username, input.password, input.userPoolId, false);
   const started = await cognito.send(
     new InitiateAuthCommand(
-      wrapInitiateAuth(srp, { ClientId: input.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { CHALLENGE_NAME: 'SRP_A', USERNAME: input.username } }),
+      wrapInitiateAuth(srp, {
+        ClientId: input.clientId,
+        AuthFlow: 'USER_SRP_AUTH',
+        AuthParameters: { CHALLENGE_NAME: 'SRP_A', USERNAME: input.username },
+      }),
     ),
   );
   if (started.ChallengeName !== 'PASSWORD_VERIFIER') throw new SignInError(`unexpected first challenge ${String(started.ChallengeName)}`);
@@ -53,7 +60,14 @@ export async function signInOperator(
       return { idToken: answer.AuthenticationResult.IdToken, expiresInSeconds: answer.AuthenticationResult.ExpiresIn ?? 0 };
     }
     const respond = (name: ChallengeNameType, responses: Record<string, string>, session = answer.Session) =>
-      cognito.send(new RespondToAuthChallengeCommand({ ClientId: input.clientId, ChallengeName: name, ChallengeResponses: { USERNAME: userId, ...responses }, Session: session }));
+      cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: input.clientId,
+          ChallengeName: name,
+          ChallengeResponses: { USERNAME: userId, ...responses },
+          Session: session,
+        }),
+      );
     switch (answer.ChallengeName) {
       case 'NEW_PASSWORD_REQUIRED':
         answer = await respond('NEW_PASSWORD_REQUIRED', { NEW_PASSWORD: await ask('new-password') });
@@ -62,7 +76,10 @@ export async function signInOperator(
         const associated = await cognito.send(new AssociateSoftwareTokenCommand({ Session: answer.Session }));
         const uri = `otpauth://totp/RedRoomRewards:${encodeURIComponent(input.username)}?secret=${associated.SecretCode}&issuer=RedRoomRewards`;
         const verified = await cognito.send(
-          new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: await ask('mfa-code', `Add this to your authenticator app: ${uri}`) }),
+          new VerifySoftwareTokenCommand({
+            Session: associated.Session,
+            UserCode: await ask('mfa-code', `Add this to your authenticator app: ${uri}`),
+          }),
         );
         if (verified.Status !== 'SUCCESS') throw new SignInError('the authenticator code was not accepted');
         answer = await respond('MFA_SETUP', {}, verified.Session);

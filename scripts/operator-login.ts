@@ -63,7 +63,8 @@ function poolAndClient(): { userPoolId: string; clientId: string } {
     fail(`cannot read ${values.outputs}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const stack = outputs[`RedRoomRewards-${values.stage}`];
-  if (!stack?.OperatorUserPoolId || !stack.OperatorClientId) fail(`${values.outputs} has no operator pool outputs for RedRoomRewards-${values.stage}`);
+  if (!stack?.OperatorUserPoolId || !stack.OperatorClientId)
+    fail(`${values.outputs} has no operator pool outputs for RedRoomRewards-${values.stage}`);
   return { userPoolId: stack.OperatorUserPoolId, clientId: stack.OperatorClientId };
 }
 
@@ -73,7 +74,8 @@ async function fromTerminal(question: string, hidden: boolean): Promise<string> 
   const terminal = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   if (hidden) {
     const write = (terminal as unknown as { _writeToOutput: (text: string) => void })._writeToOutput.bind(terminal);
-    (terminal as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text) => write(text.startsWith(question) ? text : '');
+    (terminal as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text) =>
+      write(text.startsWith(question) ? text : '');
   }
   const answer = await new Promise<string>((resolve) => terminal.question(question, resolve));
   terminal.close();
@@ -106,6 +108,7 @@ try {
   }
 } catch (error) {
   // Cognito's refusals (NotAuthorizedException, CodeMismatchException, ...) say what went wrong in one line.
-  if (error instanceof SignInError || (error as { $fault?: string }).$fault === 'client') fail(`sign-in refused: ${(error as Error).message}`);
+  if (error instanceof SignInError || (error as { $fault?: string }).$fault === 'client')
+    fail(`sign-in refused: ${(error as Error).message}`);
   fail(`sign-in failed: ${(error as Error).name}: ${(error as Error).message.split('\n')[0]}`);
 }

@@ -35,7 +35,8 @@ await runCli(spec, async () => {
   const role = values.role as OperatorRole | undefined;
   if (!role || !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   if (role === 'platform_admin' && values.tenant !== undefined) throw new UsageError('platform_admin tokens carry no --tenant');
-  if (role !== 'platform_admin' && role !== 'finance' && values.tenant === undefined) throw new UsageError(`--tenant is required for ${role}`);
+  if (role !== 'platform_admin' && role !== 'finance' && values.tenant === undefined)
+    throw new UsageError(`--tenant is required for ${role}`);
   const ttlSeconds = integerOption('ttl', values.ttl, 60, 86_400)!;
 
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));

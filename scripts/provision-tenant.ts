@@ -55,7 +55,9 @@ const { positionals, values } = parseCli(spec);
 function checkedArguments() {
   const [command, ...extra] = positionals;
   if (command !== 'create' && command !== 'revoke') {
-    throw new UsageError(command === undefined ? 'a command is required: create or revoke' : `unknown command "${command}": use create or revoke`);
+    throw new UsageError(
+      command === undefined ? 'a command is required: create or revoke' : `unknown command "${command}": use create or revoke`,
+    );
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const tenant = requiredOption('tenant', values.tenant, `for ${command}`);
@@ -81,10 +83,13 @@ await runCli(spec, async () => {
   try {
     outputs = JSON.parse(await readFile(values.outputs, 'utf8')) as typeof outputs;
   } catch (error) {
-    throw new Error(`cannot read the stack outputs ${values.outputs} (${(error as Error).message}): run cdk deploy --outputs-file ${values.outputs}, or pass --outputs`);
+    throw new Error(
+      `cannot read the stack outputs ${values.outputs} (${(error as Error).message}): run cdk deploy --outputs-file ${values.outputs}, or pass --outputs`,
+    );
   }
   const stackOutputs = outputs[`RedRoomRewards-${values.stage}`];
-  if (!stackOutputs?.TableName || !stackOutputs.HashKeySecretArn) throw new Error(`${values.outputs} has no outputs for RedRoomRewards-${values.stage}`);
+  if (!stackOutputs?.TableName || !stackOutputs.HashKeySecretArn)
+    throw new Error(`${values.outputs} has no outputs for RedRoomRewards-${values.stage}`);
   // Set before the store and keyed-hash modules load: keyed-hash fetches the secret at import.
   process.env.TABLE_NAME = stackOutputs.TableName;
   process.env.HASH_KEY_SECRET_ARN = stackOutputs.HashKeySecretArn;
@@ -93,9 +98,15 @@ await runCli(spec, async () => {
   if (args.command === 'create') {
     const plans = (await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [];
     const planId = (plan: PartnerPlan) => plans.find((item) => item.name === usagePlanName(values.stage, plan))?.id;
-    if (!planId(args.plan)) throw new Error(`No usage plan named ${usagePlanName(values.stage, args.plan)}: is the ${values.stage} stack deployed?`);
+    if (!planId(args.plan))
+      throw new Error(`No usage plan named ${usagePlanName(values.stage, args.plan)}: is the ${values.stage} stack deployed?`);
     const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
-    const minted = await provisionTenant({ tenantId: args.tenant, displayName: args.name, plan: args.plan, ...(args.scopes ? { scopes: args.scopes } : {}) });
+    const minted = await provisionTenant({
+      tenantId: args.tenant,
+      displayName: args.name,
+      plan: args.plan,
+      ...(args.scopes ? { scopes: args.scopes } : {}),
+    });
     // An existing tenant keeps its plan (and its usage key).
     const usagePlanId = planId(minted.usage.plan);
     if (!usagePlanId) throw new Error(`No usage plan named ${usagePlanName(values.stage, minted.usage.plan)}`);
@@ -109,16 +120,20 @@ await runCli(spec, async () => {
   }
 
   const { revokePartnerKey, commitPartnerKeyChange } = await import('../functions/usecases/partner-keys.ts');
-  await commitPartnerKeyChange(await revokePartnerKey({ tenantId: args.tenant, keyId: args.keyId, reason: args.reason, now: new Date().toISOString() }));
-  console.error(`key ${args.keyId} of tenant ${args.tenant} revoked (${args.reason}); cached authorizer answers for it expire within 5 minutes.`);
+  await commitPartnerKeyChange(
+    await revokePartnerKey({ tenantId: args.tenant, keyId: args.keyId, reason: args.reason, now: new Date().toISOString() }),
+  );
+  console.error(
+    `key ${args.keyId} of tenant ${args.tenant} revoked (${args.reason}); cached authorizer answers for it expire within 5 minutes.`,
+  );
 });
 
 /** The tenant's usage key as an API Gateway API key on its plan; what exists already is kept. */
 async function ensureUsageKey(apiGateway: APIGatewayClient, tenant: string, value: string, usagePlanId: string): Promise<void> {
   const { usageKeyName } = await import('../functions/security/usage-keys.ts');
-  const existing = (await apiGateway.send(new GetApiKeysCommand({ nameQuery: usageKeyName(tenant), includeValues: true, limit: 500 }))).items?.find(
-    (item) => item.value === value,
-  );
+  const existing = (
+    await apiGateway.send(new GetApiKeysCommand({ nameQuery: usageKeyName(tenant), includeValues: true, limit: 500 }))
+  ).items?.find((item) => item.value === value);
   const keyId = existing?.id ?? (await apiGateway.send(new CreateApiKeyCommand({ name: usageKeyName(tenant), value, enabled: true }))).id!;
   try {
     await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' }));

@@ -24,7 +24,7 @@ export async function authorizePartnerRequest(
 ): Promise<AuthorizeResult> {
   if (!apiKey || !PARTNER_KEY_PATTERN.test(apiKey)) return { ok: false, code: 'unauthorized' };
   const record = await getApiKeyByHash(partnerKeyHash(apiKey));
-  if (!record || record.status !== 'active') return { ok: false, code: 'unauthorized' };
+  if (record?.status !== 'active') return { ok: false, code: 'unauthorized' };
   if (record.expiresAt && Date.parse(record.expiresAt) <= now.getTime()) return { ok: false, code: 'unauthorized' };
   const needed = route.scopes ?? [];
   if (needed.length > 0 && !needed.some((scope) => record.scopes.includes(scope))) {

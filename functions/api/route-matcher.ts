@@ -10,7 +10,10 @@ export type RouteMatch =
  * The answer to a method a resource lacks: 405 with these words and Allow header, from the
  * local gateway and from the API's mock ANY method on AWS (lib/partner-api.ts) alike.
  */
-export const methodNotAllowed = (allow: readonly string[]) => ({ detail: `Use ${allow.join(', ')} on this resource`, allow: allow.join(', ') });
+export const methodNotAllowed = (allow: readonly string[]) => ({
+  detail: `Use ${allow.join(', ')} on this resource`,
+  allow: allow.join(', '),
+});
 
 type Segment = { literal: string } | { param: string };
 

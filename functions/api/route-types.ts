@@ -54,11 +54,7 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 }
 
 type RequestPart<R extends RouteDefinition, K extends 'params' | 'query' | 'body'> =
-  NonNullable<R['request']> extends { [P in K]: infer S }
-    ? S extends ZodMiniType<infer T>
-      ? T
-      : undefined
-    : undefined;
+  NonNullable<R['request']> extends { [P in K]: infer S } ? (S extends ZodMiniType<infer T> ? T : undefined) : undefined;
 
 export type BodyOf<R extends RouteDefinition> = RequestPart<R, 'body'>;
 export type QueryOf<R extends RouteDefinition> = RequestPart<R, 'query'>;

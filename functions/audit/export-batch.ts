@@ -28,9 +28,15 @@ const PUT_CONCURRENCY = 8;
  * which sealing drops by record id. Records whose object could not be written are reported in
  * `batchItemFailures`, so the event source retries from the first of them.
  */
-export async function exportStreamBatch(event: DynamoDBStreamEvent, deps: { store: Pick<ObjectStore, 'put'>; log: ExportLog }): Promise<ExportBatchResult> {
+export async function exportStreamBatch(
+  event: DynamoDBStreamEvent,
+  deps: { store: Pick<ObjectStore, 'put'>; log: ExportLog },
+): Promise<ExportBatchResult> {
   const failed = new Set<string>();
-  const groups = new Map<string, { tenantId: string; day: string; sequenceNumbers: string[]; eventIds: string[]; records: AuditRecord[] }>();
+  const groups = new Map<
+    string,
+    { tenantId: string; day: string; sequenceNumbers: string[]; eventIds: string[]; records: AuditRecord[] }
+  >();
   const tamperEvents: AuditRecord[] = [];
   const unknownEntities = new Set<string>();
 
@@ -42,7 +48,11 @@ export async function exportStreamBatch(event: DynamoDBStreamEvent, deps: { stor
       if (!outcome.known) unknownEntities.add(outcome.entity || '(none)');
       records = outcome.records;
     } catch (error) {
-      deps.log.error('stream record could not be read', { sequenceNumber, eventName: streamRecord.eventName, error: (error as Error).message });
+      deps.log.error('stream record could not be read', {
+        sequenceNumber,
+        eventName: streamRecord.eventName,
+        error: (error as Error).message,
+      });
       failed.add(sequenceNumber);
       continue;
     }

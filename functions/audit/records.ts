@@ -119,7 +119,17 @@ export function ledgerEntryRecord(entry: LedgerEntry): LedgerEntryRecord {
 export const ledgerRecordId = (accountId: string, wallet: string, seq: number) => `ledger:${accountId}:${wallet}:${seq}`;
 
 /** What the audit trail keeps of a partner key: never `keyHash` (nor `lastUsedAt`, which is not an event). */
-const PARTNER_KEY_FIELDS = ['keyId', 'tenantId', 'scopes', 'status', 'label', 'createdAt', 'expiresAt', 'revokedAt', 'revokeReason'] as const;
+const PARTNER_KEY_FIELDS = [
+  'keyId',
+  'tenantId',
+  'scopes',
+  'status',
+  'label',
+  'createdAt',
+  'expiresAt',
+  'revokedAt',
+  'revokeReason',
+] as const;
 
 function partnerKeyView(item: Item): Record<string, unknown> {
   const view: Record<string, unknown> = {};
@@ -131,7 +141,10 @@ function changedFields(before: Record<string, unknown>, after: Record<string, un
   const changes: Record<string, { from?: unknown; to?: unknown }> = {};
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
-    changes[field] = { ...(before[field] !== undefined ? { from: before[field] } : {}), ...(after[field] !== undefined ? { to: after[field] } : {}) };
+    changes[field] = {
+      ...(before[field] !== undefined ? { from: before[field] } : {}),
+      ...(after[field] !== undefined ? { to: after[field] } : {}),
+    };
   }
   return changes;
 }
@@ -150,7 +163,11 @@ function partnerKeyRecords(change: StreamChange): AuditRecord[] {
   const changes = changedFields(before!, after!);
   if (Object.keys(changes).length === 0) return []; // only lastUsedAt moved
   const kind: AuditKind =
-    changes.status?.to === 'revoked' ? 'partner_key.revoked' : Object.keys(changes).every((f) => f === 'expiresAt') ? 'partner_key.expiry_changed' : 'partner_key.changed';
+    changes.status?.to === 'revoked'
+      ? 'partner_key.revoked'
+      : Object.keys(changes).every((f) => f === 'expiresAt')
+        ? 'partner_key.expiry_changed'
+        : 'partner_key.changed';
   return [{ recordId: `${kind}:${key.keyId}:${change.sequenceNumber}`, kind, ...base, key: after, changes }];
 }
 

@@ -16,7 +16,13 @@ import type { ObjectStore, StoredObject } from './object-store.ts';
 import { isLedgerEntryRecord, ledgerEntryRecord, recordSortKey, type AuditRecord } from './records.ts';
 
 /** Reads a wallet's ledger entries `fromSeq..toSeq` from the table (hot for at least 120 days). */
-export type LedgerReader = (query: { tenantId: string; accountId: string; wallet: string; fromSeq: number; toSeq: number }) => Promise<LedgerEntry[]>;
+export type LedgerReader = (query: {
+  tenantId: string;
+  accountId: string;
+  wallet: string;
+  fromSeq: number;
+  toSeq: number;
+}) => Promise<LedgerEntry[]>;
 
 /** Records per sealed object: a tenant-day this size is a few MB of gzip. */
 export const PART_MAX_RECORDS = 20_000;
@@ -96,9 +102,13 @@ export async function sealDay(options: SealOptions): Promise<SealOutcome> {
     }
   }
 
-  const { backfilled, gaps } = await fillGaps([...kept.values()].map((k) => k.record), options, (record) => {
-    kept.set(record.recordId, { record, text: line(record) });
-  });
+  const { backfilled, gaps } = await fillGaps(
+    [...kept.values()].map((k) => k.record),
+    options,
+    (record) => {
+      kept.set(record.recordId, { record, text: line(record) });
+    },
+  );
   for (const gap of gaps) problems.push(`wallet ${walletLabel(gap)} seq ${gap.fromSeq}..${gap.toSeq}: ${gap.reason}`);
 
   const records = [...kept.values()].map((k) => k.record).sort((a, b) => compare(recordSortKey(a), recordSortKey(b)));

@@ -85,9 +85,14 @@ export function verifyExport(input: VerifyInput): VerifyResult {
       problems.push({ object: name, message: `SHA-256 is ${sha256}, the manifest says ${object.sha256}`, order: at(objectIndex, 0) });
     }
     const decoded = decodeJsonLines(body);
-    if (decoded.error) problems.push({ object: name, line: decoded.error.line, message: decoded.error.reason, order: at(objectIndex, decoded.error.line) });
+    if (decoded.error)
+      problems.push({ object: name, line: decoded.error.line, message: decoded.error.reason, order: at(objectIndex, decoded.error.line) });
     if (decoded.records.length !== object.records) {
-      problems.push({ object: name, message: `holds ${decoded.records.length} records, the manifest says ${object.records}`, order: at(objectIndex, 0) });
+      problems.push({
+        object: name,
+        message: `holds ${decoded.records.length} records, the manifest says ${object.records}`,
+        order: at(objectIndex, 0),
+      });
     }
     decoded.records.forEach((record, index) => {
       const line = index + 1;
@@ -99,12 +104,21 @@ export function verifyExport(input: VerifyInput): VerifyResult {
         return;
       }
       seenIds.set(record.recordId, `${name} line ${line}`);
-      if (record.tenantId !== manifest.tenantId) problems.push({ ...where, message: `record ${record.recordId} belongs to tenant ${record.tenantId}` });
+      if (record.tenantId !== manifest.tenantId)
+        problems.push({ ...where, message: `record ${record.recordId} belongs to tenant ${record.tenantId}` });
       if (typeof record.at !== 'string' || Number.isNaN(Date.parse(record.at)) || dayOf(record.at) !== manifest.day) {
-        problems.push({ ...where, ...ledgerPlace(record), message: `record ${record.recordId} is dated ${String(record.at)}, not ${manifest.day}` });
+        problems.push({
+          ...where,
+          ...ledgerPlace(record),
+          message: `record ${record.recordId} is dated ${String(record.at)}, not ${manifest.day}`,
+        });
       }
       if (TAMPER_KINDS.has(record.kind)) {
-        problems.push({ ...where, ...ledgerPlace(record), message: `the ledger entry was ${record.kind === 'ledger.modified' ? 'modified' : 'removed'} in the table at ${record.at} (the ledger is append-only)` });
+        problems.push({
+          ...where,
+          ...ledgerPlace(record),
+          message: `the ledger entry was ${record.kind === 'ledger.modified' ? 'modified' : 'removed'} in the table at ${record.at} (the ledger is append-only)`,
+        });
       }
       if (isLedgerEntryRecord(record)) {
         const label = walletLabel(record.entry);
@@ -115,14 +129,22 @@ export function verifyExport(input: VerifyInput): VerifyResult {
     });
   });
   summary.records = records;
-  if (records !== manifest.recordCount) problems.push({ message: `the folder holds ${records} records, the manifest says ${manifest.recordCount}`, order: END });
+  if (records !== manifest.recordCount)
+    problems.push({ message: `the folder holds ${records} records, the manifest says ${manifest.recordCount}`, order: END });
 
   const previous = previousWallets(input.previousManifest, manifest, problems);
   const ranges = new Map(manifest.wallets.map((range) => [walletLabel(range), range]));
   for (const [label, chain] of chains) {
     if (!ranges.has(label)) {
       const first = chain[0]!;
-      problems.push({ object: first.object, line: first.line, wallet: label, seq: first.entry.seq, message: 'has entries but is not in the manifest', order: at(first.objectIndex, first.line) });
+      problems.push({
+        object: first.object,
+        line: first.line,
+        wallet: label,
+        seq: first.entry.seq,
+        message: 'has entries but is not in the manifest',
+        order: at(first.objectIndex, first.line),
+      });
     }
   }
   for (const range of manifest.wallets) {
@@ -133,7 +155,12 @@ export function verifyExport(input: VerifyInput): VerifyResult {
     problems.push(...chainProblems(label, range, chain, previous.get(label), manifest, at));
   }
   for (const gap of manifest.gaps) {
-    problems.push({ wallet: walletLabel(gap), seq: gap.fromSeq, message: `seq ${gap.fromSeq}..${gap.toSeq} is missing from the seal: ${gap.reason}`, order: END });
+    problems.push({
+      wallet: walletLabel(gap),
+      seq: gap.fromSeq,
+      message: `seq ${gap.fromSeq}..${gap.toSeq} is missing from the seal: ${gap.reason}`,
+      order: END,
+    });
   }
   return finish(problems, summary);
 }
@@ -143,7 +170,11 @@ function ledgerPlace(record: { kind: string; entry?: LedgerEntry; entryKey?: { a
   return key ? { wallet: walletLabel(key), seq: key.seq } : {};
 }
 
-function previousWallets(body: Buffer | string | undefined, manifest: DayManifest, problems: VerifyProblem[]): Map<string, WalletRange & { day: string }> {
+function previousWallets(
+  body: Buffer | string | undefined,
+  manifest: DayManifest,
+  problems: VerifyProblem[],
+): Map<string, WalletRange & { day: string }> {
   const wallets = new Map<string, WalletRange & { day: string }>();
   if (body === undefined) return wallets;
   let previous: DayManifest;
@@ -154,7 +185,9 @@ function previousWallets(body: Buffer | string | undefined, manifest: DayManifes
     return wallets;
   }
   if (previous.tenantId !== manifest.tenantId || previous.day >= manifest.day) {
-    problems.push({ message: `previous-manifest.json is ${previous.tenantId} ${previous.day}, not an earlier day of ${manifest.tenantId}` });
+    problems.push({
+      message: `previous-manifest.json is ${previous.tenantId} ${previous.day}, not an earlier day of ${manifest.tenantId}`,
+    });
     return wallets;
   }
   for (const range of previous.wallets) wallets.set(walletLabel(range), { ...range, day: previous.day });
@@ -170,9 +203,19 @@ function chainProblems(
   at: (objectIndex: number, line: number) => number,
 ): (VerifyProblem & { order: number })[] {
   const out: (VerifyProblem & { order: number })[] = [];
-  const place = (located: Located) => ({ object: located.object, line: located.line, wallet: label, order: at(located.objectIndex, located.line) });
+  const place = (located: Located) => ({
+    object: located.object,
+    line: located.line,
+    wallet: label,
+    order: at(located.objectIndex, located.line),
+  });
   if (chain.length === 0) {
-    out.push({ wallet: label, seq: range.firstSeq, message: `seq ${range.firstSeq}..${range.lastSeq} are in the manifest but not in any object`, order: Number.MAX_SAFE_INTEGER });
+    out.push({
+      wallet: label,
+      seq: range.firstSeq,
+      message: `seq ${range.firstSeq}..${range.lastSeq} are in the manifest but not in any object`,
+      order: Number.MAX_SAFE_INTEGER,
+    });
     return out;
   }
   if (range.firstSeq === 1 && range.prevHash !== GENESIS_HASH) {
@@ -180,7 +223,11 @@ function chainProblems(
   }
   if (previous) {
     if (range.firstSeq !== previous.lastSeq + 1) {
-      out.push({ ...place(chain[0]!), seq: previous.lastSeq + 1, message: `the day starts at seq ${range.firstSeq} but ${previous.day} ended at seq ${previous.lastSeq}` });
+      out.push({
+        ...place(chain[0]!),
+        seq: previous.lastSeq + 1,
+        message: `the day starts at seq ${range.firstSeq} but ${previous.day} ended at seq ${previous.lastSeq}`,
+      });
     } else if (range.prevHash !== previous.headHash) {
       out.push({ ...place(chain[0]!), seq: range.firstSeq, message: `seq ${range.firstSeq} does not link to ${previous.day}'s head hash` });
     }
@@ -196,9 +243,17 @@ function chainProblems(
       if (broken.seq > expected && entries.some((entry) => entry.seq === expected)) {
         out.push({ ...place(located), seq: expected, message: `seq ${expected} is out of order (seq ${broken.seq} comes before it)` });
       } else if (broken.seq > expected) {
-        out.push({ ...place(located), seq: expected, message: `seq ${expected} is missing (the export goes from seq ${expected - 1} to seq ${broken.seq})` });
+        out.push({
+          ...place(located),
+          seq: expected,
+          message: `seq ${expected} is missing (the export goes from seq ${expected - 1} to seq ${broken.seq})`,
+        });
       } else {
-        out.push({ ...place(located), seq: broken.seq, message: `seq ${broken.seq} is out of order or repeated (seq ${expected} expected here)` });
+        out.push({
+          ...place(located),
+          seq: broken.seq,
+          message: `seq ${broken.seq} is out of order or repeated (seq ${expected} expected here)`,
+        });
       }
     } else if (broken.reason === 'prev_hash_mismatch') {
       const to = index === 0 ? `the manifest's prevHash for ${manifest.day}` : `seq ${broken.seq - 1}`;

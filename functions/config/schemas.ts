@@ -33,10 +33,17 @@ export const AuditBucketEnv = z.object({
  */
 export const HashKeyEnv = z
   .object({
-    HASH_KEY_SECRET_ARN: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN'))),
+    HASH_KEY_SECRET_ARN: z.optional(
+      z.string().check(z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'a Secrets Manager secret ARN')),
+    ),
     HASH_KEY: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, '32 bytes of hex'))),
   })
-  .check(z.refine((env) => env.HASH_KEY_SECRET_ARN !== undefined || env.HASH_KEY !== undefined, 'HASH_KEY_SECRET_ARN (AWS) or HASH_KEY (offline) must be set'));
+  .check(
+    z.refine(
+      (env) => env.HASH_KEY_SECRET_ARN !== undefined || env.HASH_KEY !== undefined,
+      'HASH_KEY_SECRET_ARN (AWS) or HASH_KEY (offline) must be set',
+    ),
+  );
 
 /**
  * Stage name (a metrics dimension) and the Powertools log level. Powertools reads
@@ -45,7 +52,9 @@ export const HashKeyEnv = z
  */
 export const ObservabilityEnv = z.object({
   STAGE: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -')), 'local'),
-  POWERTOOLS_LOG_LEVEL: z.optional(z.string().check(z.regex(/^(TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL|SILENT)$/i, 'TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT'))),
+  POWERTOOLS_LOG_LEVEL: z.optional(
+    z.string().check(z.regex(/^(TRACE|DEBUG|INFO|WARN|ERROR|CRITICAL|SILENT)$/i, 'TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT')),
+  ),
 });
 
 /**

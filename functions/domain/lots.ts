@@ -3,11 +3,7 @@ import { isExpired } from './time.ts';
 
 /** Spend order: earliest expiry first, then earliest award (FIFO), then type for stability. */
 export function compareSpendOrder(a: Lot, b: Lot): number {
-  return (
-    a.expiresAt.localeCompare(b.expiresAt) ||
-    a.awardedAt.localeCompare(b.awardedAt) ||
-    a.type.localeCompare(b.type)
-  );
+  return a.expiresAt.localeCompare(b.expiresAt) || a.awardedAt.localeCompare(b.awardedAt) || a.type.localeCompare(b.type);
 }
 
 export function unexpiredPoints(wallet: Wallet, now: string): number {

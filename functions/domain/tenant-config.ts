@@ -29,8 +29,7 @@ export interface TenantConfig {
   limits?: { accountWritesPerMinute?: number };
 }
 
-export const accountWriteLimit = (config: TenantConfig) =>
-  config.limits?.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;
+export const accountWriteLimit = (config: TenantConfig) => config.limits?.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;
 
 export const DEFAULT_TIERS = ['Guest', 'Member', 'VIP Bronze', 'VIP Silver', 'VIP Gold'];
 

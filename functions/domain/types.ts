@@ -66,10 +66,7 @@ export interface Account {
   rateWindow?: RateWindow;
 }
 
-export type Actor =
-  | { kind: 'partner'; id: string }
-  | { kind: 'operator'; id: string; role: string }
-  | { kind: 'system'; id: string };
+export type Actor = { kind: 'partner'; id: string } | { kind: 'operator'; id: string; role: string } | { kind: 'system'; id: string };
 
 /** Everything about the request that is not the business input; passed in, never read. */
 export interface RequestContext {

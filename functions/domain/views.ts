@@ -40,9 +40,7 @@ export function balanceView(account: Account, now: string, timeZone: string) {
     debt: wallet.debt,
     expired: wallet.balance + wallet.debt - unexpiredPoints(wallet, now),
     byType,
-    expiring: [...expiringByDate.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([date, points]) => ({ date, points })),
+    expiring: [...expiringByDate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, points]) => ({ date, points })),
   };
 }
 

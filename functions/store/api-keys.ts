@@ -27,7 +27,17 @@ export interface ApiKeyRecord {
 const LAST_USED_RESOLUTION_MS = 5 * 60_000;
 
 const FIELDS: (keyof ApiKeyRecord)[] = [
-  'keyHash', 'keyId', 'tenantId', 'scopes', 'status', 'createdAt', 'label', 'expiresAt', 'lastUsedAt', 'revokedAt', 'revokeReason',
+  'keyHash',
+  'keyId',
+  'tenantId',
+  'scopes',
+  'status',
+  'createdAt',
+  'label',
+  'expiresAt',
+  'lastUsedAt',
+  'revokedAt',
+  'revokeReason',
 ];
 
 function itemToRecord(item: Record<string, unknown>): ApiKeyRecord {
@@ -115,7 +125,9 @@ export async function listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
   const records: ApiKeyRecord[] = [];
   for (let i = 0; i < hashes.length; i += 100) {
     const out = await getDocumentClient().send(
-      new BatchGetCommand({ RequestItems: { [table]: { Keys: hashes.slice(i, i + 100).map((hash) => keys.apiKey(hash)), ConsistentRead: true } } }),
+      new BatchGetCommand({
+        RequestItems: { [table]: { Keys: hashes.slice(i, i + 100).map((hash) => keys.apiKey(hash)), ConsistentRead: true } },
+      }),
     );
     records.push(...(out.Responses?.[table] ?? []).map(itemToRecord));
   }

@@ -42,9 +42,7 @@ export async function loadDecisionState(k: DecisionStateKeys): Promise<DecisionS
   // Unprocessed keys only appear under throttling; ask again for just those.
   for (let round = 0; pending.length > 0; round += 1) {
     if (round > 5) throw new Error('BatchGetItem kept returning unprocessed keys');
-    const out = await getDocumentClient().send(
-      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-    );
+    const out = await getDocumentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
     found.push(...(out.Responses?.[table] ?? []));
     pending = (out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
   }

@@ -41,7 +41,14 @@ export interface TenantUsage {
 }
 
 function tenantItem(config: TenantConfig, usage: TenantUsage) {
-  return { ...keys.tenant(config.tenantId), entity: 'TENANT', tenantId: config.tenantId, config, plan: usage.plan, usageKeyValue: usage.usageKeyValue };
+  return {
+    ...keys.tenant(config.tenantId),
+    entity: 'TENANT',
+    tenantId: config.tenantId,
+    config,
+    plan: usage.plan,
+    usageKeyValue: usage.usageKeyValue,
+  };
 }
 
 export function newTenantItem(config: TenantConfig, usage: TenantUsage): TransactItem {
@@ -98,7 +105,9 @@ async function readTenantUsage(tenantId: string, consistent: boolean): Promise<T
     }),
   );
   const item = out.Item;
-  return typeof item?.usageKeyValue === 'string' ? { plan: item.plan as TenantUsage['plan'], usageKeyValue: item.usageKeyValue } : undefined;
+  return typeof item?.usageKeyValue === 'string'
+    ? { plan: item.plan as TenantUsage['plan'], usageKeyValue: item.usageKeyValue }
+    : undefined;
 }
 
 const usageCache = new Map<string, { usage: TenantUsage; loadedAt: number }>();

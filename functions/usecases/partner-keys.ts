@@ -64,7 +64,7 @@ export function createPartnerKey(input: {
 
 async function liveKey(tenantId: string, keyId: string, now: string): Promise<Refusal | { ok: true; key: ApiKeyRecord }> {
   const key = await getApiKeyById(tenantId, keyId);
-  if (!key || key.status !== 'active' || (key.expiresAt !== undefined && key.expiresAt <= now)) {
+  if (key?.status !== 'active' || (key.expiresAt !== undefined && key.expiresAt <= now)) {
     return refuse('partner_key_not_found', `No live key ${keyId}`);
   }
   return { ok: true, key };

@@ -30,6 +30,8 @@ export function writeRawProblem(socket: Duplex, error: NodeJS.ErrnoException): v
     randomUUID(),
   );
   const headers = { ...problem.headers, 'content-length': String(Buffer.byteLength(problem.body)), connection: 'close' };
-  const head = Object.entries(headers).map(([name, value]) => `${name}: ${String(value)}\r\n`).join('');
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${String(value)}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${problem.statusCode} ${STATUS_CODES[problem.statusCode]}\r\n${head}\r\n${problem.body}`);
 }

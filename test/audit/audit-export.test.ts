@@ -13,7 +13,16 @@ import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
 import type { StreamPoller } from '../../local/stream-poller.ts';
 import { operatorClient } from '../support/local-api.ts';
-import { ledgerOf, newPartner, runCli, runTwoDayWorkload, sealedDay, startAuditHarness, tableLedgerEntries, type AuditHarness } from './harness.ts';
+import {
+  ledgerOf,
+  newPartner,
+  runCli,
+  runTwoDayWorkload,
+  sealedDay,
+  startAuditHarness,
+  tableLedgerEntries,
+  type AuditHarness,
+} from './harness.ts';
 
 /**
  * The whole path offline: requests through the local gateway, DynamoDB Local's stream read by
@@ -77,7 +86,10 @@ describe('export of a two-day workload across two tenants', () => {
       }
       // Day two starts mid-chain for the accounts that were active on day one.
       const second = await sealedDay(harness.store, tenantId, DAYS[1]);
-      expect(second.manifest.wallets.find((wallet) => wallet.accountId === 'member-1')).toMatchObject({ firstSeq: 4, prevHash: expect.not.stringMatching(/^0+$/) });
+      expect(second.manifest.wallets.find((wallet) => wallet.accountId === 'member-1')).toMatchObject({
+        firstSeq: 4,
+        prevHash: expect.not.stringMatching(/^0+$/),
+      });
       // Tenant creation and its partner key are audit events of the day they happened.
       const events = (await Promise.all(creationDays.map((day) => sealedDay(harness.store, tenantId, day)))).flatMap((day) => day.records);
       expect(events.map((record) => record.kind).sort()).toEqual(['partner_key.created', 'tenant.created']);
@@ -85,14 +97,18 @@ describe('export of a two-day workload across two tenants', () => {
     }
   });
 
-  it('rrr-audit fetch downloads a day with the previous day\'s manifest, and rrr-audit verify passes offline', async () => {
+  it("rrr-audit fetch downloads a day with the previous day's manifest, and rrr-audit verify passes offline", async () => {
     const fetched = await runCli(['fetch', '--tenant', tenants[0]!, '--day', DAYS[1], '--out', fetchedDir], harness.s3);
     expect(fetched, fetched.stderr).toMatchObject({ code: 0 });
     expect(fetched.stdout).toMatch(/previous day 2026-03-10's manifest/);
     expect((await readdir(fetchedDir)).sort()).toEqual(expect.arrayContaining(['manifest.json', 'previous-manifest.json']));
     const verified = await runCli(['verify', fetchedDir], harness.s3);
     expect(verified, verified.stderr).toMatchObject({ code: 0 });
-    expect(verified.stdout).toMatch(new RegExp(`^verify ${tenants[0]} ${DAYS[1]}: OK: 1 objects, 5 records, 3 wallets, 5 ledger entries, continuous with the previous day`));
+    expect(verified.stdout).toMatch(
+      new RegExp(
+        `^verify ${tenants[0]} ${DAYS[1]}: OK: 1 objects, 5 records, 3 wallets, 5 ledger entries, continuous with the previous day`,
+      ),
+    );
   });
 });
 
@@ -102,14 +118,22 @@ describe('tampering with a downloaded export', () => {
     const dir = await mkdtemp(join(tmpdir(), 'rrr-audit-tamper-'));
     await cp(fetchedDir, dir, { recursive: true });
     const part = (await readdir(dir)).find((name) => name.endsWith('.jsonl.gz'))!;
-    const lines = gunzipSync(await readFile(join(dir, part))).toString('utf8').trim().split('\n');
+    const lines = gunzipSync(await readFile(join(dir, part)))
+      .toString('utf8')
+      .trim()
+      .split('\n');
     await writeFile(join(dir, part), gzipSync(`${edit(lines).join('\n')}\n`));
     const files = new Map([[part, await readFile(join(dir, part))]]);
-    const result = verifyExport({ manifest: await readFile(join(dir, 'manifest.json')), files, previousManifest: await readFile(join(dir, 'previous-manifest.json')) });
+    const result = verifyExport({
+      manifest: await readFile(join(dir, 'manifest.json')),
+      files,
+      previousManifest: await readFile(join(dir, 'previous-manifest.json')),
+    });
     return { dir, part, result };
   }
   /** The line of member-1's entry with this sequence number. */
-  const indexOf = (lines: string[], seq: number) => lines.findIndex((line) => JSON.parse(line).recordId === `ledger:member-1:points:${seq}`);
+  const indexOf = (lines: string[], seq: number) =>
+    lines.findIndex((line) => JSON.parse(line).recordId === `ledger:member-1:points:${seq}`);
 
   it('a deleted entry: verify fails, naming the object, wallet and sequence (and the CLI exits 1)', async () => {
     const { dir, part, result } = await tampered((lines) => lines.filter((_, index) => index !== indexOf(lines, 5)));
@@ -118,7 +142,11 @@ describe('tampering with a downloaded export', () => {
     expect(describeProblem(result.first!)).toMatch(/seq 5 is missing/);
     const cli = await runCli(['verify', dir], harness.s3);
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(new RegExp(`first failure: object ${part} line \\d+, wallet member-1/points, seq 5: seq 5 is missing \\(the export goes from seq 4 to seq 6\\)`));
+    expect(cli.stdout).toMatch(
+      new RegExp(
+        `first failure: object ${part} line \\d+, wallet member-1/points, seq 5: seq 5 is missing \\(the export goes from seq 4 to seq 6\\)`,
+      ),
+    );
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -146,18 +174,23 @@ describe('tampering with a downloaded export', () => {
     expect(describeProblem(result.first!)).toMatch(/seq 4 is out of order/);
     await rm(dir, { recursive: true, force: true });
   });
-
 });
 
 describe('finance route: a sealed day with download links', () => {
   const path = (tenantId: string, day: string) => `/api/v1/admin/tenants/${tenantId}/audit-exports/${day}`;
 
-  it('lists the day\'s objects with presigned URLs that download exactly the listed bytes', async () => {
+  it("lists the day's objects with presigned URLs that download exactly the listed bytes", async () => {
     const finance = operatorClient(harness.api.baseUrl, await harness.api.operatorToken(['finance']));
     const response = await finance.call('GET', path(tenants[1]!, DAYS[0]));
     expect(response.status).toBe(200);
     const { manifest } = await sealedDay(harness.store, tenants[1]!, DAYS[0]);
-    expect(response.body).toMatchObject({ tenantId: tenants[1], day: DAYS[0], revision: 1, recordCount: manifest.recordCount, dayClosed: true });
+    expect(response.body).toMatchObject({
+      tenantId: tenants[1],
+      day: DAYS[0],
+      revision: 1,
+      recordCount: manifest.recordCount,
+      dayClosed: true,
+    });
     expect(Date.parse(response.body.urlsExpireAt) - Date.now()).toBeLessThanOrEqual(300_000);
     for (const object of response.body.objects as { url: string; sha256: string; key: string }[]) {
       expect(object.url).toContain('X-Amz-Expires=300');
@@ -202,7 +235,10 @@ describe('a ledger entry changed in the table', () => {
     });
     expect(Attributes).toBeDefined();
     const sealed = await Promise.all(
-      changeDays.map(async (day) => ({ day, outcome: await sealDay({ store: harness.store, tenantId, day, now: new Date(), readLedger: readLedgerRange }) })),
+      changeDays.map(async (day) => ({
+        day,
+        outcome: await sealDay({ store: harness.store, tenantId, day, now: new Date(), readLedger: readLedgerRange }),
+      })),
     );
     const tampered = sealed.find(({ outcome }) => outcome.status === 'sealed' && outcome.manifest.tamperEvents > 0);
     // A day sealed before (the tenants' creation day) is sealed again as revision 2.
@@ -211,6 +247,8 @@ describe('a ledger entry changed in the table', () => {
     const { manifestBody, files } = await sealedDay(harness.store, tenantId, tampered!.day);
     const result = verifyExport({ manifest: manifestBody, files });
     expect(result.ok).toBe(false);
-    expect(describeProblem(result.first!)).toMatch(/wallet member-2\/points, seq 1: the ledger entry was modified in the table at .* \(the ledger is append-only\)/);
+    expect(describeProblem(result.first!)).toMatch(
+      /wallet member-2\/points, seq 1: the ledger entry was modified in the table at .* \(the ledger is append-only\)/,
+    );
   });
 });

@@ -23,7 +23,7 @@ const change = (eventName: StreamChange['eventName'], images: Partial<StreamChan
 });
 
 /** A clock half an hour after the day ended, so the manifest says the day is closed. */
-const after = (day: string) => new Date(Date.parse(`${day}T00:30:00.000Z`) + 86_400_000);
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:30:00.000Z`) + 86_400_000);
 
 /** A sealed day as `rrr-audit fetch` would save it: file name to bytes, plus the manifest. */
 async function fetched(store: ReturnType<typeof memoryStore>, tenantId: string, day: string) {
@@ -40,7 +40,8 @@ describe('what is exported, per kind of table item', () => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.ts')) for (const match of readFileSync(path, 'utf8').matchAll(/entity: '([A-Z_]+)'/g)) written.add(match[1]!);
+        else if (entry.name.endsWith('.ts'))
+          for (const match of readFileSync(path, 'utf8').matchAll(/entity: '([A-Z_]+)'/g)) written.add(match[1]!);
       }
     };
     walk(new URL('../../functions', import.meta.url).pathname);
@@ -62,9 +63,18 @@ describe('what is exported, per kind of table item', () => {
   it('turns a MODIFY or REMOVE of a ledger entry into a tamper event with both images', () => {
     const [entry] = chain({ tenantId: 'acme', accountId: 'm-1', count: 1, start: '2026-03-09T10:00:00.000Z' });
     const altered = { ...entry!, amount: 1_000_000 };
-    const modified = auditRecordsOf(change('MODIFY', { oldImage: ledgerEntryToItem(entry!), newImage: ledgerEntryToItem(altered) })).records;
+    const modified = auditRecordsOf(
+      change('MODIFY', { oldImage: ledgerEntryToItem(entry!), newImage: ledgerEntryToItem(altered) }),
+    ).records;
     expect(modified).toEqual([
-      expect.objectContaining({ kind: 'ledger.modified', tenantId: 'acme', at: '2026-03-10T12:00:00.000Z', entryKey: { accountId: 'm-1', wallet: 'points', seq: 1 }, before: entry, after: altered }),
+      expect.objectContaining({
+        kind: 'ledger.modified',
+        tenantId: 'acme',
+        at: '2026-03-10T12:00:00.000Z',
+        entryKey: { accountId: 'm-1', wallet: 'points', seq: 1 },
+        before: entry,
+        after: altered,
+      }),
     ]);
     const removed = auditRecordsOf(change('REMOVE', { oldImage: ledgerEntryToItem(entry!) })).records;
     expect(removed).toEqual([expect.objectContaining({ kind: 'ledger.removed', before: entry })]);
@@ -88,26 +98,49 @@ describe('what is exported, per kind of table item', () => {
     const revoked = { ...rotated, status: 'revoked', revokedAt: '2026-03-10T11:00:00.000Z', revokeReason: 'compromised' };
     const created = auditRecordsOf(change('INSERT', { newImage: key })).records;
     expect(created).toEqual([
-      { recordId: 'partner_key.created:key_0123456789abcdef', kind: 'partner_key.created', tenantId: 'acme', at: '2026-03-10T12:00:00.000Z', key: { keyId: key.keyId, tenantId: 'acme', scopes: ['earn', 'read'], status: 'active', createdAt: key.createdAt } },
+      {
+        recordId: 'partner_key.created:key_0123456789abcdef',
+        kind: 'partner_key.created',
+        tenantId: 'acme',
+        at: '2026-03-10T12:00:00.000Z',
+        key: { keyId: key.keyId, tenantId: 'acme', scopes: ['earn', 'read'], status: 'active', createdAt: key.createdAt },
+      },
     ]);
     expect(auditRecordsOf(change('MODIFY', { oldImage: key, newImage: used })).records).toEqual([]);
     expect(auditRecordsOf(change('MODIFY', { oldImage: used, newImage: rotated })).records).toEqual([
       expect.objectContaining({ kind: 'partner_key.expiry_changed', changes: { expiresAt: { to: rotated.expiresAt } } }),
     ]);
     const revocation = auditRecordsOf(change('MODIFY', { oldImage: rotated, newImage: revoked })).records;
-    expect(revocation).toEqual([expect.objectContaining({ kind: 'partner_key.revoked', changes: expect.objectContaining({ status: { from: 'active', to: 'revoked' } }) })]);
+    expect(revocation).toEqual([
+      expect.objectContaining({
+        kind: 'partner_key.revoked',
+        changes: expect.objectContaining({ status: { from: 'active', to: 'revoked' } }),
+      }),
+    ]);
     expect(JSON.stringify([created, revocation])).not.toContain('secret-hash');
   });
 
   it('exports tenant creation and configuration changes; nothing of accounts, orders, idempotency records or key index items', () => {
-    const tenant = { PK: 'T#acme', SK: 'TENANT', entity: 'TENANT', tenantId: 'acme', config: { tenantId: 'acme', displayName: 'Acme', timeZone: 'UTC' } };
-    expect(auditRecordsOf(change('INSERT', { newImage: tenant })).records).toEqual([expect.objectContaining({ kind: 'tenant.created', tenant: tenant.config })]);
+    const tenant = {
+      PK: 'T#acme',
+      SK: 'TENANT',
+      entity: 'TENANT',
+      tenantId: 'acme',
+      config: { tenantId: 'acme', displayName: 'Acme', timeZone: 'UTC' },
+    };
+    expect(auditRecordsOf(change('INSERT', { newImage: tenant })).records).toEqual([
+      expect.objectContaining({ kind: 'tenant.created', tenant: tenant.config }),
+    ]);
     const renamed = { ...tenant, config: { ...tenant.config, displayName: 'Acme Inc' } };
     expect(auditRecordsOf(change('MODIFY', { oldImage: tenant, newImage: renamed })).records).toEqual([
       expect.objectContaining({ kind: 'tenant.changed', changes: { displayName: { from: 'Acme', to: 'Acme Inc' } } }),
     ]);
     for (const entity of ['ACCOUNT', 'ORDER', 'IDEMPOTENCY', 'APIKEY_INDEX']) {
-      expect(auditRecordsOf(change('INSERT', { newImage: { PK: 'x', SK: 'y', entity, tenantId: 'acme' } })), entity).toEqual({ entity, records: [], known: true });
+      expect(auditRecordsOf(change('INSERT', { newImage: { PK: 'x', SK: 'y', entity, tenantId: 'acme' } })), entity).toEqual({
+        entity,
+        records: [],
+        known: true,
+      });
     }
     expect(auditRecordsOf(change('INSERT', { newImage: { PK: 'x', SK: 'y', entity: 'NEW_KIND' } })).known).toBe(false);
   });
@@ -138,13 +171,22 @@ describe('exporter', () => {
 
   it('reports exactly the records of an object it could not write, and logs tamper events as errors', async () => {
     const store = memoryStore();
-    const failing = { put: (key: string, body: Buffer, options: { contentType: string; sha256: string }) => (key.includes('tenant=globex') ? Promise.reject(new Error('503 Slow Down')) : store.put(key, body, options)) };
+    const failing = {
+      put: (key: string, body: Buffer, options: { contentType: string; sha256: string }) =>
+        key.includes('tenant=globex') ? Promise.reject(new Error('503 Slow Down')) : store.put(key, body, options),
+    };
     const errors: string[] = [];
     const event = insertEntries([acme[0]!, globex[0]!, acme[1]!, globex[1]!]);
-    const tamper = streamRecord('MODIFY', { oldImage: ledgerEntryToItem(acme[0]!), newImage: ledgerEntryToItem({ ...acme[0]!, amount: 5 }) });
+    const tamper = streamRecord('MODIFY', {
+      oldImage: ledgerEntryToItem(acme[0]!),
+      newImage: ledgerEntryToItem({ ...acme[0]!, amount: 5 }),
+    });
     event.Records.push(tamper);
     const result = await exportStreamBatch(event, { store: failing, log: { error: (message) => errors.push(message), warn: () => {} } });
-    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([event.Records[1]!.dynamodb!.SequenceNumber, event.Records[3]!.dynamodb!.SequenceNumber]);
+    expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([
+      event.Records[1]!.dynamodb!.SequenceNumber,
+      event.Records[3]!.dynamodb!.SequenceNumber,
+    ]);
     expect(result.tamperEvents).toHaveLength(1);
     expect(errors.some((message) => /append-only/.test(message))).toBe(true);
     expect(errors.some((message) => /could not be written/.test(message))).toBe(true);
@@ -153,7 +195,14 @@ describe('exporter', () => {
 
 describe('sealing and offline verification', () => {
   const day1 = chain({ tenantId: 'acme', accountId: 'm-1', count: 6, start: `${DAY}T10:00:00.000Z` });
-  const day2 = chain({ tenantId: 'acme', accountId: 'm-1', count: 4, startSeq: 7, prevHash: day1.at(-1)!.hash, start: '2026-03-11T10:00:00.000Z' });
+  const day2 = chain({
+    tenantId: 'acme',
+    accountId: 'm-1',
+    count: 4,
+    startSeq: 7,
+    prevHash: day1.at(-1)!.hash,
+    start: '2026-03-11T10:00:00.000Z',
+  });
 
   it('keeps each record once however the batches overlapped, in order, across several parts; a second run changes nothing', async () => {
     const store = memoryStore();
@@ -161,7 +210,7 @@ describe('sealing and offline verification', () => {
     const retry = insertEntries(day1.slice(2, 6));
     await exportStreamBatch(retry, { store, log: silentLog }); // a retry cut differently
     await exportStreamBatch(retry, { store, log: silentLog }); // and the same batch again
-    const sealed = await sealDay({ store, tenantId: 'acme', day: DAY, now: after(DAY), partMaxRecords: 4 });
+    const sealed = await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter(DAY), partMaxRecords: 4 });
     expect(sealed.status).toBe('sealed');
     if (sealed.status !== 'sealed') return;
     expect(sealed.problems).toEqual([]);
@@ -180,7 +229,7 @@ describe('sealing and offline verification', () => {
     expect(verifyExport({ manifest, files })).toMatchObject({ ok: true, problems: [] });
 
     const puts = store.puts.length;
-    expect((await sealDay({ store, tenantId: 'acme', day: DAY, now: after(DAY) })).status).toBe('unchanged');
+    expect((await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter(DAY) })).status).toBe('unchanged');
     expect(store.puts).toHaveLength(puts);
   });
 
@@ -189,16 +238,27 @@ describe('sealing and offline verification', () => {
     await exportStreamBatch(insertEntries(day1.slice(0, 5)), { store, log: silentLog });
     await sealDay({ store, tenantId: 'acme', day: DAY, now: new Date(`${DAY}T23:00:00.000Z`) }); // sealed early, on request
     await exportStreamBatch(insertEntries(day1.slice(5)), { store, log: silentLog });
-    const { outcomes, problems } = await sealPendingDays({ store, now: new Date('2026-03-11T00:30:00.000Z'), lookbackDays: 3, graceMinutes: 15 });
+    const { outcomes, problems } = await sealPendingDays({
+      store,
+      now: new Date('2026-03-11T00:30:00.000Z'),
+      lookbackDays: 3,
+      graceMinutes: 15,
+    });
     expect(problems).toEqual([]);
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'sealed', day: DAY, manifest: expect.objectContaining({ revision: 2, dayClosed: true, recordCount: 6 }) })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'sealed',
+        day: DAY,
+        manifest: expect.objectContaining({ revision: 2, dayClosed: true, recordCount: 6 }),
+      }),
+    ]);
   });
 
   it('verifies a day that starts mid-chain from its prevHash, and its continuity with the previous day', async () => {
     const store = memoryStore();
     await exportStreamBatch(insertEntries([...day1, ...day2]), { store, log: silentLog });
-    await sealDay({ store, tenantId: 'acme', day: DAY, now: after('2026-03-11') });
-    await sealDay({ store, tenantId: 'acme', day: '2026-03-11', now: after('2026-03-11') });
+    await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter('2026-03-11') });
+    await sealDay({ store, tenantId: 'acme', day: '2026-03-11', now: dayAfter('2026-03-11') });
     const previousManifest = (await store.get(manifestKey('acme', DAY)))!;
     const second = await fetched(store, 'acme', '2026-03-11');
     expect(verifyExport({ ...second, previousManifest })).toMatchObject({ ok: true, summary: { wallets: 1, entries: 4 } });
@@ -215,15 +275,22 @@ describe('sealing and offline verification', () => {
     const lost = day1[3]!;
     const store = memoryStore();
     await exportStreamBatch(insertEntries(day1.filter((entry) => entry !== lost)), { store, log: silentLog });
-    const blind = await sealDay({ store, tenantId: 'acme', day: DAY, now: after(DAY) });
-    expect(blind.status === 'sealed' && blind.problems).toEqual(['wallet m-1/points seq 4..4: not delivered by the stream (no table to read it from)']);
+    const blind = await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter(DAY) });
+    expect(blind.status === 'sealed' && blind.problems).toEqual([
+      'wallet m-1/points seq 4..4: not delivered by the stream (no table to read it from)',
+    ]);
     const unfilled = verifyExport(await fetched(store, 'acme', DAY));
     expect(unfilled.ok).toBe(false);
-    expect(describeProblem(unfilled.first!)).toMatch(/^object part-00001-\w+\.jsonl\.gz line 4, wallet m-1\/points, seq 4: seq 4 is missing/);
-    expect(unfilled.problems.map(describeProblem)).toContain('wallet m-1/points, seq 4: seq 4..4 is missing from the seal: not delivered by the stream (no table to read it from)');
+    expect(describeProblem(unfilled.first!)).toMatch(
+      /^object part-00001-\w+\.jsonl\.gz line 4, wallet m-1\/points, seq 4: seq 4 is missing/,
+    );
+    expect(unfilled.problems.map(describeProblem)).toContain(
+      'wallet m-1/points, seq 4: seq 4..4 is missing from the seal: not delivered by the stream (no table to read it from)',
+    );
 
-    const readLedger = async (query: { fromSeq: number; toSeq: number }): Promise<LedgerEntry[]> => day1.filter((e) => e.seq >= query.fromSeq && e.seq <= query.toSeq);
-    const filled = await sealDay({ store, tenantId: 'acme', day: DAY, now: after(DAY), readLedger });
+    const readLedger = async (query: { fromSeq: number; toSeq: number }): Promise<LedgerEntry[]> =>
+      day1.filter((e) => e.seq >= query.fromSeq && e.seq <= query.toSeq);
+    const filled = await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter(DAY), readLedger });
     expect(filled).toMatchObject({ status: 'sealed', problems: [], manifest: { revision: 2, backfilled: 1, gaps: [], recordCount: 6 } });
     expect(verifyExport(await fetched(store, 'acme', DAY)).ok).toBe(true);
   });

@@ -9,7 +9,15 @@ import { readLedgerRange } from '../../functions/audit/ledger-reader.ts';
 import type { ObjectStore } from '../../functions/audit/object-store.ts';
 import { sealDay, type LedgerReader, type SealOutcome } from '../../functions/audit/seal.ts';
 import { verifyExport } from '../../functions/audit/verify.ts';
-import { ledgerOf, newPartner, sealedDay, startAuditHarness, tableLedgerEntries, type AuditHarness, type StreamHandler } from './harness.ts';
+import {
+  ledgerOf,
+  newPartner,
+  sealedDay,
+  startAuditHarness,
+  tableLedgerEntries,
+  type AuditHarness,
+  type StreamHandler,
+} from './harness.ts';
 import type { PartnerClient } from '../support/local-api.ts';
 
 /**
@@ -41,7 +49,9 @@ async function drainWith(handler: StreamHandler): Promise<void> {
 async function earnings(client: PartnerClient, accounts: string[], round: number): Promise<void> {
   for (const accountId of accounts) {
     if (round === 1) expect((await client.putAccount(accountId)).status).toBe(201);
-    expect((await client.earn({ accountId, source: { type: 'purchase', orderId: `${accountId}-${round}`, subtotalCents: 60_000 } })).status).toBe(201);
+    expect(
+      (await client.earn({ accountId, source: { type: 'purchase', orderId: `${accountId}-${round}`, subtotalCents: 60_000 } })).status,
+    ).toBe(201);
     expect((await client.redeem({ accountId, points: 5_000, orderId: `${accountId}-r${round}` })).status).toBe(201);
   }
 }
@@ -88,7 +98,9 @@ describe('redelivery', () => {
     expect(await Promise.all(after.map((object) => harness.store.get(object.key)))).toEqual(bytes);
     const outcomes = await sealAndCompare(tenantId);
     expect(total(outcomes, 'duplicatesDropped')).toBe(0);
-    expect(outcomes.reduce((sum, outcome) => sum + (outcome.status === 'sealed' ? outcome.manifest.kinds['ledger.entry'] ?? 0 : 0), 0)).toBe(4);
+    expect(
+      outcomes.reduce((sum, outcome) => sum + (outcome.status === 'sealed' ? (outcome.manifest.kinds['ledger.entry'] ?? 0) : 0), 0),
+    ).toBe(4);
   });
 
   it('a crash between the object write and the checkpoint: the batch comes again, cut differently, and sealing keeps one copy', async () => {
@@ -149,7 +161,8 @@ describe('redelivery', () => {
     let dropped = false;
     await drainWith(async (event) => {
       const records = event.Records.filter((record) => {
-        const isSecondEntry = record.dynamodb?.NewImage?.SK?.S === 'L#points#000000000002' && record.dynamodb.NewImage.tenantId?.S === tenantId;
+        const isSecondEntry =
+          record.dynamodb?.NewImage?.SK?.S === 'L#points#000000000002' && record.dynamodb.NewImage.tenantId?.S === tenantId;
         if (isSecondEntry && record.eventName === 'INSERT') dropped = true;
         return !(isSecondEntry && record.eventName === 'INSERT');
       });

@@ -61,7 +61,11 @@ export async function tableLedgerEntries(tenantId: string): Promise<LedgerEntry[
 }
 
 /** A sealed day as it stands in the bucket: the manifest and its records in order. */
-export async function sealedDay(store: ObjectStore, tenantId: string, day: string): Promise<{ manifest: DayManifest; records: AuditRecord[]; files: Map<string, Buffer>; manifestBody: Buffer }> {
+export async function sealedDay(
+  store: ObjectStore,
+  tenantId: string,
+  day: string,
+): Promise<{ manifest: DayManifest; records: AuditRecord[]; files: Map<string, Buffer>; manifestBody: Buffer }> {
   const manifestBody = (await store.get(manifestKey(tenantId, day)))!;
   expect(manifestBody, `${tenantId} ${day} is sealed`).toBeDefined();
   const manifest = parseManifest(manifestBody);
@@ -90,19 +94,33 @@ export async function runTwoDayWorkload(client: PartnerClient, days: [string, st
     for (let i = 1; i <= accounts; i += 1) {
       const id = `member-${i}`;
       ok((await client.putAccount(id)).status, `put ${id}`);
-      ok((await client.earn({ accountId: id, source: { type: 'purchase', orderId: `${id}-o1`, subtotalCents: 50_000 + i * 100 } })).status, `earn ${id}`);
-      if (i % 2 === 1) ok((await client.earn({ accountId: id, source: { type: 'bonus', campaignId: 'welcome', points: 20_000 } })).status, `bonus ${id}`);
+      ok(
+        (await client.earn({ accountId: id, source: { type: 'purchase', orderId: `${id}-o1`, subtotalCents: 50_000 + i * 100 } })).status,
+        `earn ${id}`,
+      );
+      if (i % 2 === 1)
+        ok((await client.earn({ accountId: id, source: { type: 'bonus', campaignId: 'welcome', points: 20_000 } })).status, `bonus ${id}`);
     }
     ok((await client.redeem({ accountId: 'member-1', points: 5_000, orderId: 'checkout-1' })).status, 'redeem');
     ok((await client.reverse({ accountId: 'member-2', orderId: 'member-2-o1', reason: 'refund' })).status, 'refund');
 
     vi.setSystemTime(new Date(`${days[1]}T14:00:00.000Z`));
-    ok((await client.earn({ accountId: 'member-1', source: { type: 'purchase', orderId: 'member-1-o2', subtotalCents: 20_000 } })).status, 'earn day 2');
-    ok((await client.earn({ accountId: 'member-1', source: { type: 'promotion', campaignId: 'spring', points: 3_000, expiresInDays: 30 } })).status, 'promotion');
+    ok(
+      (await client.earn({ accountId: 'member-1', source: { type: 'purchase', orderId: 'member-1-o2', subtotalCents: 20_000 } })).status,
+      'earn day 2',
+    );
+    ok(
+      (await client.earn({ accountId: 'member-1', source: { type: 'promotion', campaignId: 'spring', points: 3_000, expiresInDays: 30 } }))
+        .status,
+      'promotion',
+    );
     ok((await client.reverse({ accountId: 'member-1', orderId: 'member-1-o2', points: 1_000, reason: 'chargeback' })).status, 'chargeback');
     ok((await client.redeem({ accountId: `member-${accounts}`, points: 5_000, orderId: 'checkout-2' })).status, 'redeem day 2');
     ok((await client.putAccount('member-new')).status, 'put new');
-    ok((await client.earn({ accountId: 'member-new', source: { type: 'purchase', orderId: 'new-o1', subtotalCents: 10_000 } })).status, 'earn new');
+    ok(
+      (await client.earn({ accountId: 'member-new', source: { type: 'purchase', orderId: 'new-o1', subtotalCents: 10_000 } })).status,
+      'earn new',
+    );
   } finally {
     vi.useRealTimers();
   }

@@ -38,7 +38,14 @@ export function memoryStore(): ObjectStore & { objects: Map<string, Buffer>; put
 }
 
 /** A wallet's hash-chained entries, `count` of them from `startSeq`, one minute apart from `start`. */
-export function chain(opts: { tenantId: string; accountId: string; count: number; startSeq?: number; prevHash?: string; start: string }): LedgerEntry[] {
+export function chain(opts: {
+  tenantId: string;
+  accountId: string;
+  count: number;
+  startSeq?: number;
+  prevHash?: string;
+  start: string;
+}): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   let prevHash = opts.prevHash ?? GENESIS_HASH;
   let balance = 0;

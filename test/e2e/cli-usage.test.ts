@@ -66,17 +66,33 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
     ['scripts/admin.ts', [], /a command is required/],
     ['scripts/admin.ts', ['explode'], /unknown command "explode"/],
     ['scripts/admin.ts', ['create-key', '--scopes', 'read'], /--tenant is required/],
-    ['scripts/admin.ts', ['rotate-key', '--tenant', 'demo', '--key', 'key_0123456789abcdef', '--overlap-seconds', 'soon'], /--overlap-seconds must be a whole number/],
-    ['scripts/admin.ts', ['create-key', '--tenant', 'demo', '--scopes', 'read', '--expires-at', 'tomorrow'], /--expires-at must be an ISO 8601 instant/],
+    [
+      'scripts/admin.ts',
+      ['rotate-key', '--tenant', 'demo', '--key', 'key_0123456789abcdef', '--overlap-seconds', 'soon'],
+      /--overlap-seconds must be a whole number/,
+    ],
+    [
+      'scripts/admin.ts',
+      ['create-key', '--tenant', 'demo', '--scopes', 'read', '--expires-at', 'tomorrow'],
+      /--expires-at must be an ISO 8601 instant/,
+    ],
     ['scripts/admin.ts', ['list-keys', '--tenant'], /Option '--tenant <value>' argument missing/],
     ['scripts/operator-token.ts', [], /--role must be one of/],
     ['scripts/operator-token.ts', ['--role', 'support'], /--tenant is required for support/],
     ['scripts/operator-token.ts', ['--role', 'finance', '--ttl', '5'], /--ttl must be a whole number from 60 to 86400/],
     ['scripts/provision-tenant.ts', [], /a command is required: create or revoke/],
     ['scripts/provision-tenant.ts', ['revoke', '--tenant', 'xcn', '--key-id', 'key_0123456789abcdef'], /--reason is required for revoke/],
-    ['scripts/provision-tenant.ts', ['revoke', '--tenant', 'xcn', '--key-id', 'key_0123456789abcdef', '--reason', 'bored'], /--reason must be one of/],
+    [
+      'scripts/provision-tenant.ts',
+      ['revoke', '--tenant', 'xcn', '--key-id', 'key_0123456789abcdef', '--reason', 'bored'],
+      /--reason must be one of/,
+    ],
     ['scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--plan', 'gold'], /--plan must be one of/],
-    ['scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--scopes', 'read,everything'], /--scopes must list some of .* not "everything"/],
+    [
+      'scripts/provision-tenant.ts',
+      ['create', '--tenant', 'xcn', '--name', 'X', '--scopes', 'read,everything'],
+      /--scopes must list some of .* not "everything"/,
+    ],
   ];
   for (const [script, args, message] of mistakes) {
     it(`${script} ${args.join(' ') || '(no arguments)'}: ${message.source}`, async () => {
@@ -88,8 +104,13 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
 
   it('admin with RRR_BASE_URL but no token refuses, and never falls back to the local credentials', async () => {
     // A local service's credentials that must not be used (its port would refuse anyway).
-    await writeFile(join(emptyDir, 'credentials.json'), JSON.stringify({ baseUrl: 'http://127.0.0.1:9', platformAdminToken: 'local-token' }));
-    const { code, stdout, stderr } = await run('scripts/admin.ts', ['list-keys', '--tenant', 'demo'], { RRR_BASE_URL: 'https://api.example.invalid' });
+    await writeFile(
+      join(emptyDir, 'credentials.json'),
+      JSON.stringify({ baseUrl: 'http://127.0.0.1:9', platformAdminToken: 'local-token' }),
+    );
+    const { code, stdout, stderr } = await run('scripts/admin.ts', ['list-keys', '--tenant', 'demo'], {
+      RRR_BASE_URL: 'https://api.example.invalid',
+    });
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expectOneLineUsageError(stderr, /RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not/);
@@ -99,8 +120,18 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
     await rm(join(emptyDir, 'credentials.json'), { force: true });
     const admin = await run('scripts/admin.ts', ['list-keys', '--tenant', 'demo']);
     expect(admin.code).toBe(1);
-    expect(admin.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^admin: no local service credentials in .*credentials\.json: start it with npm start/)]);
-    const provision = await run('scripts/provision-tenant.ts', ['create', '--tenant', 'xcn', '--name', 'X', '--outputs', join(emptyDir, 'none.json')]);
+    expect(admin.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^admin: no local service credentials in .*credentials\.json: start it with npm start/),
+    ]);
+    const provision = await run('scripts/provision-tenant.ts', [
+      'create',
+      '--tenant',
+      'xcn',
+      '--name',
+      'X',
+      '--outputs',
+      join(emptyDir, 'none.json'),
+    ]);
     expect(provision.code).toBe(1);
     expect(provision.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^provision-tenant: cannot read the stack outputs/)]);
   });

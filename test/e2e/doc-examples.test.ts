@@ -28,7 +28,13 @@ function fencedBlocks(document: string, text: string): Block[] {
   const blocks: Block[] = [];
   const fence = /^```(\w*)([^\n]*)\n([\s\S]*?)^```\s*$/gm;
   for (let match = fence.exec(text); match !== null; match = fence.exec(text)) {
-    blocks.push({ document, line: text.slice(0, match.index).split('\n').length, lang: match[1]!, info: match[2]!.trim(), code: match[3]! });
+    blocks.push({
+      document,
+      line: text.slice(0, match.index).split('\n').length,
+      lang: match[1]!,
+      info: match[2]!.trim(),
+      code: match[3]!,
+    });
   }
   return blocks;
 }
@@ -61,7 +67,12 @@ function expectShownIn(shown: unknown, actual: unknown, where: string): void {
   expect(actual, where).toEqual(shown);
 }
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
@@ -106,7 +117,24 @@ describe('the documents’ examples', () => {
         // Saved under the name the document gives it; the shell block after it runs it as a reader would.
         const file = /\b[\w-]+\.ts\b/.exec(block.info)?.[0] ?? `example-${block.line}.ts`;
         await writeFile(join(workDir, file), block.code);
-        const typed = await run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '--strict', '--noEmit', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext', '--types', 'node', file], workDir, {});
+        const typed = await run(
+          process.execPath,
+          [
+            join(repoRoot, 'node_modules/typescript/bin/tsc'),
+            '--strict',
+            '--noEmit',
+            '--skipLibCheck',
+            '--target',
+            'es2022',
+            '--module',
+            'nodenext',
+            '--types',
+            'node',
+            file,
+          ],
+          workDir,
+          {},
+        );
         expect(typed.code, `${label} under tsc --strict: ${typed.stdout}`).toBe(0);
         return;
       }

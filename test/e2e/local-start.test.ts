@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,8 @@ async function exportedLedgerEntries(credentials: Credentials): Promise<number> 
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const objects = (await store.list('incoming/')).filter((object) => object.key.includes(`/tenant=${credentials.tenantId}/`));
     let count = 0;
-    for (const object of objects) count += decodeJsonLines((await store.get(object.key))!).records.filter((record) => record.kind === 'ledger.entry').length;
+    for (const object of objects)
+      count += decodeJsonLines((await store.get(object.key))!).records.filter((record) => record.kind === 'ledger.entry').length;
     if (count > 0) return count;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -44,7 +45,9 @@ async function exportedLedgerEntries(credentials: Credentials): Promise<number> 
 
 /** Ids of the demo tenant's active keys, as operators list them. */
 async function activeDemoKeys(credentials: Credentials): Promise<string[]> {
-  const response = await fetch(`${credentials.baseUrl}/api/v1/admin/tenants/demo/keys`, { headers: { authorization: `Bearer ${credentials.platformAdminToken}` } });
+  const response = await fetch(`${credentials.baseUrl}/api/v1/admin/tenants/demo/keys`, {
+    headers: { authorization: `Bearer ${credentials.platformAdminToken}` },
+  });
   const { items } = (await response.json()) as { items: { keyId: string; status: string }[] };
   return items.filter((key) => key.status === 'active').map((key) => key.keyId);
 }
@@ -120,7 +123,11 @@ describe('npm start', () => {
     // An operator revokes it: the next start mints a replacement.
     const revoked = await fetch(`${second.credentials.baseUrl}/api/v1/admin/tenants/demo/keys/${second.credentials.partnerKeyId}/revoke`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${second.credentials.platformAdminToken}`, 'content-type': 'application/json', 'idempotency-key': 'e2e-revoke-demo' },
+      headers: {
+        authorization: `Bearer ${second.credentials.platformAdminToken}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'e2e-revoke-demo',
+      },
       body: JSON.stringify({ reason: 'compromised' }),
     });
     expect(revoked.status).toBe(200);

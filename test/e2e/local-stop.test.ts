@@ -32,7 +32,11 @@ function descendants(root: number): Proc[] {
   const queue = [root];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    for (const proc of table) if (proc.ppid === parent) found.push(proc), queue.push(proc.pid);
+    for (const proc of table) {
+      if (proc.ppid !== parent) continue;
+      found.push(proc);
+      queue.push(proc.pid);
+    }
   }
   return found;
 }
@@ -80,7 +84,9 @@ async function npmStart(localDir: string): Promise<{ npm: ChildProcess; node: Pr
 }
 
 const exitOf = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
 describe('however npm start ends, nothing it started keeps running', () => {
   let localDir: string;

@@ -24,7 +24,9 @@ afterAll(async () => {
 describe('a partner integrating against `npm start` with the printed demo key', () => {
   it('links a member, earns, checks the balance, redeems, retries safely and reads history', async () => {
     const member = 'member-42';
-    expect((await partner.putAccount(member, { profile: { profileId: 'xcn-42', role: 'CONSUMER' }, verification: { email: true } })).status).toBe(201);
+    expect(
+      (await partner.putAccount(member, { profile: { profileId: 'xcn-42', role: 'CONSUMER' }, verification: { email: true } })).status,
+    ).toBe(201);
 
     const earnBody = { accountId: member, source: { type: 'purchase', orderId: '1001', subtotalCents: 50_000 } };
     const earn = await partner.earn(earnBody, { 'idempotency-key': 'order-1001-earn' });

@@ -14,7 +14,11 @@ describe('which errors mean "the database is unavailable" (503) rather than a bu
     ['every address refused', new AggregateError([systemError('ECONNREFUSED'), systemError('ECONNREFUSED')]), true],
     ['a 500 from the database', Object.assign(new Error('x'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }), true],
     ['a cancelled transaction', new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [] }), false],
-    ['a validation error from the database (our bug)', Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }), false],
+    [
+      'a validation error from the database (our bug)',
+      Object.assign(new Error('x'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+      false,
+    ],
     ['a TypeError (our bug)', new TypeError('x is undefined'), false],
     ['a thrown string', 'boom', false],
   ];

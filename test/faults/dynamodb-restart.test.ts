@@ -52,7 +52,11 @@ beforeAll(async () => {
   tenantId = tenant.tenantId;
   partner = partnerClient(api.baseUrl, tenant.partnerKey);
   for (const accountId of ACCOUNTS) {
-    requests.set(`setup-${accountId}`, { kind: 'putAccount', accountId, body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } } });
+    requests.set(`setup-${accountId}`, {
+      kind: 'putAccount',
+      accountId,
+      body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
+    });
     requests.set(`seed-${accountId}`, {
       kind: 'earn',
       body: { accountId, source: { type: 'bonus', campaignId: 'seed', points: 20_000 }, occurredAt: occurredAtFor(T0, 0, 365) },
@@ -83,7 +87,9 @@ function clientRequests(c: number): { key: string; request: ModelRequest }[] {
 }
 
 describe('a DynamoDB Local restart in the middle of a workload', () => {
-  it('outage requests get 503 and leave nothing; cut-off requests settle exactly once on retry; the books audit clean', { timeout: 120_000 }, async () => {
+  it('outage requests get 503 and leave nothing; cut-off requests settle exactly once on retry; the books audit clean', {
+    timeout: 120_000,
+  }, async () => {
     let markBackUp!: () => void;
     const backUp = new Promise<void>((resolve) => (markBackUp = resolve));
     let reachedStopPoint!: () => void;
@@ -150,6 +156,8 @@ describe('a DynamoDB Local restart in the middle of a workload', () => {
     const replay = replayInCommitOrder(audit, requests, log.committed(), TIME_ZONE, localDateOf(T0, TIME_ZONE));
     expect(replay.violations, 'serial replay in commit order').toEqual([]);
     await checkFinalState(replay.ledger, partner, audit, ACCOUNTS);
-    console.log(`restart: ${log.answers.length} answers, ${cutOff} client requests cut off by the outage and retried, ${log.committed().size} committed`);
+    console.log(
+      `restart: ${log.answers.length} answers, ${cutOff} client requests cut off by the outage and retried, ${log.committed().size} committed`,
+    );
   });
 });

@@ -32,7 +32,9 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 describe('a concurrent workload under injected database faults', () => {
-  it('every client retrying with its key gets the one outcome; the books replay serially and audit clean', { timeout: TIMEOUT_MS }, async () => {
+  it('every client retrying with its key gets the one outcome; the books replay serially and audit clean', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
     const pools = { accountIds: ACCOUNTS, orderIds: ['o-0', 'o-1', 'o-2', 'o-3'], t0: T0, zeroPointPurchases: false };
     const shape = { batches: { min: 3, max: 5 }, batchSize: { min: 6, max: 12 } };
     const statuses = new Map<string, number>();
@@ -59,7 +61,12 @@ describe('a concurrent workload under injected database faults', () => {
       runParameters(RUNS, TIMEOUT_MS - 15_000, { shrink: false }),
     );
     console.log(`injected: ${[...faults.injected].map(([name, n]) => `${name} ${n}`).join(', ')}`);
-    console.log(`answers: ${[...statuses].sort().map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    console.log(
+      `answers: ${[...statuses]
+        .sort()
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ')}`,
+    );
     // The workload must actually have met every kind of fault, or it proved nothing about them.
     for (const kind of FAULT_KINDS) expect(faults.count(kind), kind).toBeGreaterThan(0);
     expect(faults.count('timeout-after', 'TransactWriteItemsCommand'), 'lost commit answers').toBeGreaterThan(0);

@@ -92,7 +92,10 @@ describe('a stalled DynamoDB', () => {
     };
     const refused = await timed('earn', () => partner.earn(earn, { 'idempotency-key': key }));
     const read = await timed('balance', () => partner.balance(ACCOUNT));
-    for (const [label, response] of [['earn', refused], ['balance', read]] as const) {
+    for (const [label, response] of [
+      ['earn', refused],
+      ['balance', read],
+    ] as const) {
       expect(response.status, label).toBe(503);
       expect(response.headers.get('content-type'), label).toMatch(/^application\/problem\+json/);
       expect(response.body, label).toMatchObject({ status: 503, code: 'service_unavailable' });

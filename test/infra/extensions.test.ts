@@ -31,7 +31,12 @@ const workflow: WorkflowDefinition = {
   definition: { StartAt: 'Decide', States: { Decide: { Type: 'Task', Resource: taskPlaceholder('Decide'), End: true } } },
   tasks: { Decide: { handler: 'functions/api/handlers/health.ts', tableAccess: 'readwrite' } },
 };
-const job: ScheduledJobDefinition = { name: 'TestSweep', handler: 'functions/api/handlers/health.ts', cron: { minute: '15', hour: '5' }, tableAccess: 'readwrite' };
+const job: ScheduledJobDefinition = {
+  name: 'TestSweep',
+  handler: 'functions/api/handlers/health.ts',
+  cron: { minute: '15', hour: '5' },
+  tableAccess: 'readwrite',
+};
 const sources = { routes: [...routes, operatorRoute], workflows: [workflow], scheduledJobs: [job] };
 
 describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
@@ -61,6 +66,7 @@ describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
       LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
     });
     const machine = index.ofType('AWS::StepFunctions::StateMachine')[0]![1];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder, not a JS template
     expect(JSON.stringify(machine.Properties!.DefinitionString)).toContain('${Decide}');
     const alarms = JSON.stringify(index.ofType('AWS::CloudWatch::Alarm'));
     expect(alarms).toContain('ExecutionsFailed');
@@ -88,7 +94,10 @@ describe('dev stage (cdk-nag clean)', () => {
   }, 60_000);
 
   it('can be torn down: no deletion protection, short governance lock on audit objects', () => {
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } },
     });

@@ -38,7 +38,13 @@ function s3Statements(functionId: string): { Action: string | string[]; Resource
     .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
 }
 
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 describe('functions from the manifest', () => {
   it('deploys one function per manifest route and no function the entry list does not name', () => {
@@ -47,7 +53,9 @@ describe('functions from the manifest', () => {
       .ofType('AWS::Lambda::Function')
       .map(([, fn]) => fn.Properties!.Description as string)
       .filter((description) => description.startsWith('route '));
-    expect(described.map((description) => description.split(':')[0]).sort()).toEqual(routes.map((route) => `route ${route.operationId}`).sort());
+    expect(described.map((description) => description.split(':')[0]).sort()).toEqual(
+      routes.map((route) => `route ${route.operationId}`).sort(),
+    );
     expect(index.ofType('AWS::Lambda::Function')).toHaveLength(functionEntries().length);
   });
 
@@ -77,20 +85,24 @@ describe('functions from the manifest', () => {
     }
   });
 
-  it('grants table access by the route\'s tableAccess: read routes cannot write, nobody scans or deletes', () => {
+  it("grants table access by the route's tableAccess: read routes cannot write, nobody scans or deletes", () => {
     for (const route of routes) {
       const actions = index.actionsOfFunction(idOf(route.operationId));
       const dynamo = actions.filter((action) => action.startsWith('dynamodb:'));
       expect(dynamo, route.operationId).not.toContain('dynamodb:Scan');
       expect(dynamo, route.operationId).not.toContain('dynamodb:DeleteItem');
-      expect(dynamo.some((action) => action.includes('*')), route.operationId).toBe(false);
+      expect(
+        dynamo.some((action) => action.includes('*')),
+        route.operationId,
+      ).toBe(false);
       if (route.tableAccess === 'none') expect(dynamo, route.operationId).toEqual([]);
       if (route.tableAccess === 'read') {
         expect(dynamo, route.operationId).toContain('dynamodb:GetItem');
         for (const write of WRITE_ACTIONS) expect(dynamo, route.operationId).not.toContain(write);
         expect(actions, route.operationId).not.toContain('kms:Encrypt');
       }
-      if (route.tableAccess === 'readwrite') expect(dynamo, route.operationId).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+      if (route.tableAccess === 'readwrite')
+        expect(dynamo, route.operationId).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
     }
   });
 });
@@ -106,7 +118,11 @@ describe('API', () => {
     for (const route of routes) {
       const method = methods.find((m) => m.httpMethod === route.method && m.path === route.path)!;
       if (route.auth === 'partner') {
-        expect(method.props, route.operationId).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId }, ApiKeyRequired: true });
+        expect(method.props, route.operationId).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: authorizerId },
+          ApiKeyRequired: true,
+        });
       } else if (route.auth === 'public') {
         expect(method.props.AuthorizationType, route.operationId).toBe('NONE');
       }
@@ -129,7 +145,9 @@ describe('API', () => {
   });
 
   it('answers gateway refusals as problem+json with codes from the error table', () => {
-    const byType = new Map(index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+    const byType = new Map(
+      index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]),
+    );
     const expected: Record<string, keyof typeof ERROR_CODES> = {
       UNAUTHORIZED: 'unauthorized',
       ACCESS_DENIED: 'forbidden',
@@ -150,7 +168,9 @@ describe('API', () => {
   });
 
   it('answers 429 and 503 of its own (throttle, quota, authorizer failure) as the handlers do, with Retry-After', () => {
-    const byType = new Map(index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+    const byType = new Map(
+      index.ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]),
+    );
     const expected: [string, ErrorCode, string | undefined][] = [
       ['THROTTLED', 'rate_limited', '1'],
       ['QUOTA_EXCEEDED', 'rate_limited', '3600'],
@@ -177,7 +197,10 @@ describe('API', () => {
     const anyMethods = methods.filter((method) => method.httpMethod === 'ANY');
     expect(anyMethods.map((method) => method.path).sort()).toEqual([...paths].sort());
     for (const method of anyMethods) {
-      const allow = routes.filter((route) => route.path === method.path).map((route) => route.method).join(', ');
+      const allow = routes
+        .filter((route) => route.path === method.path)
+        .map((route) => route.method)
+        .join(', ');
       expect(method.props, method.path).toMatchObject({
         AuthorizationType: 'NONE',
         Integration: { Type: 'MOCK', PassthroughBehavior: 'NEVER', RequestTemplates: { 'application/json': '{"statusCode": 405}' } },
@@ -194,7 +217,10 @@ describe('API', () => {
       expectProblemWire(wire, 'method_not_allowed', { headers: { allow } });
       expect(wire.body.detail).toBe(`Use ${allow} on this resource`);
       expect(method.props.MethodResponses).toEqual([
-        { StatusCode: '405', ResponseParameters: Object.fromEntries(Object.keys(integrationResponse.ResponseParameters).map((key) => [key, true])) },
+        {
+          StatusCode: '405',
+          ResponseParameters: Object.fromEntries(Object.keys(integrationResponse.ResponseParameters).map((key) => [key, true])),
+        },
       ]);
     }
   });
@@ -209,7 +235,9 @@ describe('API', () => {
       status: CustomResponse.ResponseCode,
       headers: {
         'content-type': 'application/json',
-        ...Object.fromEntries((CustomResponse.ResponseHeaders as { Name: string; Value: string }[]).map((h) => [h.Name.toLowerCase(), h.Value])),
+        ...Object.fromEntries(
+          (CustomResponse.ResponseHeaders as { Name: string; Value: string }[]).map((h) => [h.Name.toLowerCase(), h.Value]),
+        ),
       },
       body: JSON.parse(body.Content),
     };
@@ -239,11 +267,15 @@ describe('API', () => {
     expect(index.ofType('AWS::ApiGateway::UsagePlanKey')).toEqual([]);
   });
 
-  it('has one usage plan per partner plan on the API\'s stage, with that plan\'s throttle and monthly quota', () => {
+  it("has one usage plan per partner plan on the API's stage, with that plan's throttle and monthly quota", () => {
     const [restApiId] = index.ofType('AWS::ApiGateway::RestApi')[0]!;
     const [stageId] = index.ofType('AWS::ApiGateway::Stage')[0]!;
     const plans = index.ofType('AWS::ApiGateway::UsagePlan').map(([, plan]) => plan.Properties!);
-    expect(plans.map((plan) => plan.UsagePlanName).sort()).toEqual(Object.keys(PARTNER_PLANS).map((plan) => usagePlanName('prod', plan as PartnerPlan)).sort());
+    expect(plans.map((plan) => plan.UsagePlanName).sort()).toEqual(
+      Object.keys(PARTNER_PLANS)
+        .map((plan) => usagePlanName('prod', plan as PartnerPlan))
+        .sort(),
+    );
     for (const [plan, limits] of Object.entries(PARTNER_PLANS)) {
       const props = plans.find((p) => p.UsagePlanName === usagePlanName('prod', plan as PartnerPlan))!;
       // No per-method throttle overrides: the plan's throttle holds for every partner route.
@@ -257,9 +289,13 @@ describe('API', () => {
     const registering = routes.filter((route) => route.usageKeys === 'register').map((route) => route.operationId);
     expect(registering).toEqual(['createTenant']);
     const planIds = index.ofType('AWS::ApiGateway::UsagePlan').map(([id]) => id);
-    const arn = (path: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, ...path]] });
+    const arn = (path: unknown[]) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, ...path]],
+    });
     for (const [functionId, fn] of index.ofType('AWS::Lambda::Function')) {
-      const statements = index.statementsOfFunction(functionId).filter((statement) => [statement.Action].flat().some((a) => a.startsWith('apigateway:')));
+      const statements = index
+        .statementsOfFunction(functionId)
+        .filter((statement) => [statement.Action].flat().some((a) => a.startsWith('apigateway:')));
       if (functionId !== idOf('createTenant')) {
         expect(statements, fn.Properties!.Description).toEqual([]);
         continue;
@@ -304,12 +340,20 @@ describe('API', () => {
     expect(JSON.stringify(client)).not.toMatch(/implicit|example\.com|aws\.cognito\.signin\.user\.admin/);
     // The attribute stays in the pool for admins to set (AdminCreateUser, AdminUpdateUserAttributes).
     const [, pool] = index.ofType('AWS::Cognito::UserPool')[0]!;
-    expect(pool.Properties!.Schema).toContainEqual(expect.objectContaining({ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }));
+    expect(pool.Properties!.Schema).toContainEqual(
+      expect.objectContaining({ Name: 'tenant_id', AttributeDataType: 'String', Mutable: true }),
+    );
   });
 
   it('has an operator user pool with MFA and a group per operator role', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
-    const groups = index.ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!.GroupName).sort();
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    const groups = index
+      .ofType('AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties!.GroupName)
+      .sort();
     expect(groups).toEqual(['finance', 'platform_admin', 'support', 'tenant_admin']);
   });
 });
@@ -337,8 +381,17 @@ describe('data', () => {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 7 * 365 + 2 } } },
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
           Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 120 }] }),
@@ -380,7 +433,11 @@ describe('data', () => {
     const [queueId, queue] = index.ofType('AWS::SQS::Queue').find(([id]) => id.startsWith('AuditExportDeadLetters'))!;
     expect(queue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, KmsMasterKeyId: expect.anything() });
     const alarms = index.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-    expect(alarms.some((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(alarm.Dimensions).includes(queueId))).toBe(true);
+    expect(
+      alarms.some(
+        (alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(alarm.Dimensions).includes(queueId),
+      ),
+    ).toBe(true);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { StartingPosition: 'TRIM_HORIZON', ParallelizationFactor: 1 });
   });
 
@@ -411,7 +468,7 @@ describe('data', () => {
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it('alarms when a ledger entry is modified or removed (the exporter\'s metric)', () => {
+  it("alarms when a ledger entry is modified or removed (the exporter's metric)", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'RedRoomRewards',
       MetricName: 'LedgerEntriesModified',
@@ -429,13 +486,15 @@ describe('data', () => {
 });
 
 describe('operations', () => {
-  it('alarms to the topic on API 5xx, every function\'s errors and throttles, table throttles and conflicts, export lag and DLQ', () => {
+  it("alarms to the topic on API 5xx, every function's errors and throttles, table throttles and conflicts, export lag and DLQ", () => {
     const alarms = index.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
     const [topicId] = index.ofType('AWS::SNS::Topic')[0]!;
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
     for (const [fnId] of index.ofType('AWS::Lambda::Function')) {
       for (const metricName of ['Errors', 'Throttles']) {
-        const found = alarms.some((alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions ?? []).includes(`"Ref":"${fnId}"`));
+        const found = alarms.some(
+          (alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions ?? []).includes(`"Ref":"${fnId}"`),
+        );
         expect(found, `${metricName} alarm for ${fnId}`).toBe(true);
       }
     }

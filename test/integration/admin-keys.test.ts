@@ -17,16 +17,28 @@ const tenantAdmin = async (tenantId: string) => operatorClient(api.baseUrl, awai
 
 describe('tenants', () => {
   it('a platform admin creates a tenant once; a second create is 409', async () => {
-    const created = await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'acme', displayName: 'Acme', timeZone: 'Europe/Paris' });
+    const created = await platform.call('POST', '/api/v1/admin/tenants', {
+      tenantId: 'acme',
+      displayName: 'Acme',
+      timeZone: 'Europe/Paris',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ tenantId: 'acme', timeZone: 'Europe/Paris', ruleVersions: [{ version: 1, purchasePointsPerUsd: 12 }] });
+    expect(created.body).toMatchObject({
+      tenantId: 'acme',
+      timeZone: 'Europe/Paris',
+      ruleVersions: [{ version: 1, purchasePointsPerUsd: 12 }],
+    });
     const again = await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'acme', displayName: 'Acme' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('already_exists');
   });
 
   it('refuses an unknown time zone', async () => {
-    const response = await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'tz-test', displayName: 'x', timeZone: 'Mars/Olympus' });
+    const response = await platform.call('POST', '/api/v1/admin/tenants', {
+      tenantId: 'tz-test',
+      displayName: 'x',
+      timeZone: 'Mars/Olympus',
+    });
     expect(response.status).toBe(400);
   });
 
@@ -50,12 +62,22 @@ describe('partner key lifecycle', () => {
 
   it('creates a scoped key shown once: a replay tells what was created, without the key', async () => {
     const headers = { 'idempotency-key': 'create-read-key' };
-    const created = await admin.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['read', 'accounts'], label: 'reporting' }, headers);
+    const created = await admin.call(
+      'POST',
+      '/api/v1/admin/tenants/keys/keys',
+      { scopes: ['read', 'accounts'], label: 'reporting' },
+      headers,
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ tenantId: 'keys', scopes: ['read', 'accounts'], status: 'active', label: 'reporting' });
     expect(created.body.key).toMatch(/^rrr_/);
     expect(created.body).not.toHaveProperty('keyHash');
-    const replay = await admin.call('POST', '/api/v1/admin/tenants/keys/keys', { scopes: ['read', 'accounts'], label: 'reporting' }, headers);
+    const replay = await admin.call(
+      'POST',
+      '/api/v1/admin/tenants/keys/keys',
+      { scopes: ['read', 'accounts'], label: 'reporting' },
+      headers,
+    );
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.keyId).toBe(created.body.keyId);
@@ -135,9 +157,14 @@ describe('partner key lifecycle', () => {
     const now = new Date().toISOString();
     await commitPartnerKeyChange(await revokePartnerKey({ tenantId: 'keys', keyId: provisioned.keyId, reason: 'partner_offboarded', now }));
     expect((await partnerClient(api.baseUrl, provisioned.partnerKey).balance('m1')).status).toBe(401);
-    const listed = (await admin.call('GET', '/api/v1/admin/tenants/keys/keys')).body.items.find((key: { keyId: string }) => key.keyId === provisioned.keyId);
+    const listed = (await admin.call('GET', '/api/v1/admin/tenants/keys/keys')).body.items.find(
+      (key: { keyId: string }) => key.keyId === provisioned.keyId,
+    );
     expect(listed).toMatchObject({ status: 'revoked', revokedAt: now, revokeReason: 'partner_offboarded' });
-    expect(await revokePartnerKey({ tenantId: 'keys', keyId: provisioned.keyId, reason: 'other', now })).toMatchObject({ ok: false, code: 'partner_key_not_found' });
+    expect(await revokePartnerKey({ tenantId: 'keys', keyId: provisioned.keyId, reason: 'other', now })).toMatchObject({
+      ok: false,
+      code: 'partner_key_not_found',
+    });
     expect(createPartnerKey({ tenantId: 'keys', scopes: ['read'], now, expiresAt: now })).toMatchObject({
       ok: false,
       code: 'expiry_not_in_future',
@@ -158,23 +185,31 @@ describe('partner key lifecycle', () => {
   });
 });
 
-describe('the AWS path: the partner authorizer names the tenant\'s usage key (API key source AUTHORIZER)', () => {
+describe("the AWS path: the partner authorizer names the tenant's usage key (API key source AUTHORIZER)", () => {
   const PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:abc123/prod';
   const authorizerEvent = (key: string) =>
-    ({ type: 'REQUEST', methodArn: `${PREFIX}/GET/api/v1/balance`, headers: { 'x-api-key': key } }) as unknown as APIGatewayRequestAuthorizerEvent;
+    ({
+      type: 'REQUEST',
+      methodArn: `${PREFIX}/GET/api/v1/balance`,
+      headers: { 'x-api-key': key },
+    }) as unknown as APIGatewayRequestAuthorizerEvent;
 
   async function storedUsageKey(tenantId: string): Promise<{ plan: string; usageKeyValue: string }> {
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const { getDocumentClient } = await import('../../functions/store/client.ts');
     const { keys } = await import('../../functions/store/keys.ts');
-    const out = await getDocumentClient().send(new GetCommand({ TableName: api.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }));
+    const out = await getDocumentClient().send(
+      new GetCommand({ TableName: api.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }),
+    );
     return { plan: out.Item!.plan, usageKeyValue: out.Item!.usageKeyValue };
   }
 
-  it('allows created and rotated keys with the tenant\'s usage key, never the partner key; denies a revoked key', async () => {
+  it("allows created and rotated keys with the tenant's usage key, never the partner key; denies a revoked key", async () => {
     const { handler } = await import('../../functions/api/handlers/authorize-partner.ts');
     const { USAGE_KEY_PATTERN } = await import('../../functions/security/usage-keys.ts');
-    expect((await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'metered', displayName: 'Metered', plan: 'high' })).status).toBe(201);
+    expect(
+      (await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'metered', displayName: 'Metered', plan: 'high' })).status,
+    ).toBe(201);
     const usage = await storedUsageKey('metered');
     expect(usage.plan).toBe('high');
     expect(usage.usageKeyValue).toMatch(USAGE_KEY_PATTERN);
@@ -197,7 +232,7 @@ describe('the AWS path: the partner authorizer names the tenant\'s usage key (AP
     await expect(handler(authorizerEvent(rotated.body.key))).rejects.toThrow('Unauthorized');
   });
 
-  it('gives every tenant its own usage key, so one tenant\'s throttle is its own', async () => {
+  it("gives every tenant its own usage key, so one tenant's throttle is its own", async () => {
     await platform.call('POST', '/api/v1/admin/tenants', { tenantId: 'metered-b', displayName: 'B' });
     expect((await storedUsageKey('metered-b')).plan).toBe('standard');
     expect((await storedUsageKey('metered-b')).usageKeyValue).not.toBe((await storedUsageKey('metered')).usageKeyValue);
@@ -215,16 +250,29 @@ describe('operator authentication', () => {
     const issuer = api.operatorIssuer.issuer;
     const audience = 'redroomrewards-local-operators';
     const header = (alg: string) => Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ sub: 'mallory', iss: issuer, aud: audience, token_use: 'id', 'cognito:groups': ['platform_admin'], exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        sub: 'mallory',
+        iss: issuer,
+        aud: audience,
+        token_use: 'id',
+        'cognito:groups': ['platform_admin'],
+        exp: Math.floor(Date.now() / 1000) + 600,
+      }),
+    ).toString('base64url');
     const tokens = {
       missing: '',
       malformed: 'not-a-jwt',
-      otherKey: await forged((j) => j.setProtectedHeader({ alg: 'RS256' }).setIssuer(issuer).setAudience(audience).setExpirationTime('10m').sign(privateKey)),
+      otherKey: await forged((j) =>
+        j.setProtectedHeader({ alg: 'RS256' }).setIssuer(issuer).setAudience(audience).setExpirationTime('10m').sign(privateKey),
+      ),
       algNone: `${header('none')}.${payload}.`,
       expired: await api.operatorIssuer.mint({ subject: 'old', roles: ['platform_admin'], ttlSeconds: -120 }),
     };
     for (const [name, token] of Object.entries(tokens)) {
-      const response = await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const response = await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
       expect(response.status, name).toBe(401);
       expect(((await response.json()) as { code: string }).code, name).toBe('unauthorized');
     }
@@ -234,7 +282,9 @@ describe('operator authentication', () => {
     const { createOperatorIssuer } = await import('../../local/operator-issuer.ts');
     const stranger = await createOperatorIssuer({ issuer: 'https://evil.invalid', privateJwk: api.operatorIssuer.privateJwk });
     const wrongIssuer = await stranger.mint({ subject: 'x', roles: ['platform_admin'] });
-    expect((await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${wrongIssuer}` } })).status).toBe(401);
+    expect((await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${wrongIssuer}` } })).status).toBe(
+      401,
+    );
     const key = await importJWK(api.operatorIssuer.privateJwk, 'RS256');
     const wrongAudience = await new SignJWT({ token_use: 'id', 'cognito:groups': ['platform_admin'] })
       .setProtectedHeader({ alg: 'RS256' })
@@ -243,9 +293,13 @@ describe('operator authentication', () => {
       .setAudience('some-other-app')
       .setExpirationTime('10m')
       .sign(key);
-    expect((await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${wrongAudience}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${wrongAudience}` } })).status,
+    ).toBe(401);
     const rightAudience = await api.operatorIssuer.mint({ subject: 'x', roles: ['platform_admin'] });
-    expect((await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${rightAudience}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${api.baseUrl}/api/v1/admin/tenants/acme`, { headers: { authorization: `Bearer ${rightAudience}` } })).status,
+    ).toBe(200);
   });
 
   it('a partner key on an admin route is refused', async () => {

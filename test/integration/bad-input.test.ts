@@ -16,7 +16,14 @@ afterAll(() => api?.close());
 function expectProblem(response: ApiResponse, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
-  expect(response.body).toMatchObject({ status, code, type: expect.stringContaining(code), title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringContaining(code),
+    title: expect.any(String),
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  });
   expect(JSON.stringify(response.body)).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+|Exception/);
 }
 
@@ -42,7 +49,10 @@ describe('bad input gets a 4xx problem and changes nothing', () => {
     ['a malformed occurredAt', earnOf({ type: 'bonus', campaignId: 'c', points: 5 }, { occurredAt: 'yesterday' })],
     ['a JSON array', [1, 2, 3]],
     ['JSON null', null],
-    ['a prototype-pollution attempt', JSON.parse('{"accountId":"victim","source":{"type":"bonus","campaignId":"c","points":5},"__proto__":{"admin":true}}')],
+    [
+      'a prototype-pollution attempt',
+      JSON.parse('{"accountId":"victim","source":{"type":"bonus","campaignId":"c","points":5},"__proto__":{"admin":true}}'),
+    ],
   ];
   for (const [name, body] of bodies) {
     it(`earn with ${name}: 400 validation_error`, async () => {

@@ -44,7 +44,12 @@ beforeAll(async () => {
   audit = await import('../support/table-audit.ts');
   for (const accountId of ['a', 'b', 'c', 'd', 'e', 'f', 't']) {
     await run(`open-${accountId}`, [accountId], (state, ctx) =>
-      domain.upsert.decideAccountUpsert(state.account, { accountId, profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } }, config(), ctx),
+      domain.upsert.decideAccountUpsert(
+        state.account,
+        { accountId, profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
+        config(),
+        ctx,
+      ),
     );
     await run(`fund-${accountId}`, [accountId], earnBonus(accountId, 1000));
   }
@@ -70,32 +75,46 @@ function run(key: string, accountIds: [string] | [string, string], decide: Decid
   return runner.runIdempotentCommand({ ...identity(key, extra), accountIds, decide });
 }
 
-const earnBonus = (accountId: string, points: number): Decide => (state, ctx) =>
-  domain.earn.decideEarn(state.account, undefined, { accountId, source: { type: 'bonus', campaignId: 'c', points } }, config(), ctx);
+const earnBonus =
+  (accountId: string, points: number): Decide =>
+  (state, ctx) =>
+    domain.earn.decideEarn(state.account, undefined, { accountId, source: { type: 'bonus', campaignId: 'c', points } }, config(), ctx);
 
 /** A test-only two-account decision: moves points from one account to the other, lots keeping their expiry. */
-const move = (from: string, to: string, points: number): Decide => (state, ctx) => {
-  const source = state.accounts[from];
-  const target = state.accounts[to];
-  if (!source || !target) return domain.result.refuse('account_not_found', 'missing account');
-  if (domain.lots.availablePoints(source.wallets.points, ctx.now) < points) return domain.result.refuse('insufficient_points', 'short');
-  const debit = domain.lots.debitWallet(source.wallets.points, points, ctx.now, false);
-  const out = domain.ledger.appendEntry(debit.wallet, source.wallets.points, { accountId: from, wallet: 'points', type: 'ADJUSTMENT', amount: -points, lots: debit.consumed, reasonCode: 'test_move' }, ctx);
-  let wallet = target.wallets.points;
-  const moved = [];
-  for (const lot of debit.consumed) {
-    const credit = domain.lots.creditWallet(wallet, { points: lot.points, type: lot.type, expiresAt: lot.expiresAt, awardedAt: ctx.now });
-    wallet = credit.wallet;
-    if (credit.movement) moved.push(credit.movement);
-  }
-  const into = domain.ledger.appendEntry(wallet, target.wallets.points, { accountId: to, wallet: 'points', type: 'ADJUSTMENT', amount: points, lots: moved, reasonCode: 'test_move' }, ctx);
-  return {
-    ok: true,
-    accounts: [domain.plan.pointsWalletUpdate(source, out.wallet, ctx.now), domain.plan.pointsWalletUpdate(target, into.wallet, ctx.now)],
-    entries: [out.entry, into.entry],
-    result: { effect: 'created', body: { transactionId: ctx.transactionId, points } },
+const move =
+  (from: string, to: string, points: number): Decide =>
+  (state, ctx) => {
+    const source = state.accounts[from];
+    const target = state.accounts[to];
+    if (!source || !target) return domain.result.refuse('account_not_found', 'missing account');
+    if (domain.lots.availablePoints(source.wallets.points, ctx.now) < points) return domain.result.refuse('insufficient_points', 'short');
+    const debit = domain.lots.debitWallet(source.wallets.points, points, ctx.now, false);
+    const out = domain.ledger.appendEntry(
+      debit.wallet,
+      source.wallets.points,
+      { accountId: from, wallet: 'points', type: 'ADJUSTMENT', amount: -points, lots: debit.consumed, reasonCode: 'test_move' },
+      ctx,
+    );
+    let wallet = target.wallets.points;
+    const moved = [];
+    for (const lot of debit.consumed) {
+      const credit = domain.lots.creditWallet(wallet, { points: lot.points, type: lot.type, expiresAt: lot.expiresAt, awardedAt: ctx.now });
+      wallet = credit.wallet;
+      if (credit.movement) moved.push(credit.movement);
+    }
+    const into = domain.ledger.appendEntry(
+      wallet,
+      target.wallets.points,
+      { accountId: to, wallet: 'points', type: 'ADJUSTMENT', amount: points, lots: moved, reasonCode: 'test_move' },
+      ctx,
+    );
+    return {
+      ok: true,
+      accounts: [domain.plan.pointsWalletUpdate(source, out.wallet, ctx.now), domain.plan.pointsWalletUpdate(target, into.wallet, ctx.now)],
+      entries: [out.entry, into.entry],
+      result: { effect: 'created', body: { transactionId: ctx.transactionId, points } },
+    };
   };
-};
 
 async function balances(...ids: string[]) {
   const snapshot = await audit.snapshotTenant(tenantId);
@@ -142,7 +161,10 @@ describe('two accounts in one decision', () => {
       const plan = move('c', 'd', 200)(state, ctx);
       if (!plan.ok) return plan;
       // B's guard names a version B no longer has: the database must refuse the whole plan.
-      return { ...plan, accounts: plan.accounts.map((w) => (w.next.accountId === 'd' ? { ...w, expectedVersion: (w.expectedVersion ?? 0) - 1 } : w)) };
+      return {
+        ...plan,
+        accounts: plan.accounts.map((w) => (w.next.accountId === 'd' ? { ...w, expectedVersion: (w.expectedVersion ?? 0) - 1 } : w)),
+      };
     };
     // Plenty of time for the first round; too little for a second.
     const clock = [60_000, 1000];
@@ -174,7 +196,9 @@ describe('two accounts in one decision', () => {
 
   it('opposite moves between the same two accounts all settle, and the sum is kept', async () => {
     const outcomes = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? run(`e-to-f-${i}`, ['e', 'f'], move('e', 'f', 10)) : run(`f-to-e-${i}`, ['f', 'e'], move('f', 'e', 25)))),
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0 ? run(`e-to-f-${i}`, ['e', 'f'], move('e', 'f', 10)) : run(`f-to-e-${i}`, ['f', 'e'], move('f', 'e', 25)),
+      ),
     );
     expect(outcomes.map((o) => o.kind)).toEqual(Array(12).fill('committed'));
     expect(await balances('e', 'f')).toEqual({ e: 1000 - 60 + 150, f: 1000 + 60 - 150 });
@@ -185,10 +209,15 @@ describe('two accounts in one decision', () => {
 describe('deadline', () => {
   it('with too little time left the runner decides nothing and writes nothing', async () => {
     let decided = false;
-    const outcome = await run('late', ['t'], (state, ctx) => {
-      decided = true;
-      return earnBonus('t', 5)(state, ctx);
-    }, { remainingMs: () => 1000 });
+    const outcome = await run(
+      'late',
+      ['t'],
+      (state, ctx) => {
+        decided = true;
+        return earnBonus('t', 5)(state, ctx);
+      },
+      { remainingMs: () => 1000 },
+    );
     expect(outcome).toEqual({ kind: 'out_of_time' });
     expect(decided).toBe(false);
     expect(await balances('t')).toEqual({ t: 1000 });
@@ -198,8 +227,20 @@ describe('deadline', () => {
 describe('a torn read of an earn committed under the same key', () => {
   it('sees the order but not the idempotency record, reads again and replays instead of refusing duplicate_order', async () => {
     const earn = (state: DecisionState, ctx: RequestContext) =>
-      domain.earn.decideEarn(state.account, state.order, { accountId: 't', source: { type: 'purchase', orderId: 'torn-1', subtotalCents: 1000 } }, config(), ctx);
-    const purchase = () => runner.runIdempotentCommand({ ...identity('torn-key'), accountIds: ['t'], order: { sourceType: 'purchase', orderId: 'torn-1' }, decide: earn });
+      domain.earn.decideEarn(
+        state.account,
+        state.order,
+        { accountId: 't', source: { type: 'purchase', orderId: 'torn-1', subtotalCents: 1000 } },
+        config(),
+        ctx,
+      );
+    const purchase = () =>
+      runner.runIdempotentCommand({
+        ...identity('torn-key'),
+        accountIds: ['t'],
+        order: { sourceType: 'purchase', orderId: 'torn-1' },
+        decide: earn,
+      });
     const first = await purchase();
     expect(first.kind).toBe('committed');
 
@@ -233,7 +274,12 @@ describe('a torn read of an earn committed under the same key', () => {
     expect(again).toEqual({ kind: 'replayed', result: (first as { result: unknown }).result });
 
     // Under another key the same order is still a duplicate.
-    const other = await runner.runIdempotentCommand({ ...identity('torn-other'), accountIds: ['t'], order: { sourceType: 'purchase', orderId: 'torn-1' }, decide: earn });
+    const other = await runner.runIdempotentCommand({
+      ...identity('torn-other'),
+      accountIds: ['t'],
+      order: { sourceType: 'purchase', orderId: 'torn-1' },
+      decide: earn,
+    });
     expect(other).toMatchObject({ kind: 'refused', refusal: { code: 'duplicate_order' } });
   });
 });

@@ -48,7 +48,10 @@ describe('concurrent redeems against one account', () => {
     await partner.putAccount('mixed');
     await partner.earn({ accountId: 'mixed', source: { type: 'bonus', campaignId: 'seed', points: 12_000 } });
     const work = [
-      ...Array.from({ length: 10 }, (_, i) => () => partner.earn({ accountId: 'mixed', source: { type: 'bonus', campaignId: `c${i}`, points: 700 } })),
+      ...Array.from(
+        { length: 10 },
+        (_, i) => () => partner.earn({ accountId: 'mixed', source: { type: 'bonus', campaignId: `c${i}`, points: 700 } }),
+      ),
       ...Array.from({ length: 6 }, (_, i) => () => partner.redeem({ accountId: 'mixed', points: 5000, orderId: `m-${i}` })),
     ];
     const responses = await Promise.all(work.map((run) => run()));

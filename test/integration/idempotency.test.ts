@@ -33,7 +33,12 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     // The same JSON with other key order and spacing is the same request.
-    const again = await partner.call('POST', '/api/v1/earn', `{ "source": {"points":70,"campaignId":"c","type":"bonus"}, "accountId":"replay" }`, headers);
+    const again = await partner.call(
+      'POST',
+      '/api/v1/earn',
+      `{ "source": {"points":70,"campaignId":"c","type":"bonus"}, "accountId":"replay" }`,
+      headers,
+    );
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');

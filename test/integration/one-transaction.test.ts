@@ -40,7 +40,10 @@ describe('one request, one transaction', () => {
   it('a replay is one read and no write', async () => {
     const headers = { 'idempotency-key': 'otx-replay' };
     await partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'r', points: 5 } }, headers);
-    const calls = await callsOf(() => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'r', points: 5 } }, headers), 201);
+    const calls = await callsOf(
+      () => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'r', points: 5 } }, headers),
+      201,
+    );
     expect(calls.map((c) => c.name)).toEqual(['BatchGetItemCommand']);
   });
 

@@ -22,7 +22,14 @@ describe('health and OpenAPI', () => {
     const document = (await (await fetch(`${api.baseUrl}/api/v1/openapi.json`)).json()) as { openapi: string; paths: object };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/earn', '/api/v1/redeem', '/api/v1/reversals', '/api/v1/balance', '/api/v1/transactions', '/api/v1/accounts/{accountId}']),
+      expect.arrayContaining([
+        '/api/v1/earn',
+        '/api/v1/redeem',
+        '/api/v1/reversals',
+        '/api/v1/balance',
+        '/api/v1/transactions',
+        '/api/v1/accounts/{accountId}',
+      ]),
     );
   });
 });
@@ -32,7 +39,11 @@ describe('accounts', () => {
     const created = await partner.putAccount('acc-1', { profile: { profileId: 'xcn-1', role: 'CONSUMER' }, verification: { email: true } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ accountId: 'acc-1', tier: 'Guest', trustLevel: 'L1', locks: [] });
-    const updated = await partner.putAccount('acc-1', { profile: { profileId: 'xcn-1', role: 'CONSUMER' }, verification: { phone: true }, tier: 'Member' });
+    const updated = await partner.putAccount('acc-1', {
+      profile: { profileId: 'xcn-1', role: 'CONSUMER' },
+      verification: { phone: true },
+      tier: 'Member',
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ trustLevel: 'L2', tier: 'Member', verification: { email: true, phone: true } });
     const fetched = await partner.getAccount('acc-1');
@@ -77,7 +88,14 @@ describe('earn, redeem, reversal, balance, history', () => {
   it('shows balance, points by type and upcoming expiries', async () => {
     const response = await partner.balance(accountId);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ accountId, balance: 6500, available: 6500, held: 0, debt: 0, byType: { purchase: 6000, promotion: 500 } });
+    expect(response.body).toMatchObject({
+      accountId,
+      balance: 6500,
+      available: 6500,
+      held: 0,
+      debt: 0,
+      byType: { purchase: 6000, promotion: 500 },
+    });
     expect(response.body.expiring).toHaveLength(2);
     expect(response.body.expiring[0].points).toBe(500);
   });
@@ -115,7 +133,11 @@ describe('earn, redeem, reversal, balance, history', () => {
   it('refuses backdated points that would already have expired, so dead points never pay debt', async () => {
     const before = await partner.balance(accountId);
     const occurredAt = new Date(Date.now() - 60 * 86_400_000).toISOString();
-    const late = await partner.earn({ accountId, occurredAt, source: { type: 'promotion', campaignId: 'stale', points: 900, expiresInDays: 30 } });
+    const late = await partner.earn({
+      accountId,
+      occurredAt,
+      source: { type: 'promotion', campaignId: 'stale', points: 900, expiresInDays: 30 },
+    });
     expect(late.status).toBe(422);
     expect(late.body).toMatchObject({ code: 'expired_on_arrival', expiresAt: expect.any(String) });
     expect((await partner.balance(accountId)).body).toEqual(before.body);

@@ -23,7 +23,9 @@ describe('per-account write limit', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-25T10:00:15.000Z'));
     expect((await partner.putAccount('busy')).status).toBe(201);
-    expect((await partner.earn({ accountId: 'busy', source: { type: 'purchase', orderId: 'o1', subtotalCents: 10_000 } })).status).toBe(201);
+    expect((await partner.earn({ accountId: 'busy', source: { type: 'purchase', orderId: 'o1', subtotalCents: 10_000 } })).status).toBe(
+      201,
+    );
     expect((await partner.earn({ accountId: 'busy', source: { type: 'bonus', campaignId: 'b', points: 10 } })).status).toBe(201);
     expect((await partner.earn({ accountId: 'busy', source: { type: 'bonus', campaignId: 'c', points: 10 } })).status).toBe(201);
 

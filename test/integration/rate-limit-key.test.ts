@@ -14,7 +14,7 @@ describe('per-key throttle (the local usage plan)', () => {
     const busy = partnerClient(api.baseUrl, (await api.newTenant()).partnerKey);
     const calm = partnerClient(api.baseUrl, (await api.newTenant()).partnerKey);
     const statuses: number[] = [];
-    let limited;
+    let limited: Awaited<ReturnType<typeof busy.balance>> | undefined;
     for (let i = 0; i < 8; i += 1) {
       const response = await busy.balance('anyone');
       statuses.push(response.status);
@@ -27,7 +27,7 @@ describe('per-key throttle (the local usage plan)', () => {
     expect((await calm.balance('anyone')).status).toBe(404);
   });
 
-  it('throttles by the tenant\'s usage key, as the usage plan does on AWS: a second key of the tenant shares the budget', async () => {
+  it("throttles by the tenant's usage key, as the usage plan does on AWS: a second key of the tenant shares the budget", async () => {
     const tenant = await api.newTenant();
     const first = partnerClient(api.baseUrl, tenant.partnerKey);
     const second = partnerClient(api.baseUrl, (await api.newTenant(tenant.tenantId)).partnerKey);
@@ -37,4 +37,3 @@ describe('per-key throttle (the local usage plan)', () => {
     expect(limited.body).toMatchObject({ code: 'rate_limited' });
   });
 });
-

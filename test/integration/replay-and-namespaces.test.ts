@@ -37,8 +37,18 @@ describe('a replay is the first answer byte for byte', () => {
 
   it('for account upsert, earn, redeem and reversal', async () => {
     const cases: [string, string, string, unknown][] = [
-      ['account upsert', 'PUT', '/api/v1/accounts/bytes', { profile: { profileId: 'p-bytes', role: 'MODEL' }, verification: { email: true, phone: true }, tier: 'Member' }],
-      ['earn', 'POST', '/api/v1/earn', { accountId: 'bytes', source: { type: 'purchase', orderId: 'bytes-order', subtotalCents: 100_000 } }],
+      [
+        'account upsert',
+        'PUT',
+        '/api/v1/accounts/bytes',
+        { profile: { profileId: 'p-bytes', role: 'MODEL' }, verification: { email: true, phone: true }, tier: 'Member' },
+      ],
+      [
+        'earn',
+        'POST',
+        '/api/v1/earn',
+        { accountId: 'bytes', source: { type: 'purchase', orderId: 'bytes-order', subtotalCents: 100_000 } },
+      ],
       ['redeem', 'POST', '/api/v1/redeem', { accountId: 'bytes', points: 5000, orderId: 'bytes-redeem' }],
       ['reversal', 'POST', '/api/v1/reversals', { accountId: 'bytes', orderId: 'bytes-order', points: 100, reason: 'refund' }],
     ];
@@ -54,7 +64,13 @@ describe('a replay is the first answer byte for byte', () => {
 
   it('for an operator write (creating a tenant)', async () => {
     const body = { tenantId: `bytes-${Date.now()}`, displayName: 'Bytes', timeZone: 'Europe/Paris' };
-    const { first, replay } = await sentTwice('POST', '/api/v1/admin/tenants', body, { authorization: `Bearer ${platformToken}` }, 'bytes-tenant');
+    const { first, replay } = await sentTwice(
+      'POST',
+      '/api/v1/admin/tenants',
+      body,
+      { authorization: `Bearer ${platformToken}` },
+      'bytes-tenant',
+    );
     expect(first.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -93,13 +109,19 @@ describe('deadline at the edge', () => {
     const { handler } = await import('../../functions/api/handlers/earn.ts');
     const { localLambdaContext } = await import('../../local/gateway/lambda-context.ts');
     const context = { ...localLambdaContext('earn', 'late-1'), getRemainingTimeInMillis: () => 1000 };
-    const answer = await handler(earnEvent(tenantId, 'late-key', { accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }) as never, context);
+    const answer = await handler(
+      earnEvent(tenantId, 'late-key', { accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }) as never,
+      context,
+    );
     expect(answer.statusCode).toBe(503);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'service_unavailable' });
     expect(answer.headers?.['retry-after']).toBe('1');
     expect((await partner.balance('late')).body.balance).toBe(0);
     // The same key with time to spare commits once.
-    const retry = await partner.earn({ accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } }, { 'idempotency-key': 'late-key' });
+    const retry = await partner.earn(
+      { accountId: 'late', source: { type: 'bonus', campaignId: 'c', points: 10 } },
+      { 'idempotency-key': 'late-key' },
+    );
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
@@ -107,7 +129,10 @@ describe('deadline at the edge', () => {
   it('a domain refusal raised while loading (a tenant that is not provisioned) goes through the refusal table: 403 forbidden', async () => {
     const { handler } = await import('../../functions/api/handlers/earn.ts');
     const { localLambdaContext } = await import('../../local/gateway/lambda-context.ts');
-    const answer = await handler(earnEvent('ghost-tenant', 'ghost-key', { accountId: 'a', source: { type: 'bonus', campaignId: 'c', points: 1 } }) as never, localLambdaContext('earn', 'ghost-1'));
+    const answer = await handler(
+      earnEvent('ghost-tenant', 'ghost-key', { accountId: 'a', source: { type: 'bonus', campaignId: 'c', points: 1 } }) as never,
+      localLambdaContext('earn', 'ghost-1'),
+    );
     expect(answer.statusCode).toBe(403);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'forbidden', detail: 'This key belongs to a tenant that is not provisioned' });
   });

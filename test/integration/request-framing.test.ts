@@ -45,7 +45,12 @@ describe('request framing the local gateway and the handlers refuse precisely', 
     });
   }
 
-  for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf-8"']) {
+  for (const contentType of [
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json;charset=UTF-8',
+    'application/json; charset="utf-8"',
+  ]) {
     it(`a body sent as ${contentType} is accepted`, async () => {
       expect((await earnDeclaring(contentType)).status).toBe(201);
     });

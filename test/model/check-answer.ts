@@ -15,7 +15,11 @@ export function checkAnswer(expected: Expected, actual: ApiResponse, book: Answe
   if (expected.kind === 'replay') {
     const first = book.committed.get(expected.key);
     expect(first, `${where}: the reference replays a key the service never committed`).toBeDefined();
-    expect({ status: actual.status, body: actual.body, replayed }, where).toEqual({ status: first!.status, body: first!.body, replayed: 'true' });
+    expect({ status: actual.status, body: actual.body, replayed }, where).toEqual({
+      status: first!.status,
+      body: first!.body,
+      replayed: 'true',
+    });
     return;
   }
   expect(replayed, `${where}: a fresh decision marked as a replay`).toBeNull();

@@ -38,11 +38,13 @@ export function concurrentPlanArb(pools: Pools, shape: PlanShape): fc.Arbitrary<
       maxLength: shape.batches.max,
     })
     .map((batches) => ({
-      initial: pools.accountIds.slice(0, -1).map((accountId): ModelRequest => ({
-        kind: 'putAccount',
-        accountId,
-        body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
-      })),
+      initial: pools.accountIds.slice(0, -1).map(
+        (accountId): ModelRequest => ({
+          kind: 'putAccount',
+          accountId,
+          body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
+        }),
+      ),
       batches,
     }));
 }
@@ -78,7 +80,12 @@ export async function runConcurrentWorkload(
 ): Promise<WorkloadOutcome> {
   const log = new OutcomeLog();
   const requests = new Map<string, ModelRequest>();
-  const send = (key: string): Delivery => ({ key, seenByClient: true, lost: false, answer: log.record(key, () => sendModelRequest(client, key, requests.get(key)!)) });
+  const send = (key: string): Delivery => ({
+    key,
+    seenByClient: true,
+    lost: false,
+    answer: log.record(key, () => sendModelRequest(client, key, requests.get(key)!)),
+  });
 
   /** Waits for every delivery of a round; the keys whose client must send again come back. */
   async function settle(deliveries: Delivery[]): Promise<string[]> {

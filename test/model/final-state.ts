@@ -14,7 +14,10 @@ export async function checkFinalState(ledger: ReferenceLedger, client: PartnerCl
     checkBalance(ledger.balanceOf(accountId), await client.balance(accountId), `final balance of ${accountId}`);
   }
   const stored = Object.fromEntries(
-    audit.orders.map((order) => [order.orderId, { accountId: order.accountId, earned: order.earnedPoints, reversed: order.reversedPoints }]),
+    audit.orders.map((order) => [
+      order.orderId,
+      { accountId: order.accountId, earned: order.earnedPoints, reversed: order.reversedPoints },
+    ]),
   );
   const expected = Object.fromEntries(
     [...ledger.orders].map(([orderId, order]) => [orderId, { accountId: order.accountId, earned: order.earned, reversed: order.reversed }]),

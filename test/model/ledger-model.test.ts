@@ -37,7 +37,7 @@ const pools = (zeroPointPurchases: boolean): Pools => ({
 });
 
 describe('ledger model (fast-check against DynamoDB Local)', () => {
-  it('sequential: every answer is the reference ledger\'s, step by step, and the books audit clean', { timeout: TIMEOUT_MS }, async () => {
+  it("sequential: every answer is the reference ledger's, step by step, and the books audit clean", { timeout: TIMEOUT_MS }, async () => {
     const totals = { runs: 0, requests: 0 };
     const tally = new Map<string, number>();
     await fc.assert(
@@ -59,10 +59,17 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
       runParameters(SIZE.sequentialRuns, TIMEOUT_MS - 15_000),
     );
     console.log(`sequential model: ${totals.runs} runs, ${totals.requests} requests compared step by step`);
-    console.log([...tally].sort(([a], [b]) => a.localeCompare(b)).map(([outcome, n]) => `  ${outcome}: ${n}`).join('\n'));
+    console.log(
+      [...tally]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([outcome, n]) => `  ${outcome}: ${n}`)
+        .join('\n'),
+    );
   });
 
-  it('concurrent: batches with duplicates and lost answers apply exactly once and replay serially in commit order', { timeout: TIMEOUT_MS }, async () => {
+  it('concurrent: batches with duplicates and lost answers apply exactly once and replay serially in commit order', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
     const totals = { runs: 0, requests: 0, deliveries: 0, committed: 0 };
     await fc.assert(
       fc.asyncProperty(concurrentPlanArb(pools(false), SIZE), async (plan) => {

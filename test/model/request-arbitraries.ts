@@ -46,10 +46,9 @@ export function putAccountArb(pools: Pools): fc.Arbitrary<ModelRequest> {
     .record({
       accountId: fc.constantFrom(...pools.accountIds),
       profileSuffix: fc.constantFrom('a', 'b'),
-      verification: fc.option(
-        fc.record({ email: fc.boolean(), phone: fc.boolean(), enhanced: fc.boolean() }, { requiredKeys: [] }),
-        { nil: undefined },
-      ),
+      verification: fc.option(fc.record({ email: fc.boolean(), phone: fc.boolean(), enhanced: fc.boolean() }, { requiredKeys: [] }), {
+        nil: undefined,
+      }),
       // 'Platinum' is not one of the tenant's tiers: a refusal.
       tier: fc.option(fc.constantFrom(...RULES.tiers, 'Platinum'), { nil: undefined, freq: 2 }),
     })

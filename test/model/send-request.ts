@@ -17,5 +17,7 @@ export function sendModelRequest(client: PartnerClient, key: string, request: Mo
 }
 
 export function describeRequest(request: ModelRequest): string {
-  return request.kind === 'putAccount' ? `putAccount ${request.accountId} ${JSON.stringify(request.body)}` : `${request.kind} ${JSON.stringify(request.body)}`;
+  return request.kind === 'putAccount'
+    ? `putAccount ${request.accountId} ${JSON.stringify(request.body)}`
+    : `${request.kind} ${JSON.stringify(request.body)}`;
 }

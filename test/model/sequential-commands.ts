@@ -1,15 +1,8 @@
 import fc from 'fast-check';
 import type { PartnerClient } from '../support/local-api.ts';
-import { AnswerBook, checkAnswer, checkBalance } from './check-answer.ts';
-import { ReferenceLedger, type ModelRequest } from './reference-ledger.ts';
-import {
-  campaignArb,
-  purchaseArb,
-  putAccountArb,
-  redeemArb,
-  reversalArb,
-  type Pools,
-} from './request-arbitraries.ts';
+import { type AnswerBook, checkAnswer, checkBalance } from './check-answer.ts';
+import type { ReferenceLedger, ModelRequest } from './reference-ledger.ts';
+import { campaignArb, purchaseArb, putAccountArb, redeemArb, reversalArb, type Pools } from './request-arbitraries.ts';
 import { describeRequest, sendModelRequest } from './send-request.ts';
 
 /** The reference side of a sequential run, plus every request sent so far (for resends). */
@@ -38,7 +31,8 @@ export async function exchange(model: ModelState, real: RealSystem, key: string,
   const expected = model.ledger.submit(key, request, String(model.step).padStart(8, '0'));
   const actual = await sendModelRequest(real.client, key, request);
   checkAnswer(expected, actual, real.book, key, `step ${model.step} ${label} [${key}] ${describeRequest(request)}`);
-  const outcome = `${request.kind} ${actual.status}${actual.headers.get('idempotent-replayed') ? ' replay' : ''} ${actual.body?.code ?? ''}`.trim();
+  const outcome =
+    `${request.kind} ${actual.status}${actual.headers.get('idempotent-replayed') ? ' replay' : ''} ${actual.body?.code ?? ''}`.trim();
   real.tally.set(outcome, (real.tally.get(outcome) ?? 0) + 1);
   model.sent.push({ key, request });
 }
@@ -117,7 +111,11 @@ class ReadBalance implements ModelCommand {
   check = () => true;
   async run(model: ModelState, real: RealSystem) {
     model.step += 1;
-    checkBalance(model.ledger.balanceOf(this.accountId), await real.client.balance(this.accountId), `step ${model.step} balance ${this.accountId}`);
+    checkBalance(
+      model.ledger.balanceOf(this.accountId),
+      await real.client.balance(this.accountId),
+      `step ${model.step} balance ${this.accountId}`,
+    );
   }
   toString = () => `balance(${this.accountId})`;
 }

@@ -113,7 +113,9 @@ function encodeComponent(value: string): string {
   for (const char of value) {
     const unit = char.charCodeAt(0);
     if (char.length === 1 && unit >= 0xd800 && unit <= 0xdfff) {
-      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     } else out += encodeURIComponent(char);
   }
   return out;
@@ -226,18 +228,97 @@ function contractViolations(op: Operation, request: FuzzRequest): string[] {
 /* ------------------------------------------------------------------ hostile values */
 
 const HOSTILE_KEYS = [
-  '__proto__', 'constructor', 'prototype', 'tenantId', 'isAdmin', 'admin', 'role', 'roles', 'scopes', 'status', 'balance',
-  'available', 'debt', 'lots', 'wallets', 'seq', 'hash', 'prevHash', 'ruleVersion', '', ' ', 'accountId ', 'AccountId', '$where',
-  'a.b', 'a[0]', ...OPERATOR_ONLY_FIELDS,
+  '__proto__',
+  'constructor',
+  'prototype',
+  'tenantId',
+  'isAdmin',
+  'admin',
+  'role',
+  'roles',
+  'scopes',
+  'status',
+  'balance',
+  'available',
+  'debt',
+  'lots',
+  'wallets',
+  'seq',
+  'hash',
+  'prevHash',
+  'ruleVersion',
+  '',
+  ' ',
+  'accountId ',
+  'AccountId',
+  '$where',
+  'a.b',
+  'a[0]',
+  ...OPERATOR_ONLY_FIELDS,
 ];
 
 const HOSTILE_STRINGS = [
-  '', ' ', '.', '..', '../../etc/passwd', '..%2F..%2Fadmin', '%2e%2e%2f', '..\\..\\windows', 'a/b', 'a#b', '#', 'T#other#A#victim',
-  'A#victim', '\u0000', 'a\u0000b', 'a\nb', '\r\n', '\t', '\u001b[31m', '\u007f', '\u202e', '\u200b', '\ufeff', '😀', 'ﬁ', 'İ', 'Ω',
-  '\ud800', '<script>alert(1)</script>', "' OR '1'='1", '{"$gt":""}', '${7*7}', '{{7*7}}', '__proto__', 'constructor', 'null',
-  'undefined', 'NaN', 'Infinity', '-1', '0', '1e309', '0x10', '\\', '%00', '%', '%zz', 'key_', 'key_0123456789abcdeg',
-  'rrr_' + 'A'.repeat(43), 'a'.repeat(33), 'a'.repeat(65), 'a'.repeat(129), 'a'.repeat(256), 'x'.repeat(4000),
-  '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01', 'yesterday', '9999-12-31T23:59:59+24:00',
+  '',
+  ' ',
+  '.',
+  '..',
+  '../../etc/passwd',
+  '..%2F..%2Fadmin',
+  '%2e%2e%2f',
+  '..\\..\\windows',
+  'a/b',
+  'a#b',
+  '#',
+  'T#other#A#victim',
+  'A#victim',
+  '\u0000',
+  'a\u0000b',
+  'a\nb',
+  '\r\n',
+  '\t',
+  '\u001b[31m',
+  '\u007f',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '😀',
+  'ﬁ',
+  'İ',
+  'Ω',
+  '\ud800',
+  '<script>alert(1)</script>',
+  "' OR '1'='1",
+  '{"$gt":""}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe sent as a plain string
+  '${7*7}',
+  '{{7*7}}',
+  '__proto__',
+  'constructor',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '1e309',
+  '0x10',
+  '\\',
+  '%00',
+  '%',
+  '%zz',
+  'key_',
+  'key_0123456789abcdeg',
+  `rrr_${'A'.repeat(43)}`,
+  'a'.repeat(33),
+  'a'.repeat(65),
+  'a'.repeat(129),
+  'a'.repeat(256),
+  'x'.repeat(4000),
+  '2026-13-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-01-01',
+  'yesterday',
+  '9999-12-31T23:59:59+24:00',
 ];
 
 const hostileString = fc.oneof(
@@ -253,7 +334,10 @@ const hostileNumber = fc.oneof(
   fc.integer({ min: -(2 ** 31), max: -1 }),
 );
 
-const hostileKey = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...HOSTILE_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
+const hostileKey = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_KEYS) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+);
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
@@ -266,10 +350,33 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const RAW_BODIES = [
-  '', ' ', '{', '}', '[', '{"accountId":', 'NaN', 'Infinity', 'undefined', "{'accountId':'x'}", '{"a":1,}', '\ufeff{}', '/* c */ {}',
-  '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"isAdmin":true}}}', '[]', '[{}]', '"a string"', '42', 'true', 'null',
-  '['.repeat(8000) + ']'.repeat(8000), '{"a":'.repeat(3000) + '1' + '}'.repeat(3000), 'a'.repeat(MAX_BODY_BYTES + 1),
-  '{"x":"' + 'x'.repeat(MAX_BODY_BYTES) + '"}', 'accountId=victim&points=5000', '<xml><accountId>victim</accountId></xml>',
+  '',
+  ' ',
+  '{',
+  '}',
+  '[',
+  '{"accountId":',
+  'NaN',
+  'Infinity',
+  'undefined',
+  "{'accountId':'x'}",
+  '{"a":1,}',
+  '\ufeff{}',
+  '/* c */ {}',
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"isAdmin":true}}}',
+  '[]',
+  '[{}]',
+  '"a string"',
+  '42',
+  'true',
+  'null',
+  '['.repeat(8000) + ']'.repeat(8000),
+  `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`,
+  'a'.repeat(MAX_BODY_BYTES + 1),
+  `{"x":"${'x'.repeat(MAX_BODY_BYTES)}"}`,
+  'accountId=victim&points=5000',
+  '<xml><accountId>victim</accountId></xml>',
 ];
 
 const rawBody: fc.Arbitrary<Buffer> = fc.oneof(
@@ -279,8 +386,21 @@ const rawBody: fc.Arbitrary<Buffer> = fc.oneof(
 );
 
 const HOSTILE_CONTENT_TYPES = [
-  'text/plain', 'text/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonp',
-  'application/json5', 'json', '*/*', 'application/*', 'application', 'application/octet-stream', 'image/png', ' ', 'application/ json',
+  'text/plain',
+  'text/json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/jsonp',
+  'application/json5',
+  'json',
+  '*/*',
+  'application/*',
+  'application',
+  'application/octet-stream',
+  'image/png',
+  ' ',
+  'application/ json',
 ];
 
 const HOSTILE_IDEMPOTENCY_KEYS = ['x'.repeat(256), 'x'.repeat(1000), 'tab\tinside', 'caf\u00e9', '\u00ff\u00fe', '\u0080', ' ', '\t', ''];
@@ -350,9 +470,15 @@ function mutationArb(op: Operation): fc.Arbitrary<Mutation> {
       fc.record({ name: hostileKey, value: hostileString }).map((m) => ({ kind: 'queryAdd', ...m })),
       fc.record({ pick, value: hostileString }).map((m) => ({ kind: 'queryRepeat', ...m })),
       pick.map((p) => ({ kind: 'queryDelete', pick: p })),
-      fc.record({ pick, value: fc.oneof(hostileString, fc.constantFrom('0', '101', '-1', '1.5', '1e2', '01', ' 5', '５', '99999999999999999999', 'EARN,REDEEM')) }).map(
-        (m) => ({ kind: 'querySet', ...m }),
-      ),
+      fc
+        .record({
+          pick,
+          value: fc.oneof(
+            hostileString,
+            fc.constantFrom('0', '101', '-1', '1.5', '1e2', '01', ' 5', '５', '99999999999999999999', 'EARN,REDEEM'),
+          ),
+        })
+        .map((m) => ({ kind: 'querySet', ...m })),
     );
   }
   if (op.pathParams.length > 0) {
@@ -475,9 +601,13 @@ beforeAll(async () => {
   const tenant = await api.newTenant();
   const partner = partnerClient(api.baseUrl, tenant.partnerKey);
   expect((await partner.putAccount('fuzz-acct')).status).toBe(201);
-  expect((await partner.earn({ accountId: 'fuzz-acct', source: { type: 'purchase', orderId: 'fuzz-order', subtotalCents: 100_000 } })).status).toBe(201);
+  expect(
+    (await partner.earn({ accountId: 'fuzz-acct', source: { type: 'purchase', orderId: 'fuzz-order', subtotalCents: 100_000 } })).status,
+  ).toBe(201);
   const platformToken = await api.operatorToken(['platform_admin']);
-  const created = await operatorClient(api.baseUrl, platformToken).call('POST', `/api/v1/admin/tenants/${tenant.tenantId}/keys`, { scopes: ['read'] });
+  const created = await operatorClient(api.baseUrl, platformToken).call('POST', `/api/v1/admin/tenants/${tenant.tenantId}/keys`, {
+    scopes: ['read'],
+  });
   expect(created.status).toBe(201);
   credentials = { partnerKey: { 'x-api-key': tenant.partnerKey }, operatorJwt: { authorization: `Bearer ${platformToken}` } };
   fixtures = {
@@ -491,14 +621,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  const summary = [...tally.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}=${n}`).join(' ');
+  const summary = [...tally.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ');
   console.log(`fuzz: ${sent} hostile requests across ${operations.length} operations (${RUNS} runs each): ${summary}`);
 });
 
 describe('fuzzing every authenticated operation of schemas/openapi.json', () => {
   it('covers every authenticated route of the manifest', () => {
     const documented = operations.map((op) => op.operationId).sort();
-    const declared = routes.filter((route) => route.auth !== 'public').map((route) => route.operationId).sort();
+    const declared = routes
+      .filter((route) => route.auth !== 'public')
+      .map((route) => route.operationId)
+      .sort();
     expect(documented).toEqual(declared);
   });
 

@@ -37,7 +37,13 @@ const deviceId = marker('device-of-member');
 const statuses: string[] = [];
 let ledger: RawResponse;
 
-async function call(method: string, path: string, headers: Record<string, string>, body?: unknown, localAddress?: string): Promise<RawResponse> {
+async function call(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  localAddress?: string,
+): Promise<RawResponse> {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   if (text !== undefined) bodies.push(text);
   const response = await rawRequest(service.credentials.baseUrl, {
@@ -62,7 +68,8 @@ beforeAll(async () => {
   service = await startService(localDir, []);
   const { partnerKey, platformAdminToken, tenantAdminToken, tenantId } = service.credentials;
   const hashKey = (JSON.parse(await readFile(join(localDir, 'secrets.json'), 'utf8')) as { hashKey: string }).hashKey;
-  const issuerKey = (JSON.parse(await readFile(join(localDir, 'operator-issuer.json'), 'utf8')) as { privateJwk: { d: string } }).privateJwk;
+  const issuerKey = (JSON.parse(await readFile(join(localDir, 'operator-issuer.json'), 'utf8')) as { privateJwk: { d: string } })
+    .privateJwk;
   const issuer = await existingOperatorIssuer(localDir);
   const supportToken = await issuer.mint({ subject: 'support-1', roles: ['support'], tenantId });
   const financeToken = await issuer.mint({ subject: 'finance-1', roles: ['finance'] });
@@ -89,15 +96,47 @@ beforeAll(async () => {
   const client = { ...partner, 'x-device-id': deviceId, 'x-forwarded-for': FORWARDED_IP };
 
   // A partner's day.
-  expect((await call('PUT', `/api/v1/accounts/${member}`, client, { profile: { profileId, role: 'CONSUMER' }, verification: { email: true } }, CLIENT_IP)).status).toBe(201);
+  expect(
+    (
+      await call(
+        'PUT',
+        `/api/v1/accounts/${member}`,
+        client,
+        { profile: { profileId, role: 'CONSUMER' }, verification: { email: true } },
+        CLIENT_IP,
+      )
+    ).status,
+  ).toBe(201);
   const earnBody = { accountId: member, source: { type: 'purchase', orderId: marker('order'), subtotalCents: 100_000 } };
   const earnKey = { ...client, 'idempotency-key': marker('earn-key') };
   expect((await call('POST', '/api/v1/earn', earnKey, earnBody, CLIENT_IP)).status).toBe(201);
   expect((await call('POST', '/api/v1/earn', earnKey, earnBody, CLIENT_IP)).headers['idempotent-replayed']).toBe('true');
   expect((await call('POST', '/api/v1/earn', client, earnBody, CLIENT_IP)).status).toBe(409);
-  expect((await call('POST', '/api/v1/earn', client, { accountId: member, source: { type: 'bonus', campaignId: marker('campaign'), points: 500 } }, CLIENT_IP)).status).toBe(201);
-  expect((await call('POST', '/api/v1/redeem', client, { accountId: member, points: 5000, orderId: marker('checkout') }, CLIENT_IP)).status).toBe(201);
-  expect((await call('POST', '/api/v1/reversals', client, { accountId: member, orderId: earnBody.source.orderId, points: 1000, reason: 'refund' }, CLIENT_IP)).status).toBe(201);
+  expect(
+    (
+      await call(
+        'POST',
+        '/api/v1/earn',
+        client,
+        { accountId: member, source: { type: 'bonus', campaignId: marker('campaign'), points: 500 } },
+        CLIENT_IP,
+      )
+    ).status,
+  ).toBe(201);
+  expect(
+    (await call('POST', '/api/v1/redeem', client, { accountId: member, points: 5000, orderId: marker('checkout') }, CLIENT_IP)).status,
+  ).toBe(201);
+  expect(
+    (
+      await call(
+        'POST',
+        '/api/v1/reversals',
+        client,
+        { accountId: member, orderId: earnBody.source.orderId, points: 1000, reason: 'refund' },
+        CLIENT_IP,
+      )
+    ).status,
+  ).toBe(201);
   expect((await call('GET', `/api/v1/balance?accountId=${member}`, client)).status).toBe(200);
   expect((await call('GET', `/api/v1/transactions?accountId=${member}&limit=10`, client)).status).toBe(200);
   expect((await call('GET', `/api/v1/accounts/${member}`, client)).status).toBe(200);
@@ -108,11 +147,26 @@ beforeAll(async () => {
   expect((await call('POST', '/api/v1/earn', client, badJson)).status).toBe(400);
   const unknownField = marker('mass-assignment');
   secrets.set('unknown field value', unknownField);
-  expect((await call('POST', '/api/v1/earn', client, { accountId: member, source: { type: 'bonus', campaignId: 'c', points: 5 }, isAdmin: unknownField })).status).toBe(400);
+  expect(
+    (
+      await call('POST', '/api/v1/earn', client, {
+        accountId: member,
+        source: { type: 'bonus', campaignId: 'c', points: 5 },
+        isAdmin: unknownField,
+      })
+    ).status,
+  ).toBe(400);
   const hostileId = `${marker('hostile')}#T#other`;
   secrets.set('hostile account id', hostileId);
   expect((await call('POST', '/api/v1/redeem', client, { accountId: hostileId, points: 5000, orderId: 'o' })).status).toBe(400);
-  expect((await call('POST', '/api/v1/earn', client, { accountId: member, source: { type: 'bonus', campaignId: marker('big').padEnd(20_000, 'x'), points: 5 } })).status).toBe(413);
+  expect(
+    (
+      await call('POST', '/api/v1/earn', client, {
+        accountId: member,
+        source: { type: 'bonus', campaignId: marker('big').padEnd(20_000, 'x'), points: 5 },
+      })
+    ).status,
+  ).toBe(413);
   const wrongKey = `rrr_${randomBytes(32).toString('base64url')}`;
   secrets.set('unknown partner key', wrongKey);
   expect((await call('GET', `/api/v1/balance?accountId=${member}`, { 'x-api-key': wrongKey })).status).toBe(401);
@@ -122,22 +176,32 @@ beforeAll(async () => {
 
   // An operator's day: tenants, keys created, rotated and revoked, the audit trail.
   const newTenant = `logs-${randomBytes(3).toString('hex')}`;
-  expect((await call('POST', '/api/v1/admin/tenants', platform, { tenantId: newTenant, displayName: marker('display-name') })).status).toBe(201);
+  expect((await call('POST', '/api/v1/admin/tenants', platform, { tenantId: newTenant, displayName: marker('display-name') })).status).toBe(
+    201,
+  );
   const label = marker('key-label');
   secrets.set('key label', label);
   const created = await call('POST', `/api/v1/admin/tenants/${newTenant}/keys`, platform, { scopes: ['accounts', 'read'], label });
   expect(created.status).toBe(201);
   secrets.set('created partner key', created.json.key);
-  const rotated = await call('POST', `/api/v1/admin/tenants/${newTenant}/keys/${created.json.keyId}/rotate`, platform, { overlapSeconds: 60 });
+  const rotated = await call('POST', `/api/v1/admin/tenants/${newTenant}/keys/${created.json.keyId}/rotate`, platform, {
+    overlapSeconds: 60,
+  });
   expect(rotated.status).toBe(201);
   secrets.set('rotated partner key', rotated.json.key);
   expect((await call('GET', `/api/v1/accounts/nobody`, { 'x-api-key': rotated.json.key })).status).toBe(404);
-  expect((await call('POST', `/api/v1/admin/tenants/${newTenant}/keys/${rotated.json.keyId}/revoke`, platform, { reason: 'compromised' })).status).toBe(200);
+  expect(
+    (await call('POST', `/api/v1/admin/tenants/${newTenant}/keys/${rotated.json.keyId}/revoke`, platform, { reason: 'compromised' }))
+      .status,
+  ).toBe(200);
   expect((await call('GET', `/api/v1/accounts/nobody`, { 'x-api-key': rotated.json.key })).status).toBe(401);
   expect((await call('GET', `/api/v1/admin/tenants/${newTenant}/keys`, platform)).status).toBe(200);
   expect((await call('GET', `/api/v1/admin/tenants/${tenantId}`, { authorization: `Bearer ${tenantAdminToken}` })).status).toBe(200);
   expect((await call('GET', `/api/v1/admin/tenants/${tenantId}/keys`, { authorization: `Bearer ${supportToken}` })).status).toBe(200);
-  expect((await call('POST', `/api/v1/admin/tenants/${tenantId}/keys`, { authorization: `Bearer ${supportToken}` }, { scopes: ['read'] })).status).toBe(403);
+  expect(
+    (await call('POST', `/api/v1/admin/tenants/${tenantId}/keys`, { authorization: `Bearer ${supportToken}` }, { scopes: ['read'] }))
+      .status,
+  ).toBe(403);
   ledger = await call('GET', `/api/v1/admin/tenants/${tenantId}/accounts/${member}/ledger`, { authorization: `Bearer ${financeToken}` });
   expect(ledger.status).toBe(200);
 
@@ -190,7 +254,8 @@ describe('logs of a full session of the real service', () => {
 });
 
 describe('client metadata the partner sent is stored only as keyed hashes', () => {
-  const keyed = (purpose: string, value: string) => createHmac('sha256', Buffer.from(hashKeyHex, 'hex')).update(`${purpose}\u0000${value}`).digest('base64url');
+  const keyed = (purpose: string, value: string) =>
+    createHmac('sha256', Buffer.from(hashKeyHex, 'hex')).update(`${purpose}\u0000${value}`).digest('base64url');
 
   it('the operator ledger shows the keyed hashes of the device id and the client IP', () => {
     const earn = ledger.json.items.find((entry: { type: string; amount: number }) => entry.type === 'EARN' && entry.amount === 12_000);
@@ -200,7 +265,14 @@ describe('client metadata the partner sent is stored only as keyed hashes', () =
   it('the table holds neither the raw device id nor the client IP nor any partner key', () => {
     expect(stored.length).toBeGreaterThan(1000);
     expect(stored).toContain(keyed('device', deviceId));
-    for (const name of ['raw device id', 'raw client IP', 'forwarded client IP', 'demo partner key', 'created partner key', 'rotated partner key']) {
+    for (const name of [
+      'raw device id',
+      'raw client IP',
+      'forwarded client IP',
+      'demo partner key',
+      'created partner key',
+      'rotated partner key',
+    ]) {
       expect(stored.includes(secrets.get(name)!), `${name} is stored in the table`).toBe(false);
     }
     expect(stored).not.toMatch(/rrr_[A-Za-z0-9_-]{43}/);

@@ -109,9 +109,13 @@ beforeAll(async () => {
   fixturesA = fixturesOf(A.tenantId);
   const a = partnerClient(api.baseUrl, A.partnerKey);
   for (const accountId of ['victim', 'victim-put', 'victim-twin']) expect((await a.putAccount(accountId)).status).toBe(201);
-  expect((await a.earn({ accountId: 'victim', source: { type: 'purchase', orderId: 'victim-order', subtotalCents: 100_000 } })).status).toBe(201);
+  expect(
+    (await a.earn({ accountId: 'victim', source: { type: 'purchase', orderId: 'victim-order', subtotalCents: 100_000 } })).status,
+  ).toBe(201);
   expect((await a.earn({ accountId: 'victim', source: { type: 'bonus', campaignId: 'welcome', points: 50_000 } })).status).toBe(201);
-  expect((await a.earn({ accountId: 'victim-twin', source: { type: 'purchase', orderId: 'twin-order', subtotalCents: 50_000 } })).status).toBe(201);
+  expect(
+    (await a.earn({ accountId: 'victim-twin', source: { type: 'purchase', orderId: 'twin-order', subtotalCents: 50_000 } })).status,
+  ).toBe(201);
 });
 
 afterAll(() => api?.close());
@@ -150,7 +154,12 @@ describe('API1:2023 Broken Object Level Authorization', () => {
       it(`${route.operationId}: tenant B putting tenant A's account id creates B's own account and leaves A's untouched`, async () => {
         const victimPut = { ...fixturesA, accountId: 'victim-put' };
         const aItems = itemsOfTenant(await snapshotTable(), A.tenantId);
-        const response = await sendSample(api.baseUrl, route, { ...(await sampleFor(route, victimPut)), body: { profile: { profileId: 'intruder', role: 'MODEL' } } }, { partnerKey: B.partnerKey });
+        const response = await sendSample(
+          api.baseUrl,
+          route,
+          { ...(await sampleFor(route, victimPut)), body: { profile: { profileId: 'intruder', role: 'MODEL' } } },
+          { partnerKey: B.partnerKey },
+        );
         expect(response.status).toBe(201);
         expect(itemsOfTenant(await snapshotTable(), A.tenantId)).toEqual(aItems);
         const mine = await partnerClient(api.baseUrl, A.partnerKey).getAccount('victim-put');
@@ -219,12 +228,22 @@ describe('API2:2023 Broken Authentication', () => {
         return created.json as { key: string; keyId: string };
       };
       const revoked = await create({ scopes: ALL_PARTNER_SCOPES });
-      const revoke = await sendSample(api.baseUrl, routeById('revokePartnerKey'), { params: { tenantId: A.tenantId, keyId: revoked.keyId }, body: { reason: 'compromised' } }, admin);
+      const revoke = await sendSample(
+        api.baseUrl,
+        routeById('revokePartnerKey'),
+        { params: { tenantId: A.tenantId, keyId: revoked.keyId }, body: { reason: 'compromised' } },
+        admin,
+      );
       expect(revoke.status).toBe(200);
       // The API refuses to create a key already expired; one that lapsed is written directly.
       const expired = await plantExpiredKey(A.tenantId, ALL_PARTNER_SCOPES);
       const rotatedOut = await create({ scopes: ALL_PARTNER_SCOPES });
-      const rotate = await sendSample(api.baseUrl, routeById('rotatePartnerKey'), { params: { tenantId: A.tenantId, keyId: rotatedOut.keyId }, body: { overlapSeconds: 0 } }, admin);
+      const rotate = await sendSample(
+        api.baseUrl,
+        routeById('rotatePartnerKey'),
+        { params: { tenantId: A.tenantId, keyId: rotatedOut.keyId }, body: { overlapSeconds: 0 } },
+        admin,
+      );
       expect(rotate.status).toBe(201);
       const valid = A.partnerKey;
       const flipped = `${valid.slice(0, -1)}${valid.endsWith('A') ? 'B' : 'A'}`;
@@ -252,7 +271,12 @@ describe('API2:2023 Broken Authentication', () => {
         const sample = await sampleFor(route, fixturesA);
         const before = await snapshotTable();
         for (const [name, headers] of badKeys) {
-          expectProblem(await sendSample(api.baseUrl, route, sample, { headers }), 401, 'unauthorized', `${route.operationId} with ${name}`);
+          expectProblem(
+            await sendSample(api.baseUrl, route, sample, { headers }),
+            401,
+            'unauthorized',
+            `${route.operationId} with ${name}`,
+          );
         }
         expect(await snapshotTable()).toEqual(before);
         // The same request with the right key goes through: the key was the only thing wrong.
@@ -269,7 +293,9 @@ describe('API2:2023 Broken Authentication', () => {
       const kid = issuer.privateJwk.kid!;
       const realKey = (await importJWK(issuer.privateJwk, 'RS256')) as JoseKey;
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = issuer.privateJwk;
-      const publicPem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+      const publicPem = createPublicKey({ key: publicJwk as never, format: 'jwk' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
       const attacker = await generateKeyPair('RS256', { extractable: true });
       const attackerJwk: JWK = await exportJWK(attacker.publicKey);
       const now = Math.floor(Date.now() / 1000);
@@ -277,7 +303,15 @@ describe('API2:2023 Broken Authentication', () => {
       type Claims = Record<string, unknown>;
       const sign = (claims: Claims, header: Record<string, unknown> = { alg: 'RS256', kid }, key: JoseKey | Uint8Array = realKey) =>
         new SignJWT(claims).setProtectedHeader(header as never).sign(key);
-      const std = (extra: Claims = {}): Claims => ({ sub: 'mallory', iss: issuer.issuer, aud: LOCAL_OPERATOR_AUDIENCE, iat: now, exp: now + 600, ...admin, ...extra });
+      const std = (extra: Claims = {}): Claims => ({
+        sub: 'mallory',
+        iss: issuer.issuer,
+        aud: LOCAL_OPERATOR_AUDIENCE,
+        iat: now,
+        exp: now + 600,
+        ...admin,
+        ...extra,
+      });
       const without = (claims: Claims, name: string) => Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
       const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
       const valid = await api.operatorToken(['tenant_admin'], B.tenantId);
@@ -291,7 +325,10 @@ describe('API2:2023 Broken Authentication', () => {
         ['a valid token without the Bearer scheme', valid],
         ['a partner key as a bearer token', `Bearer ${A.partnerKey}`],
         ['a token signed by another key under the same kid', `Bearer ${await sign(std(), { alg: 'RS256', kid }, attacker.privateKey)}`],
-        ['a token carrying its own key (jwk header)', `Bearer ${await sign(std(), { alg: 'RS256', jwk: attackerJwk }, attacker.privateKey)}`],
+        [
+          'a token carrying its own key (jwk header)',
+          `Bearer ${await sign(std(), { alg: 'RS256', jwk: attackerJwk }, attacker.privateKey)}`,
+        ],
         ['an expired token', `Bearer ${await sign(std({ iat: now - 7200, exp: now - 300 }))}`],
         ['a token not valid yet', `Bearer ${await sign(std({ nbf: now + 3600 }))}`],
         ['a token without expiry', `Bearer ${await sign(without(std(), 'exp'))}`],
@@ -301,8 +338,14 @@ describe('API2:2023 Broken Authentication', () => {
         ['an access token instead of an ID token', `Bearer ${await sign(std({ token_use: 'access' }))}`],
         ['alg none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(std())}.`],
         ['alg none with a signature', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(std())}.${validSignature}`],
-        ['HS256 keyed with the issuer public key', `Bearer ${await sign(std(), { alg: 'HS256', kid }, new TextEncoder().encode(publicPem))}`],
-        ['a tenant admin token rewritten to platform admin', `Bearer ${validHeader}.${b64(std({ sub: 'op-tenant_admin' }))}.${validSignature}`],
+        [
+          'HS256 keyed with the issuer public key',
+          `Bearer ${await sign(std(), { alg: 'HS256', kid }, new TextEncoder().encode(publicPem))}`,
+        ],
+        [
+          'a tenant admin token rewritten to platform admin',
+          `Bearer ${validHeader}.${b64(std({ sub: 'op-tenant_admin' }))}.${validSignature}`,
+        ],
         ['a token with its signature cut short', `Bearer ${valid.slice(0, -8)}`],
       ];
     });
@@ -324,11 +367,28 @@ describe('API2:2023 Broken Authentication', () => {
 
 describe('API3:2023 Broken Object Property Level Authorization', () => {
   const PLAUSIBLE: Record<string, unknown> = {
-    tenantId: 'another-tenant', balance: 1_000_000, available: 1_000_000, debt: 0, version: 0, role: 'platform_admin',
-    roles: ['platform_admin'], scopes: ['transfer', 'award'], status: 'active', isAdmin: true, trustLevel: 'L3', fraudFlag: false,
-    riskScore: 0, approvals: ['self'], locks: [], ruleVersion: 1, createdAt: '2020-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z',
+    tenantId: 'another-tenant',
+    balance: 1_000_000,
+    available: 1_000_000,
+    debt: 0,
+    version: 0,
+    role: 'platform_admin',
+    roles: ['platform_admin'],
+    scopes: ['transfer', 'award'],
+    status: 'active',
+    isAdmin: true,
+    trustLevel: 'L3',
+    fraudFlag: false,
+    riskScore: 0,
+    approvals: ['self'],
+    locks: [],
+    ruleVersion: 1,
+    createdAt: '2020-01-01T00:00:00Z',
+    expiresAt: '2099-01-01T00:00:00Z',
     // Computed, so these are own keys rather than the literal's prototype.
-    ['__proto__']: { isAdmin: true }, ['constructor']: { prototype: { isAdmin: true } }, prototype: { isAdmin: true },
+    ['__proto__']: { isAdmin: true },
+    constructor: { prototype: { isAdmin: true } },
+    prototype: { isAdmin: true },
   };
   const massKeys = [...new Set([...Object.keys(PLAUSIBLE), '__proto__', ...OPERATOR_ONLY_FIELDS])];
 
@@ -366,7 +426,10 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
       }
       for (const answer of answers) {
         expectAllowed(answer, sample, route.operationId);
-        expect(keysDeep(answer.json).filter(({ key }) => operatorOnly.has(key)), route.operationId).toEqual([]);
+        expect(
+          keysDeep(answer.json).filter(({ key }) => operatorOnly.has(key)),
+          route.operationId,
+        ).toEqual([]);
         const documented = operationOf(route).responses[String(answer.status)].content['application/json'].schema;
         expect(schemaErrors(documented, answer.json, openapi), `${route.operationId}: the answer leaves its schema`).toEqual([]);
       }
@@ -374,7 +437,10 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     // Refusals: problem members only, and the one requestId is the caller's own request.
     const refusals = [
       await partnerClient(api.baseUrl, A.partnerKey).redeem({ accountId: 'victim', points: 99_999_990, orderId: 'too-much' }),
-      await partnerClient(api.baseUrl, A.partnerKey).earn({ accountId: 'victim', source: { type: 'purchase', orderId: 'victim-order', subtotalCents: 1 } }),
+      await partnerClient(api.baseUrl, A.partnerKey).earn({
+        accountId: 'victim',
+        source: { type: 'purchase', orderId: 'victim-order', subtotalCents: 1 },
+      }),
       await partnerClient(api.baseUrl, A.partnerKey).earn({ accountId: 'victim', points: 1 }),
     ];
     for (const refusal of refusals) {
@@ -388,7 +454,8 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     const response = await call(routeById('getAccountLedger'), fixturesA, { operatorToken: platformToken });
     expect(response.status).toBe(200);
     const keys = new Set(keysDeep(response.json).map(({ key }) => key));
-    for (const field of ['actor', 'idempotencyKey', 'requestId', 'correlationId', 'clientMeta', 'ipHash']) expect(keys, field).toContain(field);
+    for (const field of ['actor', 'idempotencyKey', 'requestId', 'correlationId', 'clientMeta', 'ipHash'])
+      expect(keys, field).toContain(field);
   });
 });
 
@@ -401,7 +468,12 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       const sample = await sampleFor(route, fixturesA);
       const before = await snapshotTable();
       const body = objectWith(cloneJson(sample.body) as Record<string, unknown>, 'padding', 'x'.repeat(16 * 1024));
-      expectProblem(await sendSample(api.baseUrl, route, { ...sample, body }, credentialsFor(route)), 413, 'payload_too_large', route.operationId);
+      expectProblem(
+        await sendSample(api.baseUrl, route, { ...sample, body }, credentialsFor(route)),
+        413,
+        'payload_too_large',
+        route.operationId,
+      );
       expect(await snapshotTable()).toEqual(before);
     });
   }
@@ -432,7 +504,13 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const unbounded: string[] = [];
     const visit = (schema: Schema, where: string) => {
       if (schema.$ref) return visit(resolveRef(openapi, schema.$ref), where);
-      if (schema.type === 'string' && schema.maxLength === undefined && !schema.enum && schema.const === undefined && !boundedPattern(schema.pattern)) {
+      if (
+        schema.type === 'string' &&
+        schema.maxLength === undefined &&
+        !schema.enum &&
+        schema.const === undefined &&
+        !boundedPattern(schema.pattern)
+      ) {
         unbounded.push(`${where}: string`);
       }
       if (schema.type === 'array' && schema.maxItems === undefined) unbounded.push(`${where}: array`);
@@ -456,7 +534,12 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       const cases = slots().flatMap((slot) => slot.build(sample));
       expect(cases.length).toBeGreaterThan(0);
       for (const { label, request } of cases) {
-        expectProblem(await sendSample(api.baseUrl, route, request, credentialsFor(route)), 400, 'validation_error', `${route.operationId} ${label}`);
+        expectProblem(
+          await sendSample(api.baseUrl, route, request, credentialsFor(route)),
+          400,
+          'validation_error',
+          `${route.operationId} ${label}`,
+        );
       }
       expect(await snapshotTable()).toEqual(before);
     });
@@ -512,11 +595,16 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
         const firstBody = { accountId: 'hot', source: { type: 'bonus', campaignId: 'first', points: 10 } };
         expect((await client.earn(firstBody, { 'idempotency-key': firstKey })).status).toBe(201);
         const burst = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => client.earn({ accountId: 'hot', source: { type: 'bonus', campaignId: `burst-${i}`, points: 10 } })),
+          Array.from({ length: 12 }, (_, i) =>
+            client.earn({ accountId: 'hot', source: { type: 'bonus', campaignId: `burst-${i}`, points: 10 } }),
+          ),
         );
         const statuses = burst.map((response) => response.status);
         expect(statuses.filter((s) => s === 201).length, statuses.join(',')).toBeLessThanOrEqual(2);
-        expect(statuses.every((s) => [201, 409, 429].includes(s)), statuses.join(',')).toBe(true);
+        expect(
+          statuses.every((s) => [201, 409, 429].includes(s)),
+          statuses.join(','),
+        ).toBe(true);
         const throttled = burst.filter((response) => response.status === 429);
         expect(throttled.length).toBeGreaterThanOrEqual(1);
         expect(burst.filter((r) => r.status === 409).every((r) => r.body.code === 'concurrent_update')).toBe(true);
@@ -556,15 +644,24 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       try {
         const burst = await Promise.all(Array.from({ length: 12 }, () => partnerClient(baseUrl, A.partnerKey).balance('victim')));
         const statuses = burst.map((response) => response.status);
-        expect(statuses.filter((s) => s === 200), statuses.join(',')).toHaveLength(5);
-        expect(statuses.filter((s) => s === 429), statuses.join(',')).toHaveLength(7);
+        expect(
+          statuses.filter((s) => s === 200),
+          statuses.join(','),
+        ).toHaveLength(5);
+        expect(
+          statuses.filter((s) => s === 429),
+          statuses.join(','),
+        ).toHaveLength(7);
         for (const response of burst.filter((r) => r.status === 429)) {
           expect(response.headers.get('content-type')).toContain('application/problem+json');
           expect(response.body).toMatchObject({ code: 'rate_limited', status: 429 });
           expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         }
         const before = await snapshotTable();
-        const write = await partnerClient(baseUrl, A.partnerKey).earn({ accountId: 'victim', source: { type: 'bonus', campaignId: 'throttled', points: 10 } });
+        const write = await partnerClient(baseUrl, A.partnerKey).earn({
+          accountId: 'victim',
+          source: { type: 'bonus', campaignId: 'throttled', points: 10 },
+        });
         expect(write.status).toBe(429);
         expect(await snapshotTable()).toEqual(before);
         expect((await partnerClient(baseUrl, B.partnerKey).balance('nobody')).status).toBe(404);
@@ -636,7 +733,12 @@ describe('API5:2023 Broken Function Level Authorization', () => {
   it('each partner scope opens exactly the routes that declare it', async () => {
     const keys = new Map<PartnerScope, string>();
     for (const scope of ALL_PARTNER_SCOPES) {
-      const created = await sendSample(api.baseUrl, routeById('createPartnerKey'), { params: { tenantId: A.tenantId }, body: { scopes: [scope] } }, { operatorToken: platformToken });
+      const created = await sendSample(
+        api.baseUrl,
+        routeById('createPartnerKey'),
+        { params: { tenantId: A.tenantId }, body: { scopes: [scope] } },
+        { operatorToken: platformToken },
+      );
       keys.set(scope, created.json.key);
     }
     for (const route of partnerRoutes) {
@@ -664,10 +766,15 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
 
   it('one order earns once: a burst of earns for it under different keys and subtotals credits it exactly once', async () => {
     const burst = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => client.earn({ accountId: 'flow-1', source: { type: 'purchase', orderId: 'hot-order', subtotalCents: 10_000 + i * 1000 } })),
+      Array.from({ length: 10 }, (_, i) =>
+        client.earn({ accountId: 'flow-1', source: { type: 'purchase', orderId: 'hot-order', subtotalCents: 10_000 + i * 1000 } }),
+      ),
     );
     const statuses = burst.map((response) => response.status);
-    expect(statuses.filter((s) => s === 201), statuses.join(',')).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 201),
+      statuses.join(','),
+    ).toHaveLength(1);
     expect(burst.filter((r) => r.status === 409).every((r) => ['duplicate_order', 'concurrent_update'].includes(r.body.code))).toBe(true);
     // Nor by switching members: the order is unique in the tenant, whoever claims it.
     const other = await client.earn({ accountId: 'flow-2', source: { type: 'purchase', orderId: 'hot-order', subtotalCents: 10_000 } });
@@ -682,7 +789,12 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
   it('one Idempotency-Key applies once, even when a burst reuses it with tampered bodies', async () => {
     const key = newIdempotencyKey();
     const burst = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => client.earn({ accountId: 'flow-3', source: { type: 'bonus', campaignId: 'promo', points: i % 2 === 0 ? 100 : 100_000 } }, { 'idempotency-key': key })),
+      Array.from({ length: 10 }, (_, i) =>
+        client.earn(
+          { accountId: 'flow-3', source: { type: 'bonus', campaignId: 'promo', points: i % 2 === 0 ? 100 : 100_000 } },
+          { 'idempotency-key': key },
+        ),
+      ),
     );
     const created = burst.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
@@ -697,26 +809,36 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
 
   it('a burst of redemptions never spends more than is there', async () => {
     expect((await client.earn({ accountId: 'flow-2', source: { type: 'bonus', campaignId: 'bank', points: 12_000 } })).status).toBe(201);
-    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => client.redeem({ accountId: 'flow-2', points: 5000, orderId: `spree-${i}` })));
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => client.redeem({ accountId: 'flow-2', points: 5000, orderId: `spree-${i}` })),
+    );
     const statuses = burst.map((response) => response.status);
     const spent = statuses.filter((s) => s === 201).length;
     // 12 000 points pay for two redemptions of 5000; contention may cost one, never add a third.
     expect(spent, statuses.join(',')).toBeGreaterThanOrEqual(1);
     expect(spent, statuses.join(',')).toBeLessThanOrEqual(2);
-    expect(burst.filter((r) => r.status !== 201).every((r) => ['insufficient_points', 'concurrent_update'].includes(r.body.code))).toBe(true);
+    expect(burst.filter((r) => r.status !== 201).every((r) => ['insufficient_points', 'concurrent_update'].includes(r.body.code))).toBe(
+      true,
+    );
     expect((await client.balance('flow-2')).body).toMatchObject({ balance: 12_000 - 5000 * spent, available: 12_000 - 5000 * spent });
     expect((await auditTenant(A.tenantId)).violations).toEqual([]);
   });
 
   it("a burst of reversals takes back at most what the order earned, and never another member's order", async () => {
-    expect((await client.earn({ accountId: 'flow-3', source: { type: 'purchase', orderId: 'refund-me', subtotalCents: 10_000 } })).status).toBe(201);
-    const burst = await Promise.all(Array.from({ length: 8 }, () => client.reverse({ accountId: 'flow-3', orderId: 'refund-me', points: 500 })));
+    expect(
+      (await client.earn({ accountId: 'flow-3', source: { type: 'purchase', orderId: 'refund-me', subtotalCents: 10_000 } })).status,
+    ).toBe(201);
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () => client.reverse({ accountId: 'flow-3', orderId: 'refund-me', points: 500 })),
+    );
     const statuses = burst.map((response) => response.status);
     const reversed = 500 * statuses.filter((s) => s === 201).length;
     // 1200 points earned: two reversals of 500 fit, a third never does.
     expect(reversed, statuses.join(',')).toBeGreaterThanOrEqual(500);
     expect(reversed, statuses.join(',')).toBeLessThanOrEqual(1000);
-    expect((await client.reverse({ accountId: 'flow-3', orderId: 'refund-me', points: 1200 - reversed + 1 })).body.code).toBe('limit_exceeded');
+    expect((await client.reverse({ accountId: 'flow-3', orderId: 'refund-me', points: 1200 - reversed + 1 })).body.code).toBe(
+      'limit_exceeded',
+    );
     const before = await snapshotTable();
     const stranger = await client.reverse({ accountId: 'flow-1', orderId: 'refund-me' });
     expect(stranger.status).toBe(404);
@@ -733,12 +855,19 @@ describe('API8:2023 Security Misconfiguration', () => {
     const out: [string, RawResponse][] = [];
     for (const route of routes) {
       const sample = await sampleFor(route, fixturesA);
-      const credentials: Credentials = route.auth === 'partner' ? { partnerKey: A.partnerKey } : route.auth === 'operator' ? { operatorToken: platformToken } : undefined;
+      const credentials: Credentials =
+        route.auth === 'partner' ? { partnerKey: A.partnerKey } : route.auth === 'operator' ? { operatorToken: platformToken } : undefined;
       const headers = { origin: 'https://evil.example' };
       out.push([`${route.operationId} ok`, await sendSample(api.baseUrl, route, sample, credentials, headers)]);
-      if (route.auth !== 'public') out.push([`${route.operationId} anonymous`, await sendSample(api.baseUrl, route, sample, undefined, headers)]);
-      const other = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'].find((m) => !routes.some((r) => r.path === route.path && r.method === m))!;
-      out.push([`${route.operationId} ${other}`, await rawRequest(api.baseUrl, { method: other, path: route.path.replace(/\{[^}]+\}/g, 'x1x'), headers })]);
+      if (route.auth !== 'public')
+        out.push([`${route.operationId} anonymous`, await sendSample(api.baseUrl, route, sample, undefined, headers)]);
+      const other = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'].find(
+        (m) => !routes.some((r) => r.path === route.path && r.method === m),
+      )!;
+      out.push([
+        `${route.operationId} ${other}`,
+        await rawRequest(api.baseUrl, { method: other, path: route.path.replace(/\{[^}]+\}/g, 'x1x'), headers }),
+      ]);
       if (route.request?.body) {
         const broken = toRawRequest(route, sample, credentials, headers);
         out.push([`${route.operationId} bad JSON`, await rawRequest(api.baseUrl, { ...broken, body: '{"a":' })]);
@@ -781,7 +910,10 @@ describe('API8:2023 Security Misconfiguration', () => {
     try {
       const viaHandler = await call(routeById('getTenant'), fixturesA, { operatorToken: platformToken });
       const viaGateway = await call(routeById('getBalance'), fixturesA, { partnerKey: A.partnerKey });
-      for (const [label, response] of [['handler', viaHandler], ['gateway', viaGateway]] as const) {
+      for (const [label, response] of [
+        ['handler', viaHandler],
+        ['gateway', viaGateway],
+      ] as const) {
         expectProblem(response, 500, 'internal_error', label);
         expect(response.text, label).not.toContain(missing);
         expect(response.text, label).not.toContain(table);
@@ -805,11 +937,33 @@ describe('API8:2023 Security Misconfiguration', () => {
       ['a traversal in the path', { method: 'GET', path: '/api/v1/accounts/..%2F..%2Fadmin%2Ftenants', headers: partner }],
       ['a # in the path', { method: 'GET', path: '/api/v1/accounts/victim#x', headers: partner }],
       ['invalid UTF-8 in the body', { method: 'POST', path: '/api/v1/earn', headers: json, body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }],
-      ['a UTF-16 body', { method: 'POST', path: '/api/v1/earn', headers: { ...json, 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from(earnBody, 'utf16le') }],
+      [
+        'a UTF-16 body',
+        {
+          method: 'POST',
+          path: '/api/v1/earn',
+          headers: { ...json, 'content-type': 'application/json; charset=utf-16' },
+          body: Buffer.from(earnBody, 'utf16le'),
+        },
+      ],
       ['JSON nested 8000 deep', { method: 'POST', path: '/api/v1/earn', headers: json, body: `${'['.repeat(8000)}${']'.repeat(8000)}` }],
-      ['duplicate keys smuggling a negative', { method: 'POST', path: '/api/v1/redeem', headers: json, body: '{"accountId":"victim","points":5000,"points":-5000,"orderId":"dup"}' }],
-      ['a number past double precision', { method: 'POST', path: '/api/v1/earn', headers: json, body: earnBody.replace('"points":1', '"points":1e400') }],
-      ['a query string of 2000 parameters', { method: 'GET', path: `/api/v1/balance?${Array.from({ length: 2000 }, (_, i) => `p${i}=1`).join('&')}`, headers: partner }],
+      [
+        'duplicate keys smuggling a negative',
+        {
+          method: 'POST',
+          path: '/api/v1/redeem',
+          headers: json,
+          body: '{"accountId":"victim","points":5000,"points":-5000,"orderId":"dup"}',
+        },
+      ],
+      [
+        'a number past double precision',
+        { method: 'POST', path: '/api/v1/earn', headers: json, body: earnBody.replace('"points":1', '"points":1e400') },
+      ],
+      [
+        'a query string of 2000 parameters',
+        { method: 'GET', path: `/api/v1/balance?${Array.from({ length: 2000 }, (_, i) => `p${i}=1`).join('&')}`, headers: partner },
+      ],
     ];
     for (const [label, request] of cases) expectProblem(await rawRequest(api.baseUrl, request), undefined, undefined, label);
   });
@@ -817,13 +971,22 @@ describe('API8:2023 Security Misconfiguration', () => {
   it('headers too large for the server, and unparseable HTTP, still get a problem+json answer', async () => {
     const tooLarge = await rawRequest(api.baseUrl, { method: 'GET', path: '/api/v1/health', headers: { 'x-junk': 'a'.repeat(20_000) } });
     expectProblem(tooLarge, undefined, undefined, 'oversized headers');
-    const longUrl = await rawRequest(api.baseUrl, { method: 'GET', path: `/api/v1/balance?accountId=${'a'.repeat(20_000)}`, headers: { 'x-api-key': A.partnerKey } });
+    const longUrl = await rawRequest(api.baseUrl, {
+      method: 'GET',
+      path: `/api/v1/balance?accountId=${'a'.repeat(20_000)}`,
+      headers: { 'x-api-key': A.partnerKey },
+    });
     expectProblem(longUrl, undefined, undefined, 'oversized URL');
     // Content-Length and Transfer-Encoding together: the classic request-smuggling shape.
     const smuggled = await rawRequest(api.baseUrl, {
       method: 'POST',
       path: '/api/v1/earn',
-      headers: { 'x-api-key': A.partnerKey, 'content-type': 'application/json', 'idempotency-key': 'smuggle', 'transfer-encoding': 'chunked' },
+      headers: {
+        'x-api-key': A.partnerKey,
+        'content-type': 'application/json',
+        'idempotency-key': 'smuggle',
+        'transfer-encoding': 'chunked',
+      },
       body: '{}',
     });
     expectProblem(smuggled, 400, undefined, 'Content-Length with Transfer-Encoding');
@@ -853,18 +1016,49 @@ describe('API9:2023 Improper Inventory Management', () => {
       if (route.auth === 'partner') expect(op['x-scopes'], route.operationId).toEqual(route.scopes);
     }
     // Only liveness and the document itself are public.
-    expect(routes.filter((route) => route.auth === 'public').map((route) => route.operationId).sort()).toEqual(['getOpenApi', 'health']);
+    expect(
+      routes
+        .filter((route) => route.auth === 'public')
+        .map((route) => route.operationId)
+        .sort(),
+    ).toEqual(['getOpenApi', 'health']);
   });
 
   it('nothing undocumented answers: old and future versions, debug and admin roots, case and slash variants are 404 or 405', async () => {
     const probes = [
-      '/api/v0/earn', '/api/v2/earn', '/v1/earn', '/earn', '/api/v1', '/api/v1/', '/api/v1/admin', '/api/v1/admin/', '/api/v1/admin/keys',
-      '/api/v1/debug', '/api/v1/internal', '/api/v1/metrics', '/api/v1/status', '/api/v1/swagger.json', '/api/v1/docs', '/.env', '/.git/config',
-      '/api/v1/EARN', '/API/V1/EARN', '/api/v1/earn/', '/api/v1//earn', '/api/v1/./earn', '/api/v1/x/../earn', '/api/v1/accounts', '/api/v1/admin/tenants/x/accounts',
+      '/api/v0/earn',
+      '/api/v2/earn',
+      '/v1/earn',
+      '/earn',
+      '/api/v1',
+      '/api/v1/',
+      '/api/v1/admin',
+      '/api/v1/admin/',
+      '/api/v1/admin/keys',
+      '/api/v1/debug',
+      '/api/v1/internal',
+      '/api/v1/metrics',
+      '/api/v1/status',
+      '/api/v1/swagger.json',
+      '/api/v1/docs',
+      '/.env',
+      '/.git/config',
+      '/api/v1/EARN',
+      '/API/V1/EARN',
+      '/api/v1/earn/',
+      '/api/v1//earn',
+      '/api/v1/./earn',
+      '/api/v1/x/../earn',
+      '/api/v1/accounts',
+      '/api/v1/admin/tenants/x/accounts',
     ];
     for (const path of probes) {
       for (const method of ['GET', 'POST']) {
-        const response = await rawRequest(api.baseUrl, { method, path, headers: { 'x-api-key': A.partnerKey, authorization: `Bearer ${platformToken}` } });
+        const response = await rawRequest(api.baseUrl, {
+          method,
+          path,
+          headers: { 'x-api-key': A.partnerKey, authorization: `Bearer ${platformToken}` },
+        });
         expect([404, 405], `${method} ${path}: ${response.status}`).toContain(response.status);
         expectProblem(response, undefined, undefined, `${method} ${path}`);
       }
@@ -874,7 +1068,7 @@ describe('API9:2023 Improper Inventory Management', () => {
 
 /** A pattern that fixes a string's length: anchored, no open-ended quantifier. */
 function boundedPattern(pattern: string | undefined): boolean {
-  if (!pattern || !pattern.startsWith('^') || !pattern.endsWith('$')) return false;
+  if (!pattern?.startsWith('^') || !pattern.endsWith('$')) return false;
   return !/(?<!\\)[+*]|\{\d+,\}/.test(pattern);
 }
 
@@ -896,7 +1090,10 @@ function stringSlotsOf(route: RouteDefinition): Slot[] {
       build: (sample) => [
         {
           label: `${param.in} ${param.name} of ${long.length} characters`,
-          request: param.in === 'path' ? { ...sample, params: { ...sample.params, [param.name]: long } } : { ...sample, query: { ...sample.query, [param.name]: long } },
+          request:
+            param.in === 'path'
+              ? { ...sample, params: { ...sample.params, [param.name]: long } }
+              : { ...sample, query: { ...sample.query, [param.name]: long } },
         },
       ],
     });
@@ -925,14 +1122,26 @@ function bodyCaps(schema: Schema, value: unknown, path: JsonPath): { path: JsonP
   for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) {
     const at = [...path, name];
     if (property.type === 'string' && property.maxLength !== undefined) {
-      out.push({ path: at, value: 'a'.repeat(property.maxLength + 1), label: `body ${schemaPath(at)} of ${property.maxLength + 1} characters` });
+      out.push({
+        path: at,
+        value: 'a'.repeat(property.maxLength + 1),
+        label: `body ${schemaPath(at)} of ${property.maxLength + 1} characters`,
+      });
     }
     if (property.type === 'array' && property.maxItems !== undefined) {
-      const item = Array.isArray((value as Record<string, unknown>)?.[name]) ? ((value as Record<string, unknown[]>)[name]![0] ?? 'x') : 'x';
-      out.push({ path: at, value: Array.from({ length: property.maxItems + 1 }, () => item), label: `body ${schemaPath(at)} of ${property.maxItems + 1} items` });
+      const item = Array.isArray((value as Record<string, unknown>)?.[name])
+        ? ((value as Record<string, unknown[]>)[name]![0] ?? 'x')
+        : 'x';
+      out.push({
+        path: at,
+        value: Array.from({ length: property.maxItems + 1 }, () => item),
+        label: `body ${schemaPath(at)} of ${property.maxItems + 1} items`,
+      });
     }
-    if (property.type === 'object' && isObject((value as Record<string, unknown>)?.[name])) out.push(...bodyCaps(property, (value as Record<string, unknown>)[name], at));
-    if (property.oneOf && isObject((value as Record<string, unknown>)?.[name])) out.push(...bodyCaps(property, (value as Record<string, unknown>)[name], at));
+    if (property.type === 'object' && isObject((value as Record<string, unknown>)?.[name]))
+      out.push(...bodyCaps(property, (value as Record<string, unknown>)[name], at));
+    if (property.oneOf && isObject((value as Record<string, unknown>)?.[name]))
+      out.push(...bodyCaps(property, (value as Record<string, unknown>)[name], at));
   }
   return out;
 }

@@ -1,8 +1,4 @@
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-  type CancellationReason,
-} from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seededRandom } from './seeded-random.ts';
 
@@ -99,7 +95,9 @@ export function installFaultInjection(client: DynamoDBDocumentClient, seed: numb
   return {
     injected,
     count: (kind, command) =>
-      [...injected].filter(([name]) => name.startsWith(`${kind} `) && (!command || name.endsWith(` ${command}`))).reduce((sum, [, n]) => sum + n, 0),
+      [...injected]
+        .filter(([name]) => name.startsWith(`${kind} `) && (!command || name.endsWith(` ${command}`)))
+        .reduce((sum, [, n]) => sum + n, 0),
     setRates(next, nextScope = {}) {
       rates = next;
       scope = {
@@ -114,7 +112,11 @@ export function installFaultInjection(client: DynamoDBDocumentClient, seed: numb
 
 function conflictError(items: number, target: ConflictTarget, random: () => number): TransactionCanceledException {
   const index =
-    target === 'idempotency' || items === 1 ? 0 : target === 'other' ? 1 + Math.floor(random() * (items - 1)) : Math.floor(random() * items);
+    target === 'idempotency' || items === 1
+      ? 0
+      : target === 'other'
+        ? 1 + Math.floor(random() * (items - 1))
+        : Math.floor(random() * items);
   const reasons: CancellationReason[] = Array.from({ length: items }, (_, i) =>
     i === index ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' },
   );

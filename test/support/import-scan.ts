@@ -30,7 +30,11 @@ export function importsOf(file: string, options: { runtimeOnly?: boolean } = {})
   let text = withoutComments(readFileSync(join(repoRoot, file), 'utf8'));
   if (options.runtimeOnly) text = text.replace(/\b(?:import|export)\s+type\s[^'"`;]*?\bfrom\s*['"][^'"]+['"]/g, '');
   const specifiers = new Set<string>();
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of text.matchAll(pattern)) specifiers.add(match[1]!);
   return [...specifiers];
 }
@@ -51,7 +55,10 @@ export function packageOf(specifier: string): string | undefined {
 }
 
 /** Every repository file reachable from the entry files, and every package they import. */
-export function importGraph(entries: string[], options: { runtimeOnly?: boolean } = {}): { files: string[]; packages: Map<string, string[]> } {
+export function importGraph(
+  entries: string[],
+  options: { runtimeOnly?: boolean } = {},
+): { files: string[]; packages: Map<string, string[]> } {
   const files = new Set<string>();
   const packages = new Map<string, string[]>();
   const pending = [...entries];

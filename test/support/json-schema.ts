@@ -10,9 +10,36 @@
 export type Schema = Record<string, any>;
 
 const KNOWN = new Set([
-  'type', 'const', 'enum', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minItems', 'maxItems', 'oneOf', 'anyOf', 'allOf',
-  '$ref', 'format', 'description', 'title', 'default', '$schema', 'examples', 'readOnly', 'writeOnly', 'deprecated',
+  'type',
+  'const',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'minItems',
+  'maxItems',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  '$ref',
+  'format',
+  'description',
+  'title',
+  'default',
+  '$schema',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
 ]);
 
 export function schemaErrors(schema: Schema | boolean, value: unknown, root: Schema = {}, path = '$'): string[] {
@@ -47,7 +74,9 @@ export function schemaErrors(schema: Schema | boolean, value: unknown, root: Sch
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) fail('too few items');
     if (schema.maxItems !== undefined && value.length > schema.maxItems) fail('too many items');
-    if (schema.items !== undefined) value.forEach((item, i) => errors.push(...schemaErrors(schema.items, item, root, `${path}[${i}]`)));
+    if (schema.items !== undefined) {
+      for (const [i, item] of value.entries()) errors.push(...schemaErrors(schema.items, item, root, `${path}[${i}]`));
+    }
   }
   if (isObject(value)) {
     const properties: Record<string, Schema> = schema.properties ?? {};
@@ -55,12 +84,14 @@ export function schemaErrors(schema: Schema | boolean, value: unknown, root: Sch
     for (const name of Object.keys(value)) {
       const child = value[name];
       if (Object.hasOwn(properties, name)) errors.push(...schemaErrors(properties[name]!, child, root, `${path}.${name}`));
-      else if (schema.additionalProperties !== undefined) errors.push(...schemaErrors(schema.additionalProperties, child, root, `${path}.${name}`));
+      else if (schema.additionalProperties !== undefined)
+        errors.push(...schemaErrors(schema.additionalProperties, child, root, `${path}.${name}`));
       if (schema.propertyNames !== undefined) errors.push(...schemaErrors(schema.propertyNames, name, root, `${path}{${name}}`));
     }
   }
   if (schema.allOf) for (const part of schema.allOf) errors.push(...schemaErrors(part, value, root, path));
-  if (schema.anyOf && !schema.anyOf.some((part: Schema) => schemaErrors(part, value, root, path).length === 0)) fail('matches no anyOf branch');
+  if (schema.anyOf && !schema.anyOf.some((part: Schema) => schemaErrors(part, value, root, path).length === 0))
+    fail('matches no anyOf branch');
   if (schema.oneOf && schema.oneOf.filter((part: Schema) => schemaErrors(part, value, root, path).length === 0).length !== 1) {
     fail('does not match exactly one oneOf branch');
   }
@@ -108,7 +139,12 @@ function deepEqual(a: unknown, b: unknown): boolean {
  * Every property name a schema can produce, at any depth (through $ref, items, unions and
  * additionalProperties), with the path where it appears.
  */
-export function propertyNamesDeep(schema: Schema | boolean, root: Schema = {}, path = '$', seen = new Set<Schema>()): { name: string; path: string }[] {
+export function propertyNamesDeep(
+  schema: Schema | boolean,
+  root: Schema = {},
+  path = '$',
+  seen = new Set<Schema>(),
+): { name: string; path: string }[] {
   if (typeof schema !== 'object' || schema === null || seen.has(schema)) return [];
   seen.add(schema);
   if (schema.$ref) return propertyNamesDeep(resolveRef(root, schema.$ref), root, path, seen);

@@ -17,7 +17,11 @@ export interface LocalApi {
   tableName: string;
   s3: LocalS3;
   /** Creates a tenant with a fresh partner key (all scopes unless given). */
-  newTenant(tenantId?: string, scopes?: string[], limits?: { accountWritesPerMinute?: number }): Promise<{ tenantId: string; partnerKey: string }>;
+  newTenant(
+    tenantId?: string,
+    scopes?: string[],
+    limits?: { accountWritesPerMinute?: number },
+  ): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
   operatorToken(roles: string[], tenantId?: string): Promise<string>;
   operatorIssuer: import('../../local/operator-issuer.ts').OperatorIssuer;
@@ -123,8 +127,11 @@ export function partnerClient(baseUrl: string, apiKey: string) {
   const call = jsonClient(baseUrl, { 'x-api-key': apiKey });
   return {
     call,
-    putAccount: (accountId: string, body: unknown = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } }, headers?: Record<string, string>) =>
-      call('PUT', `/api/v1/accounts/${encodeURIComponent(accountId)}`, body, headers),
+    putAccount: (
+      accountId: string,
+      body: unknown = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
+      headers?: Record<string, string>,
+    ) => call('PUT', `/api/v1/accounts/${encodeURIComponent(accountId)}`, body, headers),
     getAccount: (accountId: string) => call('GET', `/api/v1/accounts/${encodeURIComponent(accountId)}`),
     earn: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/earn', body, headers),
     redeem: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/redeem', body, headers),

@@ -80,7 +80,6 @@ function exitCodeOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-
 /** For afterEach: only when a test failed half-way, never leave a service (and its Java) behind. */
 export async function killLeftoverServices(): Promise<void> {
   for (const child of started.splice(0)) {

@@ -15,11 +15,22 @@ export interface WireProblem {
  * Retry-After in whole seconds on 429 and 503. `contentType` names the one documented
  * exception (WAF can only say application/json).
  */
-export function expectProblemWire(actual: WireProblem, code: ErrorCode, extra: { contentType?: string; headers?: Record<string, string> } = {}): void {
+export function expectProblemWire(
+  actual: WireProblem,
+  code: ErrorCode,
+  extra: { contentType?: string; headers?: Record<string, string> } = {},
+): void {
   const { status, title } = ERROR_CODES[code];
   expect(actual.status, code).toBe(status);
   expect(Object.keys(actual.body).sort(), code).toEqual(['code', 'detail', 'requestId', 'status', 'title', 'type']);
-  expect(actual.body, code).toEqual({ type: problemTypeUri(code), title, status, code, detail: expect.any(String), requestId: expect.any(String) });
+  expect(actual.body, code).toEqual({
+    type: problemTypeUri(code),
+    title,
+    status,
+    code,
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  });
   expect(actual.headers['content-type'], code).toBe(extra.contentType ?? 'application/problem+json');
   expect(actual.headers['cache-control'], code).toBe('no-store');
   if (status === 429 || status === 503) expect(actual.headers['retry-after'], code).toMatch(/^[1-9]\d*$/);
@@ -29,7 +40,9 @@ export function expectProblemWire(actual: WireProblem, code: ErrorCode, extra: {
 /** A fetch Response read as a WireProblem. */
 export async function wireOf(response: Response): Promise<WireProblem> {
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   return { status: response.status, headers, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -45,4 +58,5 @@ export function staticHeaders(parameters: Record<string, string>, prefix: string
 }
 
 /** A mapping template rendered as API Gateway would for one request. */
-export const renderTemplate = (template: string) => JSON.parse(template.replaceAll('$context.requestId', 'req-0123')) as Record<string, unknown>;
+export const renderTemplate = (template: string) =>
+  JSON.parse(template.replaceAll('$context.requestId', 'req-0123')) as Record<string, unknown>;

@@ -111,7 +111,12 @@ export function credentialHeaders(credentials: Credentials): Record<string, stri
 }
 
 /** The raw HTTP request for a sample: JSON body, a fresh Idempotency-Key on idempotent routes. */
-export function toRawRequest(route: RouteDefinition, sample: SampleRequest, credentials: Credentials, headers: Record<string, string> = {}): RawRequest {
+export function toRawRequest(
+  route: RouteDefinition,
+  sample: SampleRequest,
+  credentials: Credentials,
+  headers: Record<string, string> = {},
+): RawRequest {
   const query = sample.query ? new URLSearchParams(sample.query).toString() : '';
   return {
     method: route.method,

@@ -126,7 +126,8 @@ function idempotencyViolations(entries: LedgerEntry[], records: IdempotencyRecor
   for (const [key, transactions] of transactionsByKey) {
     const record = recordByKey.get(key);
     const stored = record ? (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId : undefined;
-    if (stored === undefined || !transactions.has(String(stored))) out.push(`idempotency key ${key}: entries without their idempotency record`);
+    if (stored === undefined || !transactions.has(String(stored)))
+      out.push(`idempotency key ${key}: entries without their idempotency record`);
   }
   for (const record of records) {
     const body = JSON.parse(record.result.bodyJson) as Record<string, unknown>;
@@ -145,7 +146,8 @@ function orderViolations(entries: LedgerEntry[], orders: OrderRecord[]): string[
     const earned = mine.filter((entry) => entry.type === 'EARN').reduce((sum, entry) => sum + entry.amount, 0);
     const reversed = -mine.filter((entry) => entry.type === 'REVERSAL').reduce((sum, entry) => sum + entry.amount, 0);
     if (earned !== order.earnedPoints) out.push(`order ${order.orderId}: earned ${order.earnedPoints} but EARN entries sum to ${earned}`);
-    if (reversed !== order.reversedPoints) out.push(`order ${order.orderId}: reversed ${order.reversedPoints} but REVERSAL entries sum to ${reversed}`);
+    if (reversed !== order.reversedPoints)
+      out.push(`order ${order.orderId}: reversed ${order.reversedPoints} but REVERSAL entries sum to ${reversed}`);
     if (order.reversedPoints > order.earnedPoints) out.push(`order ${order.orderId}: reversed more than it earned`);
   }
   return out;

@@ -36,7 +36,9 @@ export async function snapshotTable(): Promise<TableItem[]> {
 
 /** Items a tenant owns: its partitions (`T#<tenant>…`) and its partner keys (stored under their hash). */
 export function itemsOfTenant(items: TableItem[], tenantId: string): TableItem[] {
-  return items.filter((item) => String(item.PK) === `T#${tenantId}` || String(item.PK).startsWith(`T#${tenantId}#`) || item.tenantId === tenantId);
+  return items.filter(
+    (item) => String(item.PK) === `T#${tenantId}` || String(item.PK).startsWith(`T#${tenantId}#`) || item.tenantId === tenantId,
+  );
 }
 
 const keyOf = (item: TableItem) => `${String(item.PK)}\u0000${String(item.SK)}`;

@@ -11,7 +11,10 @@ import { importGraph, repoRoot } from '../support/import-scan.ts';
  * Local) or Lambda-only (the modules that read a function's environment on load) is on its
  * import graph. It reaches S3 through the SDK's own AWS_ENDPOINT_URL_S3.
  */
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string>; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 const entry = pkg.bin['rrr-audit']!;
 const graph = importGraph([entry], { runtimeOnly: true });
 
@@ -44,11 +47,14 @@ describe('rrr-audit runs from production dependencies alone', () => {
     expect(stdout).toContain('rrr-audit verify DIR');
   });
 
-  it.each([[['--bogus']], [[]], [['frobnicate']], [['fetch', '--tenant', 'acme']]])('bad usage %j is one line on stderr and exit 2', (args) => {
-    const { code, stdout, stderr } = runCli(args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^rrr-audit: .+ \(rrr-audit --help shows the usage\)\n$/);
-  });
+  it.each([[['--bogus']], [[]], [['frobnicate']], [['fetch', '--tenant', 'acme']]])(
+    'bad usage %j is one line on stderr and exit 2',
+    (args) => {
+      const { code, stdout, stderr } = runCli(args);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^rrr-audit: .+ \(rrr-audit --help shows the usage\)\n$/);
+    },
+  );
 });

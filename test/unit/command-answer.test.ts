@@ -10,7 +10,8 @@ function problemOf(outcome: CommandOutcome) {
   try {
     httpAnswer(outcome);
   } catch (error) {
-    if (error instanceof ProblemError) return { code: error.code, status: ERROR_CODES[error.code].status, headers: error.headers, extra: error.extra };
+    if (error instanceof ProblemError)
+      return { code: error.code, status: ERROR_CODES[error.code].status, headers: error.headers, extra: error.extra };
     throw error;
   }
   throw new Error('expected a problem');
@@ -37,9 +38,19 @@ describe('command outcomes as HTTP', () => {
     [{ kind: 'key_in_flight' }, 'idempotency_key_in_use', 409, { 'retry-after': '1' }],
     [{ kind: 'contended' }, 'concurrent_update', 409, { 'retry-after': '1' }],
     [{ kind: 'out_of_time' }, 'service_unavailable', 503, { 'retry-after': '1' }],
-    [{ kind: 'refused', refusal: { ok: false, code: 'rate_limited', detail: 'x', extra: { retryAfterSeconds: 17 } } }, 'rate_limited', 429, { 'retry-after': '17' }],
+    [
+      { kind: 'refused', refusal: { ok: false, code: 'rate_limited', detail: 'x', extra: { retryAfterSeconds: 17 } } },
+      'rate_limited',
+      429,
+      { 'retry-after': '17' },
+    ],
     [{ kind: 'refused', refusal: { ok: false, code: 'account_not_found', detail: 'x' } }, 'not_found', 404, {}],
-    [{ kind: 'refused', refusal: { ok: false, code: 'negative_balance', detail: 'x', extra: { available: 0 } } }, 'insufficient_points', 422, {}],
+    [
+      { kind: 'refused', refusal: { ok: false, code: 'negative_balance', detail: 'x', extra: { available: 0 } } },
+      'insufficient_points',
+      422,
+      {},
+    ],
   ];
   for (const [outcome, code, status, headers] of problems) {
     const name = outcome.kind === 'refused' ? `refused ${outcome.refusal.code}` : outcome.kind;

@@ -26,7 +26,9 @@ describe('configuration: read once, checked, the culprit named', () => {
   });
 
   it('reads valid values, ignores other variables, applies defaults and freezes the result', () => {
-    expect(readEnv('table', TableEnv, { TABLE_NAME: 'RedRoomRewards-prod-Table1A2B', OTHER: 'x' })).toEqual({ TABLE_NAME: 'RedRoomRewards-prod-Table1A2B' });
+    expect(readEnv('table', TableEnv, { TABLE_NAME: 'RedRoomRewards-prod-Table1A2B', OTHER: 'x' })).toEqual({
+      TABLE_NAME: 'RedRoomRewards-prod-Table1A2B',
+    });
     expect(readEnv('hash key', HashKeyEnv, { HASH_KEY_SECRET_ARN: ARN, HASH_KEY: '' })).toEqual({ HASH_KEY_SECRET_ARN: ARN });
     expect(readEnv('hash key', HashKeyEnv, { HASH_KEY: HEX })).toEqual({ HASH_KEY: HEX });
     expect(readEnv('observability', ObservabilityEnv, {})).toEqual({ STAGE: 'local' });

@@ -21,7 +21,15 @@ function earned(start: Account, points: number): Account {
 
 describe('decideEarn', () => {
   it('prices a purchase at 12 points per USD and records the rule version', () => {
-    const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 2550 } }, config, ctx()));
+    const plan = ok(
+      decideEarn(
+        account(),
+        undefined,
+        { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 2550 } },
+        config,
+        ctx(),
+      ),
+    );
     expect(plan.result.body).toMatchObject({ points: 306, balance: 306, ruleVersion: 1 });
     expect(plan.entries).toHaveLength(1);
     expect(plan.entries[0]).toMatchObject({ type: 'EARN', amount: 306, balanceAfter: 306, seq: 1, ruleVersion: 1 });
@@ -31,24 +39,66 @@ describe('decideEarn', () => {
   });
 
   it('gives a purchase lot 365 days to the end of the local day', () => {
-    const plan = ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()));
+    const plan = ok(
+      decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()),
+    );
     expect(plan.accounts[0]!.next.wallets.points.lots).toEqual([
       { type: 'purchase', expiresAt: '2027-06-02T03:59:59.999Z', awardedAt: NOW, remaining: 12 },
     ]);
   });
 
   const refusals: [string, Parameters<typeof decideEarn>, string][] = [
-    ['an unknown account', [undefined, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'account_not_found'],
+    [
+      'an unknown account',
+      [undefined, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()],
+      'account_not_found',
+    ],
     [
       'an order that already earned',
-      [account(), { orderId: 'o1', earnTransactionId: 'tx-0' } as OrderRecord, { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } }, config, ctx()],
+      [
+        account(),
+        { orderId: 'o1', earnTransactionId: 'tx-0' } as OrderRecord,
+        { accountId: 'a1', source: { type: 'purchase', orderId: 'o1', subtotalCents: 100 } },
+        config,
+        ctx(),
+      ],
       'duplicate_order',
     ],
-    ['an event from the future', [account(), undefined, { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } }, config, ctx()], 'occurred_at_out_of_range'],
-    ['a promotion living under 30 days', [account(), undefined, { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } }, config, ctx()], 'promotion_days_out_of_range'],
+    [
+      'an event from the future',
+      [
+        account(),
+        undefined,
+        { accountId: 'a1', occurredAt: '2026-06-01T13:00:00.000Z', source: { type: 'bonus', campaignId: 'c', points: 5 } },
+        config,
+        ctx(),
+      ],
+      'occurred_at_out_of_range',
+    ],
+    [
+      'a promotion living under 30 days',
+      [
+        account(),
+        undefined,
+        { accountId: 'a1', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 7 } },
+        config,
+        ctx(),
+      ],
+      'promotion_days_out_of_range',
+    ],
     [
       'a backdated promotion already expired on arrival',
-      [account(), undefined, { accountId: 'a1', occurredAt: '2026-04-01T12:00:00.000Z', source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 30 } }, config, ctx()],
+      [
+        account(),
+        undefined,
+        {
+          accountId: 'a1',
+          occurredAt: '2026-04-01T12:00:00.000Z',
+          source: { type: 'promotion', campaignId: 'c', points: 5, expiresInDays: 30 },
+        },
+        config,
+        ctx(),
+      ],
       'expired_on_arrival',
     ],
   ];
@@ -57,20 +107,32 @@ describe('decideEarn', () => {
   }
 
   it('is deterministic: the same event and configuration give the same entry', () => {
-    const request = { accountId: 'a1', occurredAt: '2026-05-30T00:00:00.000Z', source: { type: 'purchase' as const, orderId: 'o9', subtotalCents: 12345 } };
+    const request = {
+      accountId: 'a1',
+      occurredAt: '2026-05-30T00:00:00.000Z',
+      source: { type: 'purchase' as const, orderId: 'o9', subtotalCents: 12345 },
+    };
     expect(decideEarn(account(), undefined, request, config, ctx())).toEqual(decideEarn(account(), undefined, request, config, ctx()));
   });
 
   it('never lets expired-on-arrival points pay debt', () => {
     const inDebt = account({ wallets: { points: { ...account().wallets.points, balance: -300, debt: 300 } } });
-    const backdated = { accountId: 'a1', occurredAt: '2026-04-01T12:00:00.000Z', source: { type: 'promotion' as const, campaignId: 'c', points: 120, expiresInDays: 30 } };
+    const backdated = {
+      accountId: 'a1',
+      occurredAt: '2026-04-01T12:00:00.000Z',
+      source: { type: 'promotion' as const, campaignId: 'c', points: 120, expiresInDays: 30 },
+    };
     expect(decideEarn(inDebt, undefined, backdated, config, ctx())).toMatchObject({ ok: false, code: 'expired_on_arrival' });
-    expect(() => creditWallet(inDebt.wallets.points, { points: 120, type: 'promotion', expiresAt: '2026-05-01T03:59:59.999Z', awardedAt: NOW })).toThrow(/live points/);
+    expect(() =>
+      creditWallet(inDebt.wallets.points, { points: 120, type: 'promotion', expiresAt: '2026-05-01T03:59:59.999Z', awardedAt: NOW }),
+    ).toThrow(/live points/);
   });
 
   it('pays debt down first and creates a lot only for the rest', () => {
     const inDebt = account({ wallets: { points: { ...account().wallets.points, balance: -300, debt: 300 } } });
-    const plan = ok(decideEarn(inDebt, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 120 } }, config, ctx()));
+    const plan = ok(
+      decideEarn(inDebt, undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 120 } }, config, ctx()),
+    );
     expect(plan.result.body).toMatchObject({ points: 120, balance: -180 });
     expect(plan.accounts[0]!.next.wallets.points).toMatchObject({ debt: 180, lots: [] });
   });
@@ -83,7 +145,14 @@ describe('decideRedeem', () => {
     const plan = ok(decideRedeem(rich, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })));
     expect(plan.result.body).toMatchObject({ points: 5000, discountCents: 500, balance: 15_000 });
     expect(plan.entries[0]).toMatchObject({ type: 'REDEEM', amount: -5000, seq: 2, balanceAfter: 15_000 });
-    expect(verifyChain([...ok(decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 20_000 } }, config, ctx())).entries, ...plan.entries])).toBeUndefined();
+    expect(
+      verifyChain([
+        ...ok(
+          decideEarn(account(), undefined, { accountId: 'a1', source: { type: 'bonus', campaignId: 'c', points: 20_000 } }, config, ctx()),
+        ).entries,
+        ...plan.entries,
+      ]),
+    ).toBeUndefined();
   });
 
   const refusals: [string, Account | undefined, number, string][] = [
@@ -91,7 +160,12 @@ describe('decideRedeem', () => {
     ['less than the minimum', rich, 4990, 'below_minimum_redemption'],
     ['more than is available', rich, 25_000, 'insufficient_points'],
     ['a part of a cent', rich, 5005, 'points_not_whole_cents'],
-    ['a negative balance', account({ wallets: { points: { ...rich.wallets.points, debt: 1, balance: rich.wallets.points.balance - 1 } } }), 5000, 'negative_balance'],
+    [
+      'a negative balance',
+      account({ wallets: { points: { ...rich.wallets.points, debt: 1, balance: rich.wallets.points.balance - 1 } } }),
+      5000,
+      'negative_balance',
+    ],
     ['a redemption lock', { ...rich, locks: [{ kind: 'redemption', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
     ['a full account lock', { ...rich, locks: [{ kind: 'account', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
   ];
@@ -101,13 +175,25 @@ describe('decideRedeem', () => {
   }
 
   it('ignores a lock that has ended', () => {
-    const unlocked = { ...rich, locks: [{ kind: 'redemption' as const, reasonCode: 'x', appliedAt: '2026-01-01T00:00:00.000Z', until: '2026-05-01T00:00:00.000Z' }] };
+    const unlocked = {
+      ...rich,
+      locks: [{ kind: 'redemption' as const, reasonCode: 'x', appliedAt: '2026-01-01T00:00:00.000Z', until: '2026-05-01T00:00:00.000Z' }],
+    };
     expect(decideRedeem(unlocked, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx()).ok).toBe(true);
   });
 });
 
 describe('decideReversal', () => {
-  const order: OrderRecord = { tenantId: 't1', sourceType: 'purchase', orderId: 'o1', accountId: 'a1', earnTransactionId: 'tx-0', earnedPoints: 500, reversedPoints: 0, version: 1 };
+  const order: OrderRecord = {
+    tenantId: 't1',
+    sourceType: 'purchase',
+    orderId: 'o1',
+    accountId: 'a1',
+    earnTransactionId: 'tx-0',
+    earnedPoints: 500,
+    reversedPoints: 0,
+    version: 1,
+  };
 
   it('reverses all unreversed points by default and may leave a debt', () => {
     const small = earned(account(), 200);
@@ -118,19 +204,24 @@ describe('decideReversal', () => {
   });
 
   it('reverses part of an order', () => {
-    const plan = ok(decideReversal(earned(account(), 1000), order, { accountId: 'a1', orderId: 'o1', points: 100, reason: 'chargeback' }, ctx()));
+    const plan = ok(
+      decideReversal(earned(account(), 1000), order, { accountId: 'a1', orderId: 'o1', points: 100, reason: 'chargeback' }, ctx()),
+    );
     expect(plan.entries[0]).toMatchObject({ type: 'REVERSAL', amount: -100, reasonCode: 'chargeback', balanceAfter: 900 });
   });
 
   const refusals: [string, OrderRecord | undefined, number | undefined, string][] = [
     ['an order it never earned', undefined, undefined, 'order_not_found'],
-    ['another account\'s order', { ...order, accountId: 'a2' }, undefined, 'order_of_another_account'],
+    ["another account's order", { ...order, accountId: 'a2' }, undefined, 'order_of_another_account'],
     ['a fully reversed order', { ...order, reversedPoints: 500 }, undefined, 'nothing_to_reverse'],
     ['more than is left', { ...order, reversedPoints: 450 }, 100, 'reversal_exceeds_unreversed'],
   ];
   for (const [name, o, points, code] of refusals) {
     it(`refuses ${name} with ${code}`, () =>
-      expect(decideReversal(account(), o, { accountId: 'a1', orderId: 'o1', ...(points ? { points } : {}) }, ctx())).toMatchObject({ ok: false, code }));
+      expect(decideReversal(account(), o, { accountId: 'a1', orderId: 'o1', ...(points ? { points } : {}) }, ctx())).toMatchObject({
+        ok: false,
+        code,
+      }));
   }
 });
 
@@ -144,14 +235,18 @@ describe('decideAccountUpsert', () => {
 
   it('updates flags and keeps the wallets, answering 200', () => {
     const existing = earned(account(), 50);
-    const plan = ok(decideAccountUpsert(existing, { accountId: 'a1', profile: existing.profile, verification: { phone: true } }, config, ctx()));
+    const plan = ok(
+      decideAccountUpsert(existing, { accountId: 'a1', profile: existing.profile, verification: { phone: true } }, config, ctx()),
+    );
     expect(plan.result.effect).toBe('updated');
     expect(plan.result.body).toMatchObject({ trustLevel: 'L2', verification: { email: true, phone: true } });
     expect(plan.accounts[0]!.next.wallets.points.balance).toBe(50);
   });
 
   it('refuses an unknown tier', () => {
-    expect(decideAccountUpsert(undefined, { accountId: 'a1', profile: { profileId: 'p', role: 'CONSUMER' }, tier: 'Platinum' }, config, ctx())).toMatchObject({
+    expect(
+      decideAccountUpsert(undefined, { accountId: 'a1', profile: { profileId: 'p', role: 'CONSUMER' }, tier: 'Platinum' }, config, ctx()),
+    ).toMatchObject({
       ok: false,
       code: 'unknown_tier',
     });

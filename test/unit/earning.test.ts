@@ -68,13 +68,19 @@ describe('expiry in the tenant time zone', () => {
     const formattersOf = (zone: string) => {
       let pair = formatters.get(zone);
       if (!pair) {
-        pair = [new Intl.DateTimeFormat('en-CA', { timeZone: zone }), new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })];
+        pair = [
+          new Intl.DateTimeFormat('en-CA', { timeZone: zone }),
+          new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }),
+        ];
         formatters.set(zone, pair);
       }
       return pair;
     };
     const dateIn = (ms: number, zone: string) => formattersOf(zone)[0].format(ms);
-    const offsetAt = (ms: number, zone: string) => formattersOf(zone)[1].formatToParts(ms).find((part) => part.type === 'timeZoneName')?.value;
+    const offsetAt = (ms: number, zone: string) =>
+      formattersOf(zone)[1]
+        .formatToParts(ms)
+        .find((part) => part.type === 'timeZoneName')?.value;
     let checked = 0;
     for (const zone of Intl.supportedValuesOf('timeZone')) {
       // Weekly steps find the weeks with a change; daily steps inside them find its day.

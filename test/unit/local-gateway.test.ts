@@ -61,7 +61,12 @@ const routes: RouteDefinition[] = [
 
 async function fakeAuthorizePartner(apiKey: string | undefined): Promise<AuthorizeResult> {
   if (apiKey === 'good-key') {
-    return { ok: true, context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' }, usageIdentifierKey: 'rrrusage-tenant-1', usagePlan: 'standard' };
+    return {
+      ok: true,
+      context: { tenantId: 'tenant-1', keyId: 'key-1', scopes: 'read' },
+      usageIdentifierKey: 'rrrusage-tenant-1',
+      usagePlan: 'standard',
+    };
   }
   // Allowed, but the tenant has no usage key: API Gateway refuses such a request with 403.
   if (apiKey === 'planless-key') return { ok: true, context: { tenantId: 'tenant-2', keyId: 'key-2', scopes: 'read' } };
@@ -267,11 +272,15 @@ describe('local gateway authorization', () => {
 
   it('throttles partner routes by the usage identifier key, with the limit of the plan the authorizer named', async () => {
     const plans: (string | undefined)[] = [];
-    const partnerKeyRateLimit = (plan: string | undefined) => (plans.push(plan), { perSecond: 0.01, burst: 2 });
+    const partnerKeyRateLimit = (plan: string | undefined) => {
+      plans.push(plan);
+      return { perSecond: 0.01, burst: 2 };
+    };
     const { baseUrl, server } = await startGateway({ partnerKeyRateLimit });
     try {
       const statuses = [];
-      for (let i = 0; i < 3; i += 1) statuses.push((await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } })).status);
+      for (let i = 0; i < 3; i += 1)
+        statuses.push((await fetch(`${baseUrl}/partner/1/items/2`, { headers: { 'x-api-key': 'good-key' } })).status);
       expect(statuses).toEqual([200, 200, 429]);
       expect(plans).toEqual(['standard']);
     } finally {

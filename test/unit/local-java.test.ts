@@ -18,6 +18,8 @@ describe('assertJavaAvailable', () => {
   it('explains in one line how to install Java when it is missing', async () => {
     const failure = assertJavaAvailable('rrr-no-such-java-binary');
     await expect(failure).rejects.toBeInstanceOf(JavaMissingError);
-    await expect(failure).rejects.toThrow(/^Java 17 or newer is required to run DynamoDB Local .*apt-get install -y openjdk-17-jre-headless\) and retry\.$/);
+    await expect(failure).rejects.toThrow(
+      /^Java 17 or newer is required to run DynamoDB Local .*apt-get install -y openjdk-17-jre-headless\) and retry\.$/,
+    );
   });
 });

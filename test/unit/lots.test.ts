@@ -21,19 +21,34 @@ describe('debitWallet: spend order', () => {
   const cases: { name: string; lots: Lot[]; debit: number; takes: [string, number][] }[] = [
     {
       name: 'spends the earliest-expiring lot first',
-      lots: [lot('purchase', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 100), lot('promotion', '2026-07-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 50)],
+      lots: [
+        lot('purchase', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 100),
+        lot('promotion', '2026-07-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z', 50),
+      ],
       debit: 70,
-      takes: [['promotion', 50], ['purchase', 20]],
+      takes: [
+        ['promotion', 50],
+        ['purchase', 20],
+      ],
     },
     {
       name: 'breaks expiry ties by award time (FIFO)',
-      lots: [lot('bonus', '2027-01-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', 10), lot('purchase', '2027-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', 10)],
+      lots: [
+        lot('bonus', '2027-01-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', 10),
+        lot('purchase', '2027-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', 10),
+      ],
       debit: 15,
-      takes: [['purchase', 10], ['bonus', 5]],
+      takes: [
+        ['purchase', 10],
+        ['bonus', 5],
+      ],
     },
     {
       name: 'never touches an expired lot',
-      lots: [lot('purchase', '2026-05-31T23:59:59.999Z', '2025-05-31T00:00:00.000Z', 500), lot('bonus', '2026-12-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 40)],
+      lots: [
+        lot('purchase', '2026-05-31T23:59:59.999Z', '2025-05-31T00:00:00.000Z', 500),
+        lot('bonus', '2026-12-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 40),
+      ],
       debit: 40,
       takes: [['bonus', 40]],
     },
@@ -79,7 +94,10 @@ describe('creditWallet: paydown and lots', () => {
 
 describe('availablePoints', () => {
   it('excludes expired lots and holds, and is zero while in debt', () => {
-    const lots = [lot('purchase', '2026-05-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z', 100), lot('bonus', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 60)];
+    const lots = [
+      lot('purchase', '2026-05-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z', 100),
+      lot('bonus', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 60),
+    ];
     expect(availablePoints({ ...walletWith(lots), held: 10 }, NOW)).toBe(50);
     expect(availablePoints(walletWith(lots, 1), NOW)).toBe(0);
   });

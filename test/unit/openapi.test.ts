@@ -13,7 +13,9 @@ describe('OpenAPI document', () => {
   });
 
   it('has one operation per manifest route, with a unique operationId', () => {
-    const operations = Object.values(committed.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p));
+    const operations = Object.values(committed.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+      Object.values(p),
+    );
     expect(operations.map((o) => o.operationId).sort()).toEqual(routes.map((r) => r.operationId).sort());
     expect(new Set(routes.map((r) => r.operationId)).size).toBe(routes.length);
   });

@@ -7,7 +7,12 @@ import { SignInError, signInOperator, type CognitoSend } from '../../scripts/cog
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('../../scripts/operator-login.ts', import.meta.url));
-const POOL = { userPoolId: 'eu-west-1_AbCdEf123', clientId: 'client-1', username: 'ops@example.com', password: 'correct horse battery staple' };
+const POOL = {
+  userPoolId: 'eu-west-1_AbCdEf123',
+  clientId: 'client-1',
+  username: 'ops@example.com',
+  password: 'correct horse battery staple',
+};
 
 /** Answers as Cognito would, one scripted answer per call, and records what was sent. */
 function fakeCognito(answers: Record<string, unknown>[]) {
@@ -27,7 +32,12 @@ const passwordVerifier = {
   ChallengeName: 'PASSWORD_VERIFIER',
   Session: 's0',
   // Any B that is not 0 mod N: the helper computes the proof; only Cognito can check it.
-  ChallengeParameters: { SALT: randomBytes(16).toString('hex'), SECRET_BLOCK: randomBytes(64).toString('base64'), SRP_B: randomBytes(128).toString('hex'), USER_ID_FOR_SRP: 'a1b2-sub' },
+  ChallengeParameters: {
+    SALT: randomBytes(16).toString('hex'),
+    SECRET_BLOCK: randomBytes(64).toString('base64'),
+    SRP_B: randomBytes(128).toString('hex'),
+    USER_ID_FOR_SRP: 'a1b2-sub',
+  },
 };
 const tokens = { AuthenticationResult: { IdToken: 'id.token.jwt', AccessToken: 'access', ExpiresIn: 3600 } };
 
@@ -35,19 +45,40 @@ describe('operator sign-in over Cognito (SRP)', () => {
   it('proves the password by SRP, answers the TOTP challenge and returns the ID token', async () => {
     const { cognito, sent } = fakeCognito([passwordVerifier, { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's1' }, tokens]);
     const asked: string[] = [];
-    const result = await signInOperator(cognito, POOL, async (what) => (asked.push(what), '123456'));
+    const result = await signInOperator(cognito, POOL, async (what) => {
+      asked.push(what);
+      return '123456';
+    });
     expect(result).toEqual({ idToken: 'id.token.jwt', expiresInSeconds: 3600 });
     expect(asked).toEqual(['mfa-code']);
-    expect(sent.map((call) => call.command)).toEqual(['InitiateAuthCommand', 'RespondToAuthChallengeCommand', 'RespondToAuthChallengeCommand']);
+    expect(sent.map((call) => call.command)).toEqual([
+      'InitiateAuthCommand',
+      'RespondToAuthChallengeCommand',
+      'RespondToAuthChallengeCommand',
+    ]);
     const [initiate, verifier, mfa] = sent;
-    expect(initiate!.input).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', ClientId: 'client-1', AuthParameters: { USERNAME: 'ops@example.com', SRP_A: expect.stringMatching(/^[0-9a-f]+$/) } });
+    expect(initiate!.input).toMatchObject({
+      AuthFlow: 'USER_SRP_AUTH',
+      ClientId: 'client-1',
+      AuthParameters: { USERNAME: 'ops@example.com', SRP_A: expect.stringMatching(/^[0-9a-f]+$/) },
+    });
     expect(JSON.stringify(sent)).not.toContain(POOL.password);
     expect(verifier!.input).toMatchObject({
       ChallengeName: 'PASSWORD_VERIFIER',
       Session: 's0',
-      ChallengeResponses: { USERNAME: 'a1b2-sub', PASSWORD_CLAIM_SIGNATURE: expect.any(String), PASSWORD_CLAIM_SECRET_BLOCK: passwordVerifier.ChallengeParameters.SECRET_BLOCK, TIMESTAMP: expect.any(String) },
+      ChallengeResponses: {
+        USERNAME: 'a1b2-sub',
+        PASSWORD_CLAIM_SIGNATURE: expect.any(String),
+        PASSWORD_CLAIM_SECRET_BLOCK: passwordVerifier.ChallengeParameters.SECRET_BLOCK,
+        TIMESTAMP: expect.any(String),
+      },
     });
-    expect(mfa!.input).toEqual({ ClientId: 'client-1', ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's1', ChallengeResponses: { USERNAME: 'a1b2-sub', SOFTWARE_TOKEN_MFA_CODE: '123456' } });
+    expect(mfa!.input).toEqual({
+      ClientId: 'client-1',
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: 's1',
+      ChallengeResponses: { USERNAME: 'a1b2-sub', SOFTWARE_TOKEN_MFA_CODE: '123456' },
+    });
   });
 
   it('on first sign-in sets the new password, then the authenticator app, then signs in', async () => {
@@ -60,7 +91,10 @@ describe('operator sign-in over Cognito (SRP)', () => {
       tokens,
     ]);
     const hints: (string | undefined)[] = [];
-    const result = await signInOperator(cognito, POOL, async (what, hint) => (hints.push(hint), what === 'mfa-code' ? '654321' : 'a new long passphrase 42!'));
+    const result = await signInOperator(cognito, POOL, async (what, hint) => {
+      hints.push(hint);
+      return what === 'mfa-code' ? '654321' : 'a new long passphrase 42!';
+    });
     expect(result.idToken).toBe('id.token.jwt');
     expect(sent.map((call) => call.command).slice(2)).toEqual([
       'RespondToAuthChallengeCommand',

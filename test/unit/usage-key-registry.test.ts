@@ -9,7 +9,13 @@ function fakeApiGateway() {
     async send(command) {
       const name = command.constructor.name;
       sent.push({ command: name, input: command.input as Record<string, unknown> });
-      if (name === 'GetUsagePlansCommand') return { items: [{ id: 'p-std', name: 'rrr-dev-standard' }, { id: 'p-high', name: 'rrr-dev-high' }] };
+      if (name === 'GetUsagePlansCommand')
+        return {
+          items: [
+            { id: 'p-std', name: 'rrr-dev-standard' },
+            { id: 'p-high', name: 'rrr-dev-high' },
+          ],
+        };
       if (name === 'CreateApiKeyCommand') return { id: `k-${sent.length}` };
       return {};
     },
@@ -33,7 +39,7 @@ describe('usage key registry', () => {
     expect(sent).toEqual([]);
   });
 
-  it('on AWS: creates an API key with the tenant\'s value and puts it on the plan found by name (looked up once)', async () => {
+  it("on AWS: creates an API key with the tenant's value and puts it on the plan found by name (looked up once)", async () => {
     const { client, sent } = fakeApiGateway();
     const registry = usageKeyRegistry({ standard: 'rrr-dev-standard', high: 'rrr-dev-high' }, client);
     const value = newUsageKeyValue();
@@ -53,6 +59,8 @@ describe('usage key registry', () => {
   it('fails (the tenant is then not created) when the stage has no plan of that name', async () => {
     const { client } = fakeApiGateway();
     const registry = usageKeyRegistry({ standard: 'missing', high: 'missing' }, client);
-    await expect(registry.register({ tenantId: 'acme', plan: 'standard', usageKeyValue: newUsageKeyValue() })).rejects.toThrow('No API Gateway usage plan named missing');
+    await expect(registry.register({ tenantId: 'acme', plan: 'standard', usageKeyValue: newUsageKeyValue() })).rejects.toThrow(
+      'No API Gateway usage plan named missing',
+    );
   });
 });

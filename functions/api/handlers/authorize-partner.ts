@@ -41,7 +41,11 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   }
   // The REST API's API key source is AUTHORIZER: the usage plan meters and throttles the
   // tenant by this key, never by the partner's secret.
-  return { ...policy(result.context.keyId ?? 'partner', 'Allow', resource), context: result.context, usageIdentifierKey: result.usageIdentifierKey };
+  return {
+    ...policy(result.context.keyId ?? 'partner', 'Allow', resource),
+    context: result.context,
+    usageIdentifierKey: result.usageIdentifierKey,
+  };
 };
 
 /** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path...` split into its parts. */

@@ -4,17 +4,14 @@ import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { createReversalRoute } from '../manifest.ts';
 
-export const handler = httpHandler(
-  createReversalRoute,
-  async (request) => {
-    const { body } = request;
-    return httpAnswer(
-      await runIdempotentCommand({
-        ...commandIdentity(request),
-        accountIds: [body.accountId],
-        order: { sourceType: 'purchase', orderId: body.orderId },
-        decide: (state, ctx) => decideReversal(state.account, state.order, body, ctx),
-      }),
-    );
-  },
-);
+export const handler = httpHandler(createReversalRoute, async (request) => {
+  const { body } = request;
+  return httpAnswer(
+    await runIdempotentCommand({
+      ...commandIdentity(request),
+      accountIds: [body.accountId],
+      order: { sourceType: 'purchase', orderId: body.orderId },
+      decide: (state, ctx) => decideReversal(state.account, state.order, body, ctx),
+    }),
+  );
+});

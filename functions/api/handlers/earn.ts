@@ -6,19 +6,16 @@ import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { earnRoute } from '../manifest.ts';
 
-export const handler = httpHandler(
-  earnRoute,
-  async (request) => {
-    const config = await requireTenantConfig(request.tenantId);
-    const { body } = request;
-    return httpAnswer(
-      await runIdempotentCommand({
-        ...commandIdentity(request),
-        accountIds: [body.accountId],
-        ...(body.source.type === 'purchase' ? { order: { sourceType: 'purchase' as const, orderId: body.source.orderId } } : {}),
-        accountWritesPerMinute: accountWriteLimit(config),
-        decide: (state, ctx) => decideEarn(state.account, state.order, body, config, ctx),
-      }),
-    );
-  },
-);
+export const handler = httpHandler(earnRoute, async (request) => {
+  const config = await requireTenantConfig(request.tenantId);
+  const { body } = request;
+  return httpAnswer(
+    await runIdempotentCommand({
+      ...commandIdentity(request),
+      accountIds: [body.accountId],
+      ...(body.source.type === 'purchase' ? { order: { sourceType: 'purchase' as const, orderId: body.source.orderId } } : {}),
+      accountWritesPerMinute: accountWriteLimit(config),
+      decide: (state, ctx) => decideEarn(state.account, state.order, body, config, ctx),
+    }),
+  );
+});

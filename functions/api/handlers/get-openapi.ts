@@ -3,8 +3,7 @@ import { httpHandler } from '../http/http-handler.ts';
 import { getOpenApiRoute } from '../manifest.ts';
 
 /** Serves the generated document; generating it needs every schema, serving it does not. */
-export const handler = httpHandler(
-  getOpenApiRoute, async () => ({
+export const handler = httpHandler(getOpenApiRoute, async () => ({
   status: 200,
   body: openapi,
 }));

@@ -8,30 +8,27 @@ import { ProblemError } from '../http/problem.ts';
 
 const DEFAULT_PAGE_SIZE = 25;
 
-export const handler = httpHandler(
-  listTransactionsRoute,
-  async ({ query, tenantId }) => {
-    const account = await getAccount(tenantId, query.accountId);
-    if (!account) throw new ProblemError('not_found', `Account ${query.accountId} does not exist`);
-    const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE_SIZE;
-    const page = await queryLedgerPage({
-      tenantId,
-      accountId: query.accountId,
-      wallet: 'points',
-      limit,
-      ...(query.type ? { type: query.type } : {}),
-      ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
-      ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
-      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-    });
-    const last = page.entries.at(-1);
-    return {
-      status: 200,
-      body: {
-        items: page.entries.map(partnerTransactionView),
-        ...(page.more && last ? { nextCursor: encodeCursor(last.seq) } : {}),
-      },
-    };
-  },
-);
+export const handler = httpHandler(listTransactionsRoute, async ({ query, tenantId }) => {
+  const account = await getAccount(tenantId, query.accountId);
+  if (!account) throw new ProblemError('not_found', `Account ${query.accountId} does not exist`);
+  const beforeSeq = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE_SIZE;
+  const page = await queryLedgerPage({
+    tenantId,
+    accountId: query.accountId,
+    wallet: 'points',
+    limit,
+    ...(query.type ? { type: query.type } : {}),
+    ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+    ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+    ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+  });
+  const last = page.entries.at(-1);
+  return {
+    status: 200,
+    body: {
+      items: page.entries.map(partnerTransactionView),
+      ...(page.more && last ? { nextCursor: encodeCursor(last.seq) } : {}),
+    },
+  };
+});

@@ -6,18 +6,15 @@ import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { putAccountRoute } from '../manifest.ts';
 
-export const handler = httpHandler(
-  putAccountRoute,
-  async (request) => {
-    const config = await requireTenantConfig(request.tenantId);
-    const accountId = request.params.accountId;
-    return httpAnswer(
-      await runIdempotentCommand({
-        ...commandIdentity(request),
-        accountIds: [accountId],
-        accountWritesPerMinute: accountWriteLimit(config),
-        decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
-      }),
-    );
-  },
-);
+export const handler = httpHandler(putAccountRoute, async (request) => {
+  const config = await requireTenantConfig(request.tenantId);
+  const accountId = request.params.accountId;
+  return httpAnswer(
+    await runIdempotentCommand({
+      ...commandIdentity(request),
+      accountIds: [accountId],
+      accountWritesPerMinute: accountWriteLimit(config),
+      decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
+    }),
+  );
+});

@@ -6,17 +6,14 @@ import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { redeemRoute } from '../manifest.ts';
 
-export const handler = httpHandler(
-  redeemRoute,
-  async (request) => {
-    const config = await requireTenantConfig(request.tenantId);
-    return httpAnswer(
-      await runIdempotentCommand({
-        ...commandIdentity(request),
-        accountIds: [request.body.accountId],
-        accountWritesPerMinute: accountWriteLimit(config),
-        decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
-      }),
-    );
-  },
-);
+export const handler = httpHandler(redeemRoute, async (request) => {
+  const config = await requireTenantConfig(request.tenantId);
+  return httpAnswer(
+    await runIdempotentCommand({
+      ...commandIdentity(request),
+      accountIds: [request.body.accountId],
+      accountWritesPerMinute: accountWriteLimit(config),
+      decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
+    }),
+  );
+});

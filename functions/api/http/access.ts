@@ -10,7 +10,10 @@ import type { OperatorPrincipal, Principal } from './principal.ts';
 export function tenantInScope(route: RouteDefinition, principal: Principal | undefined, params: unknown): string {
   if (route.auth === 'public') return '';
   if (!principal || principal.kind !== route.auth) {
-    throw new ProblemError('unauthorized', route.auth === 'partner' ? 'Send a valid x-api-key header' : 'Send a valid operator bearer token');
+    throw new ProblemError(
+      'unauthorized',
+      route.auth === 'partner' ? 'Send a valid x-api-key header' : 'Send a valid operator bearer token',
+    );
   }
   if (principal.kind === 'partner') {
     const scopes = route.scopes ?? [];

@@ -22,7 +22,11 @@ export function httpAnswer(outcome: CommandOutcome): HttpResult {
     case 'committed':
       return { status: STATUS_OF_EFFECT[outcome.result.effect], bodyJson: outcome.result.bodyJson };
     case 'replayed':
-      return { status: STATUS_OF_EFFECT[outcome.result.effect], bodyJson: outcome.result.bodyJson, headers: { 'idempotent-replayed': 'true' } };
+      return {
+        status: STATUS_OF_EFFECT[outcome.result.effect],
+        bodyJson: outcome.result.bodyJson,
+        headers: { 'idempotent-replayed': 'true' },
+      };
     case 'refused': {
       const { code, detail, extra } = outcome.refusal;
       const problem = new ProblemError(REFUSAL_TABLE[code], detail, extra ?? {}, refusalHeaders(code, extra));

@@ -106,13 +106,21 @@ export function httpHandler<R extends RouteDefinition>(route: R, impl: (request:
       }
       if (isDependencyUnavailable(error)) {
         logger.warn('database unavailable', { operationId: route.operationId, error: error as Error });
-        return problemResponse('service_unavailable', 'The database is unavailable right now; retry with the same Idempotency-Key', requestId, {}, {
-          'retry-after': '1',
-        });
+        return problemResponse(
+          'service_unavailable',
+          'The database is unavailable right now; retry with the same Idempotency-Key',
+          requestId,
+          {},
+          {
+            'retry-after': '1',
+          },
+        );
       }
       logger.error('unhandled error', { operationId: route.operationId, error: error as Error });
       return problemResponse('internal_error', 'Something went wrong on our side; the request may be retried', requestId);
     }
   };
-  return middy(base).use(captureLambdaHandler(tracer, { captureResponse: false })).use(injectLambdaContext(logger));
+  return middy(base)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger));
 }

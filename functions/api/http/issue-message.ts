@@ -86,9 +86,7 @@ export function issueMessage(issue: RawIssue): string {
     case 'invalid_value':
       return `expected ${(issue.values ?? []).length === 1 ? '' : 'one of '}${quoted(issue.values ?? [])}`;
     case 'invalid_union':
-      return issue.discriminator !== undefined
-        ? `expected one of ${quoted(issue.options ?? [])}`
-        : 'matches none of the allowed shapes';
+      return issue.discriminator !== undefined ? `expected one of ${quoted(issue.options ?? [])}` : 'matches none of the allowed shapes';
     default:
       return issue.message ?? 'not valid';
   }

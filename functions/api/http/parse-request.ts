@@ -47,7 +47,10 @@ export function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as garbage.
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType)?.[1];
   if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
-    throw new ProblemError('unsupported_media_type', `Send the body as UTF-8 (application/json; charset=utf-8), not ${charset.slice(0, 40)}`);
+    throw new ProblemError(
+      'unsupported_media_type',
+      `Send the body as UTF-8 (application/json; charset=utf-8), not ${charset.slice(0, 40)}`,
+    );
   }
   try {
     return JSON.parse(text);

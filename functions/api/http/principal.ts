@@ -40,7 +40,10 @@ export function partnerPrincipal(event: APIGatewayProxyEvent): PartnerPrincipal 
 function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value !== 'string') return [];
-  return value.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 export function operatorPrincipal(event: APIGatewayProxyEvent): OperatorPrincipal | undefined {

@@ -120,7 +120,5 @@ export function decideEarn(
 }
 
 function sourceFacts(source: EarnSource) {
-  return source.type === 'purchase'
-    ? { type: source.type, orderId: source.orderId }
-    : { type: source.type, campaignId: source.campaignId };
+  return source.type === 'purchase' ? { type: source.type, orderId: source.orderId } : { type: source.type, campaignId: source.campaignId };
 }

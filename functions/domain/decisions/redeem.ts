@@ -14,12 +14,7 @@ export interface RedeemRequest {
 }
 
 /** One-shot redemption: debits unexpired lots in spend order for a discount. */
-export function decideRedeem(
-  account: Account | undefined,
-  request: RedeemRequest,
-  config: TenantConfig,
-  ctx: RequestContext,
-): Decision {
+export function decideRedeem(account: Account | undefined, request: RedeemRequest, config: TenantConfig, ctx: RequestContext): Decision {
   if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   const lock = blockingLock(account, 'redemption', ctx.now);
   if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`);

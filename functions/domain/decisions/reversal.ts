@@ -56,7 +56,10 @@ export function decideReversal(
     ok: true,
     accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
     entries: [entry],
-    order: { next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 }, expectedVersion: order.version },
+    order: {
+      next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 },
+      expectedVersion: order.version,
+    },
     result: {
       effect: 'created',
       body: { transactionId: ctx.transactionId, accountId: account.accountId, points, balance: wallet.balance },

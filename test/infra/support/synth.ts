@@ -6,8 +6,9 @@ import { RedRoomRewardsStack, type RedRoomRewardsStackProps } from '../../../lib
 import { STAGES, type StageName } from '../../../lib/stage.ts';
 
 /** cdk.json's context (feature flags included), so tests synthesize what `cdk synth` does. */
-const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const cdkJsonContext = (
+  JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 /**
  * Builds the stack for one stage with bundling skipped (template assertions need no bundle)

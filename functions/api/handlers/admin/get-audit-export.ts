@@ -20,10 +20,15 @@ export const handler = httpHandler(getAuditExportRoute, async ({ tenantId, param
   const key = manifestKey(tenantId, params.day);
   const bucket = auditBucketConfig.AUDIT_BUCKET;
   const body = await s3ObjectStore(bucket).get(key);
-  if (!body) throw new ProblemError('not_found', `No sealed audit export for ${tenantId} on ${params.day} (days are sealed within an hour after they end, UTC)`);
+  if (!body)
+    throw new ProblemError(
+      'not_found',
+      `No sealed audit export for ${tenantId} on ${params.day} (days are sealed within an hour after they end, UTC)`,
+    );
   const manifest = parseManifest(body);
   const client = getS3Client();
-  const url = (objectKey: string) => getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: objectKey }), { expiresIn: AUDIT_URL_SECONDS });
+  const url = (objectKey: string) =>
+    getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: objectKey }), { expiresIn: AUDIT_URL_SECONDS });
   const urlsExpireAt = new Date(Date.now() + AUDIT_URL_SECONDS * 1000).toISOString();
   return {
     status: 200,
