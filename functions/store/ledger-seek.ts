@@ -31,8 +31,8 @@ export async function seqWindow(req: SeekRequest, budget: { left: number }): Pro
   let high = below ?? (await newestSeq(req, budget));
   if (high < 1) return undefined;
   // A cursor already lies below `to` (its page applied it), so only a first page seeks it.
-  if (req.to && below === undefined) high = (await firstSeqAtOrAfter(req, req.to, 1, high, budget)) - 1;
-  const low = req.from ? await firstSeqAtOrAfter(req, req.from, 1, high, budget) : 1;
+  if (req.to && below === undefined) high = (await firstSeqAtOrAfter(req, req.to, 1, high, budget, 'before')) - 1;
+  const low = req.from ? await firstSeqAtOrAfter(req, req.from, 1, high, budget, 'after') : 1;
   return low <= high ? { low, high } : undefined;
 }
 
@@ -55,15 +55,25 @@ async function newestSeq(req: SeekRequest, budget: { left: number }): Promise<nu
   return (out.Items?.[0]?.seq as number | undefined) ?? 0;
 }
 
-/** The smallest sequence in [low, high] created at or after `instant`, or high + 1 if none. */
-async function firstSeqAtOrAfter(req: SeekRequest, instant: string, low: number, high: number, budget: { left: number }): Promise<number> {
+/**
+ * The smallest sequence in [low, high] created at or after `instant`, or high + 1 if none.
+ * A probe that finds no entry (an eventually consistent read of one just written) counts as
+ * `missing` says, chosen so the window errs wide and the createdAt filter keeps it exact.
+ */
+async function firstSeqAtOrAfter(
+  req: SeekRequest,
+  instant: string,
+  low: number,
+  high: number,
+  budget: { left: number },
+  missing: 'before' | 'after',
+): Promise<number> {
   let found = high + 1;
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);
     const createdAt = await probeCreatedAt(req, mid);
     budget.left -= 1;
-    // A missing entry (none should be) counts as older, so the window errs wide and the filter stays exact.
-    if (createdAt !== undefined && createdAt >= instant) {
+    if (createdAt === undefined ? missing === 'after' : createdAt >= instant) {
       found = mid;
       high = mid - 1;
     } else {
