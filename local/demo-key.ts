@@ -1,4 +1,4 @@
-import { getApiKeyByHash, listApiKeys } from '../functions/store/api-keys.ts';
+import { getApiKeyByHash, listAllApiKeys } from '../functions/store/api-keys.ts';
 import { partnerKeyHash } from '../functions/security/partner-keys.ts';
 import { ALL_PARTNER_SCOPES, commitPartnerKeyChange, createPartnerKey, revokePartnerKey } from '../functions/usecases/partner-keys.ts';
 
@@ -36,7 +36,7 @@ export async function keepDemoKey(
 }
 
 async function revokeOtherDemoKeys(tenantId: string, keep: string, now: string): Promise<void> {
-  for (const key of await listApiKeys(tenantId)) {
+  for (const key of await listAllApiKeys(tenantId)) {
     if (key.label !== DEMO_KEY_LABEL || key.keyId === keep || key.status !== 'active') continue;
     if (key.expiresAt !== undefined && key.expiresAt <= now) continue;
     await commitPartnerKeyChange(await revokePartnerKey({ tenantId, keyId: key.keyId, reason: 'rotated', now }));

@@ -87,7 +87,7 @@ export const CreatedPartnerKeyView = z.object({
   key: z.optional(z.string().check(z.describe('The key itself: shown in this answer only, never again (not even on replay)'))),
 });
 
-export const PartnerKeyList = z.object({ items: z.array(PartnerKeyView) });
+export const PartnerKeyList = z.object({ items: z.array(PartnerKeyView), nextCursor: z.optional(z.string()) });
 
 export const AccountLedgerParams = z.strictObject({ tenantId: TenantId, accountId: AccountId });
 

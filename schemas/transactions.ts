@@ -33,5 +33,13 @@ export const TransactionView = z.object({
 
 export const TransactionsPage = z.object({
   items: z.array(TransactionView),
-  nextCursor: z.optional(z.string()),
+  nextCursor: z.optional(
+    z
+      .string()
+      .check(
+        z.describe(
+          'Present while the range may hold more entries: pass it as cursor. It can come with fewer items than limit (the read budget ran out first): keep going.',
+        ),
+      ),
+  ),
 });

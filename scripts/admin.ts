@@ -12,7 +12,7 @@ const spec = {
 Commands:
   create-tenant --tenant ID --name NAME [--time-zone ZONE]
   create-key    --tenant ID --scopes earn,redeem,read [--label LABEL] [--expires-at 2027-01-01T00:00:00Z]
-  list-keys     --tenant ID
+  list-keys     --tenant ID                 (follows every page of the list)
   rotate-key    --tenant ID --key key_0123456789abcdef [--overlap-seconds 86400]
   revoke-key    --tenant ID --key key_0123456789abcdef --reason compromised|rotated|partner_offboarded|unused|other
 
@@ -51,7 +51,7 @@ function expiresAt(): string | undefined {
   return raw;
 }
 
-const commands: Record<string, () => { method: string; path: string; body?: unknown }> = {
+const commands: Record<string, () => { method: string; path: string; body?: unknown; pages?: boolean }> = {
   'create-tenant': () => ({
     method: 'POST',
     path: '/api/v1/admin/tenants',
@@ -75,7 +75,7 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
       },
     };
   },
-  'list-keys': () => ({ method: 'GET', path: `${tenantPath()}/keys` }),
+  'list-keys': () => ({ method: 'GET', path: `${tenantPath()}/keys`, pages: true }),
   'rotate-key': () => {
     const overlapSeconds = integerOption('overlap-seconds', values['overlap-seconds'], 0, 604_800);
     return { method: 'POST', path: `${keyPath()}/rotate`, body: overlapSeconds === undefined ? {} : { overlapSeconds } };
@@ -110,16 +110,38 @@ await runCli(spec, async () => {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const request = build();
   const { baseUrl, token } = await target();
-  const response = await fetch(`${baseUrl}${request.path}`, {
-    method: request.method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(request.body !== undefined
-        ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() }
-        : {}),
-    },
-    ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-  });
+  const send = (path: string) =>
+    fetch(`${baseUrl}${path}`, {
+      method: request.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(request.body !== undefined
+          ? { 'content-type': 'application/json', 'idempotency-key': values['idempotency-key'] ?? randomUUID() }
+          : {}),
+      },
+      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    });
+  if (request.pages) {
+    // Lists come a page at a time: follow nextCursor and print every item as one list.
+    const items: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await send(`${request.path}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const text = await response.text();
+      if (!response.ok) {
+        console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status}`);
+        process.exitCode = 1;
+        return;
+      }
+      const page = JSON.parse(text) as { items: unknown[]; nextCursor?: string };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    console.log(JSON.stringify({ items }, null, 2));
+    process.exitCode = 0;
+    return;
+  }
+  const response = await send(request.path);
   const text = await response.text();
   console.log(text ? JSON.stringify(JSON.parse(text), null, 2) : `${response.status}`);
   process.exitCode = response.ok ? 0 : 1;

@@ -182,7 +182,16 @@ export const listTransactionsRoute = defineRoute({
   idempotent: false,
   tableAccess: 'read',
   request: { query: TransactionsQuery },
-  responses: [{ status: 200, description: 'A page of entries', schema: TransactionsPage }],
+  responses: [
+    {
+      status: 200,
+      description:
+        'A page of entries. Each request reads at most about 1,000 ledger entries, so a rarely matching filter may answer fewer items than limit, ' +
+        'even none, with a nextCursor: fewer items than limit with a nextCursor means keep going; only an answer without nextCursor is the end. ' +
+        'from and to seek (they narrow what is read), so a time window is the cheapest filter.',
+      schema: TransactionsPage,
+    },
+  ],
   errors: ['not_found'],
   handler: 'functions/api/handlers/list-transactions.ts',
 });
@@ -237,13 +246,13 @@ export const listPartnerKeysRoute = defineRoute({
   operationId: 'listPartnerKeys',
   method: 'GET',
   path: '/api/v1/admin/tenants/{tenantId}/keys',
-  summary: "A tenant's partner keys (never the keys themselves), with last use",
+  summary: "A tenant's partner keys (never the keys themselves), with last use, cursor-paginated",
   auth: 'operator',
   roles: ['platform_admin', 'tenant_admin', 'support'],
   idempotent: false,
   tableAccess: 'read',
-  request: { params: TenantParams },
-  responses: [{ status: 200, description: 'The keys', schema: PartnerKeyList }],
+  request: { params: TenantParams, query: PageQuery },
+  responses: [{ status: 200, description: 'A page of the keys, in key id order; follow nextCursor for the rest', schema: PartnerKeyList }],
   errors: ['not_found'],
   handler: 'functions/api/handlers/admin/list-partner-keys.ts',
 });

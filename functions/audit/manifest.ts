@@ -20,6 +20,12 @@ export interface WalletRange {
   prevHash: string;
   /** The hash of the day's last entry. */
   headHash: string;
+  /**
+   * Balance and debt after the day's last entry, so the next day's first entry can be checked
+   * to follow from them. Absent in manifests sealed before they were recorded.
+   */
+  lastBalance?: number;
+  lastDebt?: number;
 }
 
 /** Sequence numbers of a wallet that belong in the day but could not be found anywhere. */
@@ -78,11 +84,15 @@ export function walletRanges(records: AuditRecord[]): WalletRange[] {
         entries: 1,
         prevHash: entry.prevHash,
         headHash: entry.hash,
+        lastBalance: entry.balanceAfter,
+        lastDebt: entry.debtAfter,
       });
     } else {
       range.lastSeq = entry.seq;
       range.entries += 1;
       range.headHash = entry.hash;
+      range.lastBalance = entry.balanceAfter;
+      range.lastDebt = entry.debtAfter;
     }
   }
   return [...ranges.values()];

@@ -1,5 +1,6 @@
 import { GENESIS_HASH, verifyChain } from '../domain/hash-chain.ts';
 import type { LedgerEntry } from '../domain/types.ts';
+import { continuityBreak, totalsAfter, type WalletTotals } from './continuity.ts';
 import { decodeJsonLines, sha256Hex } from './jsonl.ts';
 import { baseName, dayOf } from './layout.ts';
 import { parseManifest, walletLabel, type DayManifest, type WalletRange } from './manifest.ts';
@@ -14,7 +15,9 @@ import { isLedgerEntryRecord, TAMPER_KINDS } from './records.ts';
  * unlisted object is there; no record appears twice; every record belongs to the tenant and
  * day; each wallet's entries run without a gap from the manifest's first sequence number,
  * linked from its `prevHash`, every hash recomputed, to the manifest's last sequence number
- * and head hash; the first entry of a wallet follows the previous day's head when that
+ * and head hash; each entry's balance (and debt) follows from the one before it plus its
+ * amount, from zero at seq 1 or from the previous day's last balance when that manifest
+ * records it; the first entry of a wallet follows the previous day's head when that
  * manifest is given; no ledger entry was changed or removed in the table; the seal reports no
  * gap.
  */
@@ -153,6 +156,7 @@ export function verifyExport(input: VerifyInput): VerifyResult {
     summary.wallets += 1;
     summary.entries += chain.length;
     problems.push(...chainProblems(label, range, chain, previous.get(label), manifest, at));
+    problems.push(...continuityProblems(label, range, chain, previous.get(label), at));
   }
   for (const gap of manifest.gaps) {
     problems.push({
@@ -273,6 +277,61 @@ function chainProblems(
     out.push({ ...place(last), seq: last.entry.seq, message: `${chain.length} entries, the manifest says ${range.entries}` });
   }
   return out;
+}
+
+/**
+ * Balance and debt along the wallet: each entry from the one before it (only across
+ * consecutive sequence numbers; a gap is reported by the chain check), the first from zero at
+ * seq 1 or from the previous day's recorded totals, and the last against the manifest's.
+ */
+function continuityProblems(
+  label: string,
+  range: WalletRange,
+  chain: Located[],
+  previous: (WalletRange & { day: string }) | undefined,
+  at: (objectIndex: number, line: number) => number,
+): (VerifyProblem & { order: number })[] {
+  const first = chain[0];
+  if (!first) return [];
+  let before: { totals: WalletTotals; seq: number } | undefined;
+  if (first.entry.seq === 1) before = { totals: { balance: 0, debt: 0 }, seq: 0 };
+  else if (previous && typeof previous.lastBalance === 'number' && previous.lastSeq + 1 === first.entry.seq) {
+    before = { totals: { balance: previous.lastBalance, debt: previous.lastDebt ?? 0 }, seq: previous.lastSeq };
+  }
+  for (const located of chain) {
+    const { entry } = located;
+    if (before && before.seq + 1 === entry.seq) {
+      const reason = continuityBreak(before.totals, entry);
+      if (reason) {
+        const from = entry.seq === first.entry.seq && entry.seq > 1 ? ` (from ${previous?.day ?? 'the previous day'}'s last balance)` : '';
+        return [
+          {
+            object: located.object,
+            line: located.line,
+            wallet: label,
+            seq: entry.seq,
+            message: `seq ${entry.seq} ${reason}${from}`,
+            order: at(located.objectIndex, located.line),
+          },
+        ];
+      }
+    }
+    before = { totals: totalsAfter(entry), seq: entry.seq };
+  }
+  const last = chain.at(-1)!;
+  if (typeof range.lastBalance === 'number' && last.entry.seq === range.lastSeq && last.entry.balanceAfter !== range.lastBalance) {
+    return [
+      {
+        object: last.object,
+        line: last.line,
+        wallet: label,
+        seq: last.entry.seq,
+        message: `the last entry's balanceAfter is ${last.entry.balanceAfter}, the manifest says ${range.lastBalance}`,
+        order: at(last.objectIndex, last.line),
+      },
+    ];
+  }
+  return [];
 }
 
 function finish(problems: (VerifyProblem & { order: number })[], summary: VerifyResult['summary']): VerifyResult {

@@ -109,8 +109,19 @@ export async function getApiKeyById(tenantId: string, keyId: string): Promise<Ap
   return out.Item ? itemToRecord(out.Item) : undefined;
 }
 
-/** A tenant's keys, newest id order; a tenant has a handful, so one page of each call is enough. */
-export async function listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+/** Most keys one page may hold: one BatchGetItem of the key items. */
+export const API_KEY_PAGE_MAX = 100;
+
+/**
+ * One page of a tenant's keys in key id order (the index items' sort order), after
+ * `afterKeyId` when given. Reads at most `limit` + 1 index items and `limit` key items, so a
+ * tenant with thousands of keys costs the same per page as one with a handful.
+ */
+export async function listApiKeys(
+  tenantId: string,
+  page: { limit: number; afterKeyId?: string } = { limit: API_KEY_PAGE_MAX },
+): Promise<{ keys: ApiKeyRecord[]; nextKeyId?: string }> {
+  const limit = Math.min(Math.max(page.limit, 1), API_KEY_PAGE_MAX);
   const table = tableName();
   const index = await getDocumentClient().send(
     new QueryCommand({
@@ -118,20 +129,42 @@ export async function listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': keys.apiKeyIndex(tenantId, '').PK },
       ConsistentRead: true,
-      Limit: 100,
+      // One more than the page, so the last page is known to be last without another call.
+      Limit: limit + 1,
+      ...(page.afterKeyId ? { ExclusiveStartKey: keys.apiKeyIndex(tenantId, page.afterKeyId) } : {}),
     }),
   );
-  const hashes = (index.Items ?? []).map((item) => item.keyHash as string);
+  const items = index.Items ?? [];
+  const hashes = items.slice(0, limit).map((item) => item.keyHash as string);
+  const byHash = new Map((await batchGetKeys(hashes)).map((record) => [record.keyHash, record]));
+  const records = hashes.flatMap((hash) => byHash.get(hash) ?? []);
+  const more = items.length > limit;
+  return { keys: records, ...(more ? { nextKeyId: items[limit - 1]!.keyId as string } : {}) };
+}
+
+/** Every key of a tenant, page by page: for local tools, never for a request path. */
+export async function listAllApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+  const all: ApiKeyRecord[] = [];
+  let afterKeyId: string | undefined;
+  do {
+    const page = await listApiKeys(tenantId, { limit: API_KEY_PAGE_MAX, ...(afterKeyId ? { afterKeyId } : {}) });
+    all.push(...page.keys);
+    afterKeyId = page.nextKeyId;
+  } while (afterKeyId);
+  return all;
+}
+
+/** Key items by hash, strongly consistent; keys DynamoDB leaves unprocessed are asked again. */
+async function batchGetKeys(hashes: string[]): Promise<ApiKeyRecord[]> {
+  const table = tableName();
   const records: ApiKeyRecord[] = [];
-  for (let i = 0; i < hashes.length; i += 100) {
-    const out = await getDocumentClient().send(
-      new BatchGetCommand({
-        RequestItems: { [table]: { Keys: hashes.slice(i, i + 100).map((hash) => keys.apiKey(hash)), ConsistentRead: true } },
-      }),
-    );
+  let pending: Record<string, unknown>[] = hashes.map((hash) => keys.apiKey(hash));
+  while (pending.length > 0) {
+    const out = await getDocumentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
     records.push(...(out.Responses?.[table] ?? []).map(itemToRecord));
+    pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
   }
-  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return records;
 }
 
 /** Best effort: a lost update only makes lastUsedAt a few minutes older. */

@@ -48,7 +48,8 @@ export function chain(opts: {
 }): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
   let prevHash = opts.prevHash ?? GENESIS_HASH;
-  let balance = 0;
+  // Every entry earns 100, so a chain that starts mid-wallet continues the balance before it.
+  let balance = ((opts.startSeq ?? 1) - 1) * 100;
   for (let i = 0; i < opts.count; i += 1) {
     const seq = (opts.startSeq ?? 1) + i;
     balance += 100;

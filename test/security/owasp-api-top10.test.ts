@@ -555,10 +555,16 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       for (let i = 0; i < 105; i += 1) {
         expect((await a.earn({ accountId: 'long-history', source: { type: 'bonus', campaignId: `c${i}`, points: 1 } })).status).toBe(201);
       }
+      // And more partner keys than the largest page.
+      const { commitPartnerKeyChange, createPartnerKey } = await import('../../functions/usecases/partner-keys.ts');
+      const now = new Date().toISOString();
+      for (let i = 0; i < 105; i += 1) {
+        await commitPartnerKeyChange(createPartnerKey({ tenantId: A.tenantId, scopes: ['read'], now, label: `page-size ${i}` }));
+      }
     });
 
     it('the paged routes are the ones the manifest gives a limit', () => {
-      expect(pagedRoutes.map((route) => route.operationId).sort()).toEqual(['getAccountLedger', 'listTransactions']);
+      expect(pagedRoutes.map((route) => route.operationId).sort()).toEqual(['getAccountLedger', 'listPartnerKeys', 'listTransactions']);
     });
 
     for (const route of pagedRoutes) {

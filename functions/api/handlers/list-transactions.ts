@@ -23,12 +23,12 @@ export const handler = httpHandler(listTransactionsRoute, async ({ query, tenant
     ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
     ...(beforeSeq !== undefined ? { beforeSeq } : {}),
   });
-  const last = page.entries.at(-1);
+  // Fewer items than limit with a nextCursor means the read budget ran out first: keep going.
   return {
     status: 200,
     body: {
       items: page.entries.map(partnerTransactionView),
-      ...(page.more && last ? { nextCursor: encodeCursor(last.seq) } : {}),
+      ...(page.nextBeforeSeq !== undefined ? { nextCursor: encodeCursor(page.nextBeforeSeq) } : {}),
     },
   };
 });

@@ -13,3 +13,14 @@ export function decodeCursor(cursor: string): number {
   if (!match) throw new ProblemError('validation_error', 'cursor is not one this API issued');
   return Number(match[1]);
 }
+
+/** A position in a tenant's key list: the last key id of the page. Only ever read within the tenant named by the path. */
+export function encodeKeyCursor(keyId: string): string {
+  return Buffer.from(`k1:${keyId}`).toString('base64url');
+}
+
+export function decodeKeyCursor(cursor: string): string {
+  const match = /^k1:(key_[0-9a-f]{16})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ProblemError('validation_error', 'cursor is not one this API issued');
+  return match[1]!;
+}

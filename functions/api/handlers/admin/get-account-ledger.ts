@@ -18,6 +18,8 @@ export const handler = httpHandler(getAccountLedgerRoute, async ({ tenantId, par
     limit: query.limit ? Number(query.limit) : DEFAULT_PAGE_SIZE,
     ...(beforeSeq !== undefined ? { beforeSeq } : {}),
   });
-  const last = page.entries.at(-1);
-  return { status: 200, body: { items: page.entries, ...(page.more && last ? { nextCursor: encodeCursor(last.seq) } : {}) } };
+  return {
+    status: 200,
+    body: { items: page.entries, ...(page.nextBeforeSeq !== undefined ? { nextCursor: encodeCursor(page.nextBeforeSeq) } : {}) },
+  };
 });
