@@ -1,3 +1,4 @@
+import { BUNDLE_BUDGET_KB } from '../lib/bundle-options.ts';
 import type { LoadResult } from './api-earn-rate.ts';
 import type { HotWalletResult } from './hot-wallet.ts';
 import type { OperationCost } from './operation-costs.ts';
@@ -99,7 +100,7 @@ export function renderMarkdown(r: BenchResults): string {
     r.bundles.table,
     '```',
     '',
-    `Every bundle ≤ 300 KB: ${mark(r.bundles.withinBudget)}.`,
+    `Every bundle ≤ ${BUNDLE_BUDGET_KB} KB: ${mark(r.bundles.withinBudget)}.`,
     '',
   );
   return lines.join('\n');

@@ -104,7 +104,7 @@ export class ApiFunction extends Construct {
         target: esbuildOptions.target,
         minify: esbuildOptions.minify,
         sourceMap: esbuildOptions.sourcemap,
-        banner: esbuildOptions.banner.js,
+        // Empty, not omitted: NodejsFunction's default leaves `@aws-sdk/*` to the runtime.
         externalModules: [...esbuildOptions.external],
         mainFields: [...esbuildOptions.mainFields],
       },

@@ -1,13 +1,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Actor } from '../../domain/types.ts';
 import { keyedHash } from '../../security/keyed-hash.ts';
 import { isDependencyUnavailable } from '../../store/dependency-errors.ts';
 import type { BodyOf, ParamsOf, QueryOf, RouteDefinition } from '../route-types.ts';
 import { tenantInScope } from './access.ts';
-import { logger, tracer } from './observability.ts';
+import { logger } from './observability.ts';
 import { headerValue, idempotencyKeyOf, parseJsonBody, singleQueryParams, validate } from './parse-request.ts';
 import { actorOf, operatorPrincipal, partnerPrincipal, type Principal } from './principal.ts';
 import { Refused } from '../../usecases/refused.ts';
@@ -120,7 +119,5 @@ export function httpHandler<R extends RouteDefinition>(route: R, impl: (request:
       return problemResponse('internal_error', 'Something went wrong on our side; the request may be retried', requestId);
     }
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger));
+  return middy(base).use(injectLambdaContext(logger));
 }
