@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, gzipSync } from 'node:zlib';
+import { GzipLines } from './gzip-lines.ts';
 
 /**
  * The sealer's external sort, on local disk (a Lambda's /tmp, sized for it): the day's records
@@ -43,7 +44,7 @@ export class DayPartition {
   readonly buckets: number;
   private readonly bufferBytes: number;
 
-  constructor(dir: string, buckets: number, bufferBytes = 16 * 1024 * 1024) {
+  constructor(dir: string, buckets: number, bufferBytes = 4 * 1024 * 1024) {
     this.dir = dir;
     this.buckets = buckets;
     this.bufferBytes = bufferBytes;
@@ -78,39 +79,48 @@ export class DayPartition {
     await this.flush();
     let duplicatesDropped = 0;
     for (let bucket = 0; bucket < this.buckets; bucket += 1) {
-      let text: string;
-      try {
-        text = gunzipSync(await readFile(this.file(bucket))).toString('utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        text = '';
-      }
       const kept = new Map<string, SpilledRecord>();
-      for (const line of text.split('\n')) {
-        if (line === '') continue;
+      for await (const line of this.lines(this.file(bucket))) {
         const record = decode(line);
         const seen = kept.get(record.recordId);
         if (!seen) kept.set(record.recordId, record);
         else if (seen.text === record.text) duplicatesDropped += 1;
         else onConflict(record.recordId);
       }
-      text = '';
       const sorted = [...kept.values()].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
       kept.clear();
-      await writeFile(this.runFile(bucket), gzipSync(sorted.map((r) => `${encode(r)}\n`).join(''), { level: 1 }));
+      const run = new GzipLines(1, this.runFile(bucket));
+      for (const record of sorted) await run.add(encode(record));
+      await run.end();
     }
     return { duplicatesDropped };
   }
 
+  /**
+   * A spilled file's lines, streamed (none when the bucket got no record). The stream's own
+   * async iterator reads a chunk only when asked, so K open runs hold K chunks; readline's
+   * iterator reads ahead without bound and held whole runs in memory while merging.
+   */
+  private async *lines(file: string): AsyncGenerator<string> {
+    if (!existsSync(file)) return;
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for await (const chunk of createReadStream(file, { highWaterMark: 16 * 1024 }).pipe(createGunzip())) {
+      const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line !== '') yield line;
+    }
+    rest += decoder.end();
+    if (rest !== '') yield rest;
+  }
+
   /** The sorted runs merged: every record once, in sort-key order, read a line at a time. */
   async *merged(): AsyncGenerator<SpilledRecord> {
-    const readers = Array.from({ length: this.buckets }, (_, bucket) =>
-      createInterface({ input: createReadStream(this.runFile(bucket)).pipe(createGunzip()), crlfDelay: Infinity })[Symbol.asyncIterator](),
-    );
+    const readers = Array.from({ length: this.buckets }, (_, bucket) => this.lines(this.runFile(bucket)));
     const heap: { record: SpilledRecord; reader: number }[] = [];
     const next = async (reader: number) => {
       const step = await readers[reader]!.next();
-      if (!step.done && step.value !== '') push(heap, { record: decode(step.value), reader });
+      if (!step.done) push(heap, { record: decode(step.value), reader });
     };
     for (let reader = 0; reader < readers.length; reader += 1) await next(reader);
     while (heap.length > 0) {

@@ -38,10 +38,10 @@ export const PART_MAX_RECORDS = 20_000;
 export const INDEX_MAX_LINES = 50_000;
 /**
  * Compressed exporter bytes per bucket. A bucket is deduplicated and sorted in memory, so this
- * bounds the sealer's peak (about 4 MB of gzip is 30 to 40 MB of records); the bucket count
- * grows with the day instead (bench/seal-scale.ts measures it).
+ * bounds the sealer's peak; the bucket count grows with the day instead (bench/seal-scale.ts
+ * measures both).
  */
-export const BUCKET_SOURCE_BYTES = 4 * 1024 * 1024;
+export const BUCKET_SOURCE_BYTES = 1024 * 1024;
 /** Exporter objects read at once while sealing (a busy tenant-day has one per stream batch). */
 const READ_CONCURRENCY = 16;
 
