@@ -51,6 +51,7 @@ export class Workflows extends Construct {
           ...(task.memorySize ? { memorySize: task.memorySize } : {}),
           ...(task.timeoutSeconds ? { timeout: Duration.seconds(task.timeoutSeconds) } : {}),
           ...(task.ephemeralStorageMiB ? { ephemeralStorageMiB: task.ephemeralStorageMiB } : {}),
+          ...(task.nodeOptions ? { environment: { NODE_OPTIONS: task.nodeOptions } } : {}),
         });
         if (task.auditBucket) grantAuditAccess(fn, props.audit, task.auditBucket);
         substitutions[stateName] = fn.function.functionArn;

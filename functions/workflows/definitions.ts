@@ -1,3 +1,4 @@
+import { SEAL_NODE_OPTIONS } from '../audit/seal.ts';
 import type { TableAccess } from '../domain/vocabulary.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface WorkflowTask {
   timeoutSeconds?: number;
   /** Lambda /tmp size, for work spilled to disk. */
   ephemeralStorageMiB?: number;
+  /** NODE_OPTIONS for the function (V8 flags measured for its workload). */
+  nodeOptions?: string;
 }
 
 export interface WorkflowDefinition {
@@ -100,6 +103,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
       memorySize: 1024,
       timeoutSeconds: 900,
       ephemeralStorageMiB: 10_240,
+      nodeOptions: SEAL_NODE_OPTIONS,
     },
   },
 };

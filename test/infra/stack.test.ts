@@ -476,7 +476,12 @@ describe('data', () => {
     expect(actions).toContain('dynamodb:Query');
     expect(actions.filter((action) => /dynamodb:(Put|Update|Delete)/.test(action))).toEqual([]);
     // Memory flat in the day's size; the spilled buckets need /tmp; a long day needs the full 15 minutes.
-    expect(seal.Properties).toMatchObject({ MemorySize: 1024, Timeout: 900, EphemeralStorage: { Size: 10_240 } });
+    expect(seal.Properties).toMatchObject({
+      MemorySize: 1024,
+      Timeout: 900,
+      EphemeralStorage: { Size: 10_240 },
+      Environment: { Variables: { NODE_OPTIONS: '--max-semi-space-size=2' } },
+    });
 
     const [machineId, machine] = index
       .ofType('AWS::StepFunctions::StateMachine')
