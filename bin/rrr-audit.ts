@@ -17,12 +17,14 @@ import {
   MANIFEST_NAME,
   segmentValue,
 } from '../functions/audit/layout.ts';
+import { PREVIOUS_MANIFEST, PREVIOUS_PREFIX, readFetchedFolder } from '../functions/audit/fetched-folder.ts';
 import { parseManifest } from '../functions/audit/manifest.ts';
 import type { ObjectStore } from '../functions/audit/object-store.ts';
 import { s3ObjectStore } from '../functions/audit/s3-objects.ts';
 import { sealDay, sealPendingDays } from '../functions/audit/seal.ts';
 import { S3_CLIENT_LIMITS } from '../functions/config/sdk-clients.ts';
 import { describeProblem, verifyExport } from '../functions/audit/verify.ts';
+import { fetchedObjects } from '../functions/audit/wallet-index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3SdkEnv } from '../local/aws-env.ts';
 
 const USAGE = `rrr-audit: list, fetch and verify the audit exports (npx rrr-audit ...)
@@ -31,8 +33,8 @@ const USAGE = `rrr-audit: list, fetch and verify the audit exports (npx rrr-audi
       exported days: sealed ones, and days still open (exported, not yet sealed) since --since
       (default 30 days ago); with --tenant also each sealed day's revision and record count
   rrr-audit fetch --tenant T --day YYYY-MM-DD --out DIR
-      downloads the day's manifest and objects (and the previous sealed day's manifest, as
-      previous-manifest.json) into DIR
+      downloads the day's manifest, parts and wallet index (and the previous sealed day's
+      manifest and wallet index, as previous-manifest.json and previous-wallets-*) into DIR
   rrr-audit verify DIR [--previous FILE]
       checks a fetched day offline: manifest hashes and record counts, no duplicate, per-wallet
       sequences without gaps, every hash chain from the manifest's prevHash to its head, and
@@ -196,7 +198,8 @@ async function fetchDay(): Promise<number> {
   await mkdir(out, { recursive: true });
   await writeFile(join(out, MANIFEST_NAME), manifestBody);
   let mismatches = 0;
-  for (const object of manifest.objects) {
+  // The parts and the wallet index (version 1 manifests hold their wallets inline).
+  for (const object of fetchedObjects(manifest)) {
     const body = await store.get(object.key);
     if (!body) {
       console.error(`  ${object.key}: listed in the manifest but not in the bucket`);
@@ -210,7 +213,15 @@ async function fetchDay(): Promise<number> {
     }
   }
   const previousDay = (await sealedDays(store, tenantId)).filter((d) => d < day).at(-1);
-  if (previousDay) await writeFile(join(out, 'previous-manifest.json'), (await store.get(manifestKey(tenantId, previousDay)))!);
+  if (previousDay) {
+    const previousBody = (await store.get(manifestKey(tenantId, previousDay)))!;
+    await writeFile(join(out, PREVIOUS_MANIFEST), previousBody);
+    // Its wallet index too: verify checks each wallet starts where that day ended.
+    for (const object of parseManifest(previousBody).walletIndex) {
+      const body = await store.get(object.key);
+      if (body) await writeFile(join(out, `${PREVIOUS_PREFIX}${baseName(object.key)}`), body);
+    }
+  }
   console.log(
     `fetched ${tenantId} ${day} (revision ${manifest.revision}): ${manifest.objects.length} objects, ${manifest.recordCount} records` +
       `${previousDay ? `, previous day ${previousDay}'s manifest` : ''} into ${out}`,
@@ -226,20 +237,15 @@ async function verify(): Promise<number> {
     throw new UsageError(`${dir} is not a folder`);
   });
   if (!names.includes(MANIFEST_NAME)) throw new UsageError(`${dir} has no ${MANIFEST_NAME}: fetch the day first`);
-  const files = new Map<string, Buffer>();
-  for (const name of names) if (name.endsWith('.jsonl.gz')) files.set(name, await readFile(join(dir, name)));
-  const previousPath = values.previous ?? (names.includes('previous-manifest.json') ? join(dir, 'previous-manifest.json') : undefined);
-  const result = verifyExport({
-    manifest: await readFile(join(dir, MANIFEST_NAME)),
-    files,
-    ...(previousPath ? { previousManifest: await readFile(previousPath) } : {}),
-  });
+  const input = await readFetchedFolder(dir, values.previous);
+  const continuity = input.previousManifest !== undefined;
+  const result = verifyExport(input);
   const { summary } = result;
   const what = `${summary.tenantId ?? '?'} ${summary.day ?? '?'}`;
   if (result.ok) {
     console.log(
       `verify ${what}: OK: ${summary.objects} objects, ${summary.records} records, ${summary.wallets} wallets, ${summary.entries} ledger entries` +
-        `${previousPath ? ', continuous with the previous day' : ''}`,
+        `${continuity ? ', continuous with the previous day' : ''}`,
     );
     return 0;
   }

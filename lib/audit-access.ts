@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import { EXPORTS_ROOT, INCOMING_ROOT } from '../functions/audit/layout.ts';
+import { EXPORTS_ROOT, INCOMING_ROOT, PENDING_ROOT } from '../functions/audit/layout.ts';
 import type { ApiFunction } from './api-function.ts';
 import { logicalIdOf } from './logical-id.ts';
 
@@ -11,10 +11,12 @@ import { logicalIdOf } from './logical-id.ts';
  * incoming/ is in lib/stream-exporter.ts):
  * - `read-exports`: the finance route. GetObject on sealed exports (its presigned links are
  *   signed with these rights) and decrypt; no listing, nothing under incoming/.
- * - `seal`: the sealing job. Lists the bucket, reads incoming/ and exports/, writes exports/
- *   only (parts and manifests); no delete, no retention or legal-hold change.
+ * - `plan-seals`: the AuditSeal workflow's planner. Lists pending/ (the changed tenant-days) only.
+ * - `seal`: the AuditSeal workflow's per-day task. Lists and reads incoming/ and exports/,
+ *   writes exports/ (parts, index objects and manifests), and writes or removes its day's
+ *   pending/ marker; nothing else is ever deleted, no retention or legal-hold change.
  */
-export type AuditAccess = 'read-exports' | 'seal';
+export type AuditAccess = 'read-exports' | 'plan-seals' | 'seal';
 
 export function grantAuditAccess(fn: ApiFunction, audit: { bucket: Bucket; key: IKey }, access: AuditAccess): void {
   const { bucket, key } = audit;
@@ -32,15 +34,22 @@ export function grantAuditAccess(fn: ApiFunction, audit: { bucket: Bucket; key: 
     });
     return;
   }
-  fn.function.addToRolePolicy(
+  const listing = (prefixes: string[]) =>
     new PolicyStatement({
       actions: ['s3:ListBucket'],
       resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${INCOMING_ROOT}*`, `${EXPORTS_ROOT}*`] } },
-    }),
-  );
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+    });
+  if (access === 'plan-seals') {
+    // Keys are not encrypted and listing returns no content: no KMS right is needed.
+    fn.function.addToRolePolicy(listing([PENDING_ROOT]));
+    return;
+  }
+  const pendingObjects = bucket.arnForObjects(`${PENDING_ROOT}*`);
+  fn.function.addToRolePolicy(listing([INCOMING_ROOT, EXPORTS_ROOT]));
   fn.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [incomingObjects, exportsObjects] }));
-  fn.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [exportsObjects] }));
+  fn.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [exportsObjects, pendingObjects] }));
+  fn.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [pendingObjects] }));
   key.grant(fn.function, 'kms:Decrypt', 'kms:GenerateDataKey');
   Validations.of(fn).acknowledge(
     {
@@ -48,5 +57,6 @@ export function grantAuditAccess(fn: ApiFunction, audit: { bucket: Bucket; key: 
       reason: "Reads the exporter's objects of any tenant and day to seal them; keys are not known in advance.",
     },
     { id: wildcard(EXPORTS_ROOT), reason: 'Writes and rereads sealed parts and manifests of any tenant and day; keys are content-named.' },
+    { id: wildcard(PENDING_ROOT), reason: "Removes (or puts back) the sealed tenant-day's pending marker; markers hold nothing." },
   );
 }

@@ -19,15 +19,5 @@ export interface ScheduledJobDefinition {
  * `{ name: 'ExpirySweep', handler: 'functions/scheduled/expire-lots.ts', cron: { minute: '15', hour: '5' }, tableAccess: 'readwrite' }`.
  */
 export const SCHEDULED_JOBS: ScheduledJobDefinition[] = [
-  // Every hour: seals each tenant's closed UTC days in the audit bucket (15 minutes' grace) and
-  // re-seals a day when late records arrive; reads the table only to fill sequence gaps.
-  {
-    name: 'AuditSeal',
-    handler: 'functions/scheduled/seal-audit-days.ts',
-    cron: { minute: '20', hour: '*' },
-    tableAccess: 'read',
-    auditBucket: 'seal',
-    // A tenant's day is held in memory while it is sealed.
-    memorySize: 1024,
-  },
+  // Audit sealing is the AuditSeal workflow (functions/workflows/definitions.ts): one invocation per changed tenant-day.
 ];

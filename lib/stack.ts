@@ -87,6 +87,7 @@ export class RedRoomRewardsStack extends Stack {
       definitions: props.workflows ?? DEFAULT_SOURCES.workflows,
       table,
       hashKeySecret,
+      audit: { bucket: audit.bucket, key: dataKey },
     });
     const jobs = new ScheduledJobs(this, 'Jobs', {
       stage,

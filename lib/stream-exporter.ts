@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INCOMING_ROOT } from '../functions/audit/layout.ts';
+import { INCOMING_ROOT, PENDING_ROOT } from '../functions/audit/layout.ts';
 import { ApiFunction } from './api-function.ts';
 import { logicalIdOf } from './logical-id.ts';
 import type { StageConfig } from './stage.ts';
@@ -56,16 +56,23 @@ export class StreamExporter extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(1),
     });
-    // PutObject under incoming/ only: no delete, no retention or legal-hold changes, no reads.
-    // The sealing job (lib/schedules.ts) turns incoming/ into exports/ and manifests.
+    // PutObject under incoming/ and its pending/ markers only: no delete, no retention or
+    // legal-hold changes, no reads. The AuditSeal workflow turns incoming/ into exports/.
     this.handler.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${INCOMING_ROOT}*`)] }),
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${INCOMING_ROOT}*`), props.bucket.arnForObjects(`${PENDING_ROOT}*`)],
+      }),
     );
     props.encryptionKey.grant(this.handler.function, 'kms:GenerateDataKey');
     Validations.of(this.handler).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/${INCOMING_ROOT}*]`,
         reason: 'The exporter creates new objects (per day, tenant and batch) under incoming/ only; their keys are not known in advance.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/${PENDING_ROOT}*]`,
+        reason: 'The exporter marks each tenant-day it wrote (an empty object under pending/) so only changed days are sealed.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

@@ -1,11 +1,16 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowDefinition } from '../functions/workflows/definitions.ts';
 import { ApiFunction } from './api-function.ts';
+import { grantAuditAccess } from './audit-access.ts';
 import { logicalIdOf } from './logical-id.ts';
 import { dataRemovalPolicy, type StageConfig } from './stage.ts';
 
@@ -15,6 +20,8 @@ export interface WorkflowsProps {
   definitions: WorkflowDefinition[];
   table: Table;
   hashKeySecret: ISecret;
+  /** The audit bucket, for tasks that name rights on it. */
+  audit: { bucket: Bucket; key: IKey };
 }
 
 /**
@@ -41,7 +48,12 @@ export class Workflows extends Construct {
           tableAccess: task.tableAccess,
           table: props.table,
           hashKeySecret: props.hashKeySecret,
+          ...(task.memorySize ? { memorySize: task.memorySize } : {}),
+          ...(task.timeoutSeconds ? { timeout: Duration.seconds(task.timeoutSeconds) } : {}),
+          ...(task.ephemeralStorageMiB ? { ephemeralStorageMiB: task.ephemeralStorageMiB } : {}),
+          ...(task.nodeOptions ? { environment: { NODE_OPTIONS: task.nodeOptions } } : {}),
         });
+        if (task.auditBucket) grantAuditAccess(fn, props.audit, task.auditBucket);
         substitutions[stateName] = fn.function.functionArn;
         functions.push(fn);
         this.functions.set(`${workflow.name}.${stateName}`, fn);
@@ -73,6 +85,13 @@ export class Workflows extends Construct {
         reason:
           'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray tracing actions support no resource-level permissions.',
       });
+      if (workflow.schedule) {
+        // An execution per tick; the target's role may start this state machine only.
+        new Rule(scopeOf, 'Schedule', {
+          schedule: Schedule.cron(workflow.schedule),
+          targets: [new SfnStateMachine(stateMachine, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+        });
+      }
       this.stateMachines.set(workflow.name, stateMachine);
     }
   }

@@ -25,10 +25,8 @@ const DEMO_TENANT = { tenantId: 'demo', displayName: 'Demo tenant' };
 const DEFAULT_PORT = 3000;
 /** Printed operator tokens last a working day; the CLI mints more. */
 const TOKEN_TTL_SECONDS = 12 * 3600;
-/** How often the stream poller seals closed days offline (the hourly job's work on AWS). */
+/** How often the stream poller seals changed closed days offline (the hourly workflow's work on AWS); markers persist, so days missed while stopped are sealed on the next start. */
 const SEAL_EVERY_MS = 60_000;
-/** Offline the service may have been stopped for weeks: look that far back for unsealed days. */
-const LOCAL_SEAL_LOOKBACK_DAYS = 31;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** How soon the service notices that the process that started it is gone. */
 const PARENT_POLL_MS = 500;
@@ -62,10 +60,9 @@ async function main(): Promise<void> {
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
   const exporter = await import('../functions/streams/audit-export.ts');
-  const { sealPendingDays } = await import('../functions/audit/seal.ts');
-  const { s3ObjectStore } = await import('../functions/audit/s3-objects.ts');
-  const { readLedgerRange } = await import('../functions/audit/ledger-reader.ts');
-  const { SEAL_GRACE_MINUTES } = await import('../functions/scheduled/seal-audit-days.ts');
+  // The AuditSeal workflow's two task handlers (functions/workflows/definitions.ts).
+  const planSeals = await import('../functions/workflows/audit-seal/plan-seals.ts');
+  const sealDayTask = await import('../functions/workflows/audit-seal/seal-day.ts');
 
   const credentialsPath = join(localDir, 'credentials.json');
   await ensureTenant(DEMO_TENANT);
@@ -96,8 +93,7 @@ async function main(): Promise<void> {
   });
   const baseUrl = await listen(running.server, port);
 
-  // The stream to the audit bucket, as the event source mapping and the hourly sealing job do on AWS.
-  const auditBucket = running.s3.bucket;
+  // The stream to the audit bucket, as the event source mapping and the hourly AuditSeal workflow do on AWS.
   running.poller = createStreamPoller({
     dynamodbEndpoint: running.dynamo.endpoint,
     tableName: TABLE_NAME,
@@ -106,15 +102,13 @@ async function main(): Promise<void> {
     log: (message) => console.error(`[audit export] ${message}`),
     tick: {
       everyMs: SEAL_EVERY_MS,
+      // As the workflow does on AWS: plan the changed closed days, then one invocation each, a
+      // failure (already logged by the task) stopping only its own day.
       run: async () => {
-        const { problems } = await sealPendingDays({
-          store: s3ObjectStore(auditBucket),
-          now: new Date(),
-          lookbackDays: LOCAL_SEAL_LOOKBACK_DAYS,
-          graceMinutes: SEAL_GRACE_MINUTES,
-          readLedger: readLedgerRange,
-        });
-        for (const problem of problems) console.error(`[audit seal] ${problem}`);
+        const { items } = await planSeals.handler();
+        for (const item of items) {
+          await sealDayTask.handler(item).catch((error: Error) => console.error(`[audit seal] ${error.message}`));
+        }
       },
     },
   });

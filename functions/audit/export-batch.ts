@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { encodeJsonLines, sha256Hex } from './jsonl.ts';
 import { incomingKey } from './layout.ts';
+import { keepPending } from './pending.ts';
 import type { ObjectStore } from './object-store.ts';
 import { auditRecordsOf, partitionOf, TAMPER_KINDS, type AuditRecord, type StreamChange } from './records.ts';
 
@@ -25,7 +26,8 @@ const PUT_CONCURRENCY = 8;
  * one gzip JSON Lines object whose key is derived from the stream records it holds. A batch
  * delivered again writes the same keys with the same bytes; a batch cut differently (a retry
  * after a partial failure, a bisected batch) writes other keys holding some records twice,
- * which sealing drops by record id. Records whose object could not be written are reported in
+ * which sealing drops by record id. After each object it marks the tenant-day pending, so
+ * only changed days are sealed. Records whose object could not be written are reported in
  * `batchItemFailures`, so the event source retries from the first of them.
  */
 export async function exportStreamBatch(
@@ -90,6 +92,8 @@ export async function exportStreamBatch(
       const key = incomingKey(group.day, group.tenantId, group.sequenceNumbers[0]!, group.sequenceNumbers.length, digest);
       try {
         await deps.store.put(key, body, { contentType: 'application/gzip', sha256: sha256Hex(body) });
+        // After the object, never before: the sealer relies on that order (pending.ts).
+        await keepPending(deps.store, group.day, group.tenantId);
         written.push(key);
       } catch (error) {
         deps.log.error('audit object could not be written; its records will be retried', { key, error: (error as Error).message });

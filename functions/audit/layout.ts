@@ -5,16 +5,25 @@
  *       written by the stream exporter, one object per (stream batch, tenant, day); day first so
  *       the sealer finds a day's tenants with one listing
  *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/part-<NNNNN>-<sha256 prefix>.jsonl.gz
+ *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/wallets-<NNNNN>-<sha256 prefix>.jsonl.gz
+ *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/sources-<NNNNN>-<sha256 prefix>.jsonl.gz
  *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/manifest.json
  *       written by the sealer: the day's records once each, in order, and the manifest that lists
  *       them (written last: its presence is the seal); tenant first so finance, and IAM
- *       policies, address one tenant's days by prefix
+ *       policies, address one tenant's days by prefix. The per-wallet index and the list of
+ *       exporter objects sealed are objects of their own (listed with their SHA-256 in the
+ *       manifest), so the manifest stays small at any day's size
+ *   pending/day=<YYYY-MM-DD>/tenant=<tenantId>
+ *       an empty marker the exporter writes after each object: this tenant-day changed since it
+ *       was last sealed. The sealing workflow seals exactly the marked days (one invocation
+ *       each) and removes a marker once the closed day's seal covers everything it lists
  *
  * The same layout is used on AWS and in the local S3. Nothing here touches AWS.
  */
 
 export const INCOMING_ROOT = 'incoming/';
 export const EXPORTS_ROOT = 'exports/';
+export const PENDING_ROOT = 'pending/';
 export const MANIFEST_NAME = 'manifest.json';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -72,6 +81,24 @@ export const manifestKey = (tenantId: string, day: string) => `${exportsDayPrefi
 /** Named by content: a re-seal with the same records writes the same key; a different one never overwrites. */
 export function partKey(tenantId: string, day: string, index: number, sha256: string): string {
   return `${exportsDayPrefix(tenantId, day)}part-${String(index).padStart(5, '0')}-${sha256.slice(0, 16)}.jsonl.gz`;
+}
+
+/** Index objects of a sealed day (per-wallet ranges, the exporter objects sealed), named by content as parts are. */
+export function indexKey(kind: 'wallets' | 'sources', tenantId: string, day: string, index: number, sha256: string): string {
+  return `${exportsDayPrefix(tenantId, day)}${kind}-${String(index).padStart(5, '0')}-${sha256.slice(0, 16)}.jsonl.gz`;
+}
+
+/** The marker saying a tenant-day has exporter objects its seal may not cover yet. */
+export function pendingKey(day: string, tenantId: string): string {
+  checked(tenantId, day);
+  return `${PENDING_ROOT}day=${day}/tenant=${tenantId}`;
+}
+
+/** A marker's key back to its tenant and day (undefined for anything else). */
+export function parsePendingKey(key: string): { tenantId: string; day: string } | undefined {
+  const match = /^pending\/day=([^/]+)\/tenant=([^/]+)$/.exec(key);
+  if (!match || !isDay(match[1]!) || !isTenantId(match[2]!)) return undefined;
+  return { day: match[1]!, tenantId: match[2]! };
 }
 
 /** `tenant=acme/` or `day=2026-11-24/` (a listing's common prefix, last segment) to its value. */

@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { LedgerEntry } from '../domain/types.ts';
 import { isLedgerEntryRecord, TAMPER_KINDS, type AuditRecord } from './records.ts';
 
-export const MANIFEST_FORMAT = 'rrr-audit-day/1';
+/**
+ * Version 2 keeps the per-wallet ranges and the list of exporter objects out of the manifest
+ * (index objects listed with their SHA-256), so a day of any size has a small manifest.
+ * Version 1 manifests (wallets and sources inline) are still read: `parseManifest` returns
+ * their wallets as `inlineWallets`.
+ */
+export const MANIFEST_FORMAT = 'rrr-audit-day/2';
+export const MANIFEST_FORMAT_V1 = 'rrr-audit-day/1';
 
 export interface ManifestObject {
   key: string;
@@ -44,7 +53,7 @@ export interface WalletGap {
  * key; on AWS the bucket's versioning keeps every earlier revision, locked.
  */
 export interface DayManifest {
-  format: typeof MANIFEST_FORMAT;
+  format: typeof MANIFEST_FORMAT | typeof MANIFEST_FORMAT_V1;
   tenantId: string;
   day: string;
   revision: number;
@@ -54,7 +63,10 @@ export interface DayManifest {
   recordCount: number;
   kinds: Record<string, number>;
   objects: ManifestObject[];
-  wallets: WalletRange[];
+  /** How many wallets have entries this day. */
+  walletCount: number;
+  /** The wallets' ranges as JSON Lines objects (one `WalletRange` a line, in wallet order). */
+  walletIndex: ManifestObject[];
   /** Ledger entries changed or removed in the table this day (the ledger is append-only). */
   tamperEvents: number;
   gaps: WalletGap[];
@@ -62,38 +74,48 @@ export interface DayManifest {
   backfilled: number;
   /** Redelivered copies of records dropped while sealing. */
   duplicatesDropped: number;
-  sources: ManifestObject[];
+  /** The exporter objects the seal was built from: how many, a digest of their keys and sizes, and their list as objects. */
+  sourceCount: number;
+  sourcesDigest: string;
+  sourceIndex: ManifestObject[];
+  /** Version 1 manifests only: the wallet ranges they held inline. */
+  inlineWallets?: WalletRange[];
 }
 
 export const walletLabel = (range: { accountId: string; wallet: string }) => `${range.accountId}/${range.wallet}`;
+
+/** A wallet's range opened at the day's first entry of that wallet. */
+export function startRange(entry: LedgerEntry): WalletRange {
+  return {
+    accountId: entry.accountId,
+    wallet: entry.wallet,
+    firstSeq: entry.seq,
+    lastSeq: entry.seq,
+    entries: 1,
+    prevHash: entry.prevHash,
+    headHash: entry.hash,
+    lastBalance: entry.balanceAfter,
+    lastDebt: entry.debtAfter,
+  };
+}
+
+/** The range carried on to the wallet's next entry of the day (entries arrive in sequence order). */
+export function extendRange(range: WalletRange, entry: LedgerEntry): void {
+  range.lastSeq = entry.seq;
+  range.entries += 1;
+  range.headHash = entry.hash;
+  range.lastBalance = entry.balanceAfter;
+  range.lastDebt = entry.debtAfter;
+}
 
 /** Wallet ranges of records already in day order (ledger entries by account, wallet, sequence). */
 export function walletRanges(records: AuditRecord[]): WalletRange[] {
   const ranges = new Map<string, WalletRange>();
   for (const record of records) {
     if (!isLedgerEntryRecord(record)) continue;
-    const { entry } = record;
-    const label = walletLabel(entry);
-    const range = ranges.get(label);
-    if (!range) {
-      ranges.set(label, {
-        accountId: entry.accountId,
-        wallet: entry.wallet,
-        firstSeq: entry.seq,
-        lastSeq: entry.seq,
-        entries: 1,
-        prevHash: entry.prevHash,
-        headHash: entry.hash,
-        lastBalance: entry.balanceAfter,
-        lastDebt: entry.debtAfter,
-      });
-    } else {
-      range.lastSeq = entry.seq;
-      range.entries += 1;
-      range.headHash = entry.hash;
-      range.lastBalance = entry.balanceAfter;
-      range.lastDebt = entry.debtAfter;
-    }
+    const range = ranges.get(walletLabel(record.entry));
+    if (!range) ranges.set(walletLabel(record.entry), startRange(record.entry));
+    else extendRange(range, record.entry);
   }
   return [...ranges.values()];
 }
@@ -110,6 +132,13 @@ export function countKinds(records: AuditRecord[]): { kinds: Record<string, numb
 
 export const encodeManifest = (manifest: DayManifest) => Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 
+/** Identifies the exporter objects a seal covered by key and size, whatever their number. */
+export function sourcesDigest(sources: { key: string; size: number }[]): string {
+  const hash = createHash('sha256');
+  for (const source of sources) hash.update(`${source.key}\t${source.size}\n`);
+  return hash.digest('hex');
+}
+
 /** A manifest read back, with its shape checked enough to verify against; throws naming what is wrong. */
 export function parseManifest(body: Buffer | string): DayManifest {
   let parsed: unknown;
@@ -118,14 +147,36 @@ export function parseManifest(body: Buffer | string): DayManifest {
   } catch {
     throw new Error('manifest.json is not JSON');
   }
-  const manifest = parsed as Partial<DayManifest>;
-  if (manifest?.format !== MANIFEST_FORMAT) throw new Error(`manifest.json is not a ${MANIFEST_FORMAT} manifest`);
-  for (const field of ['tenantId', 'day', 'sealedAt'] as const) {
+  const manifest = parsed as Partial<DayManifest> & { wallets?: WalletRange[]; sources?: ManifestObject[] };
+  if (manifest?.format === MANIFEST_FORMAT_V1) return fromVersion1(manifest);
+  if (manifest?.format !== MANIFEST_FORMAT) {
+    throw new Error(`manifest.json is not a ${MANIFEST_FORMAT} (or ${MANIFEST_FORMAT_V1}) manifest: format ${String(manifest?.format)}`);
+  }
+  checkShape(manifest, ['objects', 'walletIndex', 'gaps', 'sourceIndex']);
+  return manifest as DayManifest;
+}
+
+function checkShape(manifest: Record<string, unknown>, lists: string[]): void {
+  for (const field of ['tenantId', 'day', 'sealedAt']) {
     if (typeof manifest[field] !== 'string') throw new Error(`manifest.json has no ${field}`);
   }
-  for (const field of ['objects', 'wallets', 'gaps', 'sources'] as const) {
+  for (const field of lists) {
     if (!Array.isArray(manifest[field])) throw new Error(`manifest.json has no ${field} list`);
   }
   if (typeof manifest.recordCount !== 'number') throw new Error('manifest.json has no recordCount');
-  return manifest as DayManifest;
+}
+
+/** A version 1 manifest in today's shape: its inline wallets kept aside, its sources summarised. */
+function fromVersion1(manifest: Partial<DayManifest> & { wallets?: WalletRange[]; sources?: ManifestObject[] }): DayManifest {
+  checkShape(manifest, ['objects', 'wallets', 'gaps', 'sources']);
+  const { wallets, sources, ...rest } = manifest as DayManifest & { wallets: WalletRange[]; sources: ManifestObject[] };
+  return {
+    ...rest,
+    walletCount: wallets.length,
+    walletIndex: [],
+    sourceCount: sources.length,
+    sourcesDigest: sourcesDigest(sources.map((source) => ({ key: source.key, size: source.bytes }))),
+    sourceIndex: [],
+    inlineWallets: wallets,
+  };
 }

@@ -16,4 +16,6 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer | undefined>;
   /** Writes the object whole (S3 checks the SHA-256 sent with it). */
   put(key: string, body: Buffer, options: { contentType: string; sha256: string }): Promise<void>;
+  /** Removes the object if it is there (only pending/ markers are ever removed). */
+  delete(key: string): Promise<void>;
 }

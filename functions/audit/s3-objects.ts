@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3_CLIENT_LIMITS } from '../config/sdk-clients.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
 
@@ -62,6 +62,9 @@ export function s3ObjectStore(bucket: string, client: S3Client = getS3Client()):
           ChecksumSHA256: Buffer.from(options.sha256, 'hex').toString('base64'),
         }),
       );
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
   };
 }

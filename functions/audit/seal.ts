@@ -1,19 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalJson } from '../domain/hash-chain.ts';
 import type { LedgerEntry } from '../domain/types.ts';
-import { decodeJsonLines, encodeJsonLines, line, sha256Hex } from './jsonl.ts';
-import { addDays, dayOf, incomingDayPrefix, incomingPrefix, manifestKey, partKey, segmentValue } from './layout.ts';
+import { ChunkedWriter } from './chunked-writer.ts';
+import { DayPartition } from './day-partition.ts';
+import { decodeJsonLines, line, sha256Hex } from './jsonl.ts';
+import { addDays, dayOf, incomingDayPrefix, incomingPrefix, indexKey, manifestKey, partKey, segmentValue } from './layout.ts';
 import {
-  countKinds,
   encodeManifest,
+  extendRange,
   MANIFEST_FORMAT,
   parseManifest,
+  sourcesDigest,
+  startRange,
   walletLabel,
-  walletRanges,
   type DayManifest,
-  type ManifestObject,
   type WalletGap,
+  type WalletRange,
 } from './manifest.ts';
-import type { ObjectStore, StoredObject } from './object-store.ts';
-import { isLedgerEntryRecord, ledgerEntryRecord, recordSortKey, type AuditRecord } from './records.ts';
+import type { ObjectStore } from './object-store.ts';
+import { keepPending, planSeals, settlePending } from './pending.ts';
+import { isLedgerEntryRecord, ledgerEntryRecord, recordSortKey, TAMPER_KINDS, type AuditRecord } from './records.ts';
 
 /** Reads a wallet's ledger entries `fromSeq..toSeq` from the table (hot for at least 120 days). */
 export type LedgerReader = (query: {
@@ -26,19 +34,22 @@ export type LedgerReader = (query: {
 
 /** Records per sealed object: a tenant-day this size is a few MB of gzip. */
 export const PART_MAX_RECORDS = 20_000;
+/** Lines per index object (wallet ranges, exporter objects): a few MB of gzip each. */
+export const INDEX_MAX_LINES = 50_000;
+/**
+ * Compressed exporter bytes per bucket. A bucket is deduplicated and sorted in memory, so this
+ * bounds the sealer's peak; the bucket count grows with the day instead (bench/seal-scale.ts
+ * measures both).
+ */
+export const BUCKET_SOURCE_BYTES = 1024 * 1024;
+/**
+ * V8 flags for the sealing process. Sealing allocates fast and holds little; with V8's default
+ * young generation (16 MB semi-spaces) its resident memory grew to about 250 to 300 MB at any
+ * day size; 2 MB semi-spaces took a third off at the same speed (bench/seal-scale.ts).
+ */
+export const SEAL_NODE_OPTIONS = '--max-semi-space-size=2';
 /** Exporter objects read at once while sealing (a busy tenant-day has one per stream batch). */
 const READ_CONCURRENCY = 16;
-
-/** `fn` over `items`, at most `limit` at a time, results in the items' order. */
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await fn(items[index]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 export interface SealOptions {
   store: ObjectStore;
@@ -48,6 +59,10 @@ export interface SealOptions {
   /** Fills sequence gaps from the table (entries the stream lost, e.g. to the DLQ). */
   readLedger?: LedgerReader;
   partMaxRecords?: number;
+  /** Forces the bucket count (tests exercise several buckets with a handful of records). */
+  buckets?: number;
+  /** Where buckets are spilled (a Lambda's /tmp by default). */
+  workDir?: string;
 }
 
 export type SealOutcome =
@@ -56,11 +71,13 @@ export type SealOutcome =
   | { status: 'sealed'; tenantId: string; day: string; manifest: DayManifest; problems: string[] };
 
 /**
- * Seals one tenant's day: reads every object the exporter wrote for it, keeps each record once
- * (redeliveries wrote some twice), fills sequence gaps from the table when it can, writes the
- * day's records in order as content-named parts, then the manifest. The manifest is written
- * last, so a crash before it leaves only unlisted parts that the next run writes again with
- * the same names. Running it again changes nothing unless new exporter objects arrived.
+ * Seals one tenant's day, streaming: the exporter's objects are read a few at a time and their
+ * records spilled to disk in buckets by record id (day-partition.ts); each bucket keeps each
+ * record once (redeliveries wrote some twice) and is sorted alone; the merged runs are written
+ * in order as content-named parts while each wallet's range is followed (sequence gaps filled
+ * from the table when it can) and written to index objects. The manifest is written last, so
+ * a crash before it leaves only unlisted objects that the next run writes again with the same
+ * names. Running it again changes nothing unless new exporter objects arrived.
  */
 export async function sealDay(options: SealOptions): Promise<SealOutcome> {
   const { store, tenantId, day } = options;
@@ -71,145 +88,179 @@ export async function sealDay(options: SealOptions): Promise<SealOutcome> {
   const dayClosed = options.now.getTime() >= Date.parse(`${addDays(day, 1)}T00:00:00.000Z`);
   // Sealed already, unless objects arrived since, the day has closed since an early seal, or a
   // gap is left that the table (or a late record) may fill now.
-  if (existing && sameSources(existing.sources, sources) && (existing.dayClosed || !dayClosed) && existing.gaps.length === 0) {
+  const digest = sourcesDigest(sources);
+  if (
+    existing &&
+    existing.sourceCount === sources.length &&
+    existing.sourcesDigest === digest &&
+    (existing.dayClosed || !dayClosed) &&
+    existing.gaps.length === 0
+  ) {
+    await settlePending(store, existing, options.now);
     return { status: 'unchanged', tenantId, day, manifest: existing, problems: [] };
   }
 
-  const problems: string[] = [];
-  const kept = new Map<string, { record: AuditRecord; text: string }>();
-  const sourceObjects: ManifestObject[] = [];
-  let duplicatesDropped = 0;
-  const bodies = await mapConcurrently(sources, READ_CONCURRENCY, async (source) => {
-    const body = await store.get(source.key);
-    if (!body) throw new Error(`${source.key} was listed but could not be read`);
-    return body;
-  });
-  for (const [index, source] of sources.entries()) {
-    const body = bodies[index]!;
-    const decoded = decodeJsonLines(body);
-    if (decoded.error) problems.push(`${source.key} line ${decoded.error.line}: ${decoded.error.reason}`);
-    sourceObjects.push({ key: source.key, sha256: sha256Hex(body), records: decoded.records.length, bytes: body.length });
-    for (const record of decoded.records) {
-      if (record.tenantId !== tenantId || dayOf(record.at) !== day) {
-        problems.push(`${source.key}: record ${record.recordId} belongs to ${record.tenantId} ${dayOf(record.at)}, not here`);
-        continue;
+  const buckets = options.buckets ?? Math.max(1, Math.ceil(sources.reduce((sum, s) => sum + s.size, 0) / BUCKET_SOURCE_BYTES));
+  const dir = await mkdtemp(join(options.workDir ?? tmpdir(), 'rrr-seal-'));
+  try {
+    const problems: string[] = [];
+    const partition = new DayPartition(dir, buckets);
+    const written = new Set(
+      [...(existing?.objects ?? []), ...(existing?.walletIndex ?? []), ...(existing?.sourceIndex ?? [])].map((object) => object.key),
+    );
+    const sourceIndex = new ChunkedWriter(store, (i, sha) => indexKey('sources', tenantId, day, i, sha), INDEX_MAX_LINES, written);
+    for (let start = 0; start < sources.length; start += READ_CONCURRENCY) {
+      const window = sources.slice(start, start + READ_CONCURRENCY);
+      const bodies = await Promise.all(window.map((source) => store.get(source.key)));
+      for (const [index, source] of window.entries()) {
+        const body = bodies[index];
+        if (!body) throw new Error(`${source.key} was listed but could not be read`);
+        const decoded = decodeJsonLines(body);
+        if (decoded.error) problems.push(`${source.key} line ${decoded.error.line}: ${decoded.error.reason}`);
+        await sourceIndex.add(
+          canonicalJson({ key: source.key, sha256: sha256Hex(body), records: decoded.records.length, bytes: body.length }),
+        );
+        for (const record of decoded.records) {
+          if (record.tenantId !== tenantId || dayOf(record.at) !== day) {
+            problems.push(`${source.key}: record ${record.recordId} belongs to ${record.tenantId} ${dayOf(record.at)}, not here`);
+            continue;
+          }
+          await partition.add({ sortKey: recordSortKey(record), recordId: record.recordId, text: line(record) });
+        }
       }
-      const text = line(record);
-      const seen = kept.get(record.recordId);
-      if (!seen) kept.set(record.recordId, { record, text });
-      else if (seen.text === text) duplicatesDropped += 1;
-      else problems.push(`${source.key}: record ${record.recordId} differs from an earlier copy`);
     }
+    await sourceIndex.flush();
+    const { duplicatesDropped } = await partition.sortBuckets((recordId) =>
+      problems.push(`${incomingPrefix(day, tenantId)}: record ${recordId} differs from an earlier copy`),
+    );
+
+    const parts = new ChunkedWriter(store, (i, sha) => partKey(tenantId, day, i, sha), options.partMaxRecords ?? PART_MAX_RECORDS, written);
+    const walletIndex = new ChunkedWriter(store, (i, sha) => indexKey('wallets', tenantId, day, i, sha), INDEX_MAX_LINES, written);
+    const kinds: Record<string, number> = {};
+    const gaps: WalletGap[] = [];
+    let recordCount = 0;
+    let tamperEvents = 0;
+    let backfilled = 0;
+    let walletCount = 0;
+    let range: WalletRange | undefined;
+    const emit = async (record: AuditRecord, text: string) => {
+      kinds[record.kind] = (kinds[record.kind] ?? 0) + 1;
+      if (TAMPER_KINDS.has(record.kind)) tamperEvents += 1;
+      recordCount += 1;
+      await parts.add(text);
+    };
+    const closeRange = async () => {
+      if (!range) return;
+      await walletIndex.add(canonicalJson(range));
+      walletCount += 1;
+    };
+    for await (const spilled of partition.merged()) {
+      const record = JSON.parse(spilled.text) as AuditRecord;
+      if (isLedgerEntryRecord(record)) {
+        const { entry } = record;
+        if (range && walletLabel(range) === walletLabel(entry)) {
+          if (entry.seq > range.lastSeq + 1) {
+            const filled = await fillGap(options, range, range.lastSeq + 1, entry.seq - 1);
+            for (const found of filled.entries) {
+              const backfill = ledgerEntryRecord(found);
+              await emit(backfill, line(backfill));
+              extendRange(range, found);
+              backfilled += 1;
+            }
+            gaps.push(...filled.gaps);
+          }
+          extendRange(range, entry);
+        } else {
+          await closeRange();
+          range = startRange(entry);
+        }
+      }
+      await emit(record, spilled.text);
+    }
+    await closeRange();
+    await parts.flush();
+    await walletIndex.flush();
+    for (const gap of gaps) problems.push(`wallet ${walletLabel(gap)} seq ${gap.fromSeq}..${gap.toSeq}: ${gap.reason}`);
+
+    const manifest: DayManifest = {
+      format: MANIFEST_FORMAT,
+      tenantId,
+      day,
+      revision: (existing?.revision ?? 0) + 1,
+      sealedAt: options.now.toISOString(),
+      dayClosed,
+      recordCount,
+      kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))),
+      objects: parts.objects,
+      walletCount,
+      walletIndex: walletIndex.objects,
+      tamperEvents,
+      gaps,
+      backfilled,
+      duplicatesDropped,
+      sourceCount: sources.length,
+      sourcesDigest: digest,
+      sourceIndex: sourceIndex.objects,
+    };
+    // A seal that would say the same again (the same gaps still open) is not written again.
+    if (existing && sameSeal(existing, manifest)) {
+      await settlePending(store, existing, options.now);
+      return { status: 'unchanged', tenantId, day, manifest: existing, problems };
+    }
+    const body = encodeManifest(manifest);
+    await store.put(manifestKey(tenantId, day), body, { contentType: 'application/json', sha256: sha256Hex(body) });
+    await settlePending(store, manifest, options.now);
+    return { status: 'sealed', tenantId, day, manifest, problems };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-
-  const { backfilled, gaps } = await fillGaps(
-    [...kept.values()].map((k) => k.record),
-    options,
-    (record) => {
-      kept.set(record.recordId, { record, text: line(record) });
-    },
-  );
-  for (const gap of gaps) problems.push(`wallet ${walletLabel(gap)} seq ${gap.fromSeq}..${gap.toSeq}: ${gap.reason}`);
-
-  const records = [...kept.values()].map((k) => k.record).sort((a, b) => compare(recordSortKey(a), recordSortKey(b)));
-  const objects: ManifestObject[] = [];
-  const existingParts = new Set(existing?.objects.map((object) => object.key) ?? []);
-  const partSize = options.partMaxRecords ?? PART_MAX_RECORDS;
-  for (let start = 0, index = 1; start < records.length; start += partSize, index += 1) {
-    const slice = records.slice(start, start + partSize);
-    const body = encodeJsonLines(slice);
-    const sha256 = sha256Hex(body);
-    const key = partKey(tenantId, day, index, sha256);
-    // Named by content: a part the previous revision already wrote holds exactly these bytes.
-    if (!existingParts.has(key)) await store.put(key, body, { contentType: 'application/gzip', sha256 });
-    objects.push({ key, sha256, records: slice.length, bytes: body.length });
-  }
-
-  const { kinds, tamperEvents } = countKinds(records);
-  const manifest: DayManifest = {
-    format: MANIFEST_FORMAT,
-    tenantId,
-    day,
-    revision: (existing?.revision ?? 0) + 1,
-    sealedAt: options.now.toISOString(),
-    dayClosed,
-    recordCount: records.length,
-    kinds,
-    objects,
-    wallets: walletRanges(records),
-    tamperEvents,
-    gaps,
-    backfilled,
-    duplicatesDropped,
-    sources: sourceObjects,
-  };
-  // A seal that would say the same again (the same gaps still open) is not written again.
-  if (existing && sameSeal(existing, manifest)) return { status: 'unchanged', tenantId, day, manifest: existing, problems };
-  const body = encodeManifest(manifest);
-  await store.put(manifestKey(tenantId, day), body, { contentType: 'application/json', sha256: sha256Hex(body) });
-  return { status: 'sealed', tenantId, day, manifest, problems };
 }
 
 /**
- * Sequence numbers missing inside a wallet's run for the day. Each is looked up in the table:
- * one dated this day was lost or is late on the stream and is added; one dated another day (a
- * clock step between two hosts at midnight) or absent stays a gap, and verification fails on it.
+ * Sequence numbers `fromSeq..toSeq` missing inside a wallet's run for the day, looked up in the
+ * table: one dated this day was lost or is late on the stream and is added; one dated another
+ * day (a clock step between two hosts at midnight) or absent stays a gap, and verification
+ * fails on it.
  */
-async function fillGaps(
-  records: AuditRecord[],
+async function fillGap(
   options: SealOptions,
-  add: (record: AuditRecord) => void,
-): Promise<{ backfilled: number; gaps: WalletGap[] }> {
-  const seqs = new Map<string, { accountId: string; wallet: string; seqs: number[] }>();
-  for (const record of records) {
-    if (!isLedgerEntryRecord(record)) continue;
-    const label = walletLabel(record.entry);
-    const wallet = seqs.get(label) ?? { accountId: record.entry.accountId, wallet: record.entry.wallet, seqs: [] };
-    wallet.seqs.push(record.entry.seq);
-    seqs.set(label, wallet);
-  }
-  let backfilled = 0;
+  wallet: { accountId: string; wallet: string },
+  fromSeq: number,
+  toSeq: number,
+): Promise<{ entries: LedgerEntry[]; gaps: WalletGap[] }> {
+  const found = options.readLedger
+    ? await options.readLedger({ tenantId: options.tenantId, accountId: wallet.accountId, wallet: wallet.wallet, fromSeq, toSeq })
+    : [];
+  const bySeq = new Map(found.map((entry) => [entry.seq, entry]));
+  const entries: LedgerEntry[] = [];
   const gaps: WalletGap[] = [];
-  for (const wallet of [...seqs.values()].sort((a, b) => compare(walletLabel(a), walletLabel(b)))) {
-    const sorted = wallet.seqs.sort((a, b) => a - b);
-    for (let i = 1; i < sorted.length; i += 1) {
-      const fromSeq = sorted[i - 1]! + 1;
-      const toSeq = sorted[i]! - 1;
-      if (fromSeq > toSeq) continue;
-      const found = options.readLedger
-        ? await options.readLedger({ tenantId: options.tenantId, accountId: wallet.accountId, wallet: wallet.wallet, fromSeq, toSeq })
-        : [];
-      const bySeq = new Map(found.map((entry) => [entry.seq, entry]));
-      let missingFrom: number | undefined;
-      let missingReason = '';
-      const closeGap = (toSeqOfGap: number) => {
-        if (missingFrom === undefined) return;
-        gaps.push({ accountId: wallet.accountId, wallet: wallet.wallet, fromSeq: missingFrom, toSeq: toSeqOfGap, reason: missingReason });
-        missingFrom = undefined;
-      };
-      for (let seq = fromSeq; seq <= toSeq; seq += 1) {
-        const entry = bySeq.get(seq);
-        const reason = !options.readLedger
-          ? 'not delivered by the stream (no table to read it from)'
-          : !entry
-            ? 'not delivered by the stream and not in the table'
-            : dayOf(entry.createdAt) !== options.day
-              ? `dated ${dayOf(entry.createdAt)} in the table (clock step across midnight)`
-              : '';
-        if (entry && reason === '') {
-          closeGap(seq - 1);
-          add(ledgerEntryRecord(entry));
-          backfilled += 1;
-        } else if (missingFrom === undefined || reason !== missingReason) {
-          closeGap(seq - 1);
-          missingFrom = seq;
-          missingReason = reason;
-        }
-      }
-      closeGap(toSeq);
+  let missingFrom: number | undefined;
+  let missingReason = '';
+  const closeGap = (toSeqOfGap: number) => {
+    if (missingFrom === undefined) return;
+    gaps.push({ accountId: wallet.accountId, wallet: wallet.wallet, fromSeq: missingFrom, toSeq: toSeqOfGap, reason: missingReason });
+    missingFrom = undefined;
+  };
+  for (let seq = fromSeq; seq <= toSeq; seq += 1) {
+    const entry = bySeq.get(seq);
+    const reason = !options.readLedger
+      ? 'not delivered by the stream (no table to read it from)'
+      : !entry
+        ? 'not delivered by the stream and not in the table'
+        : dayOf(entry.createdAt) !== options.day
+          ? `dated ${dayOf(entry.createdAt)} in the table (clock step across midnight)`
+          : '';
+    if (entry && reason === '') {
+      closeGap(seq - 1);
+      entries.push(entry);
+    } else if (missingFrom === undefined || reason !== missingReason) {
+      closeGap(seq - 1);
+      missingFrom = seq;
+      missingReason = reason;
     }
   }
-  return { backfilled, gaps };
+  closeGap(toSeq);
+  return { entries, gaps };
 }
 
 function sameSeal(a: DayManifest, b: DayManifest): boolean {
@@ -218,51 +269,49 @@ function sameSeal(a: DayManifest, b: DayManifest): boolean {
   return JSON.stringify(rest1) === JSON.stringify(rest2);
 }
 
-function sameSources(sealed: ManifestObject[], current: StoredObject[]): boolean {
-  if (sealed.length !== current.length) return false;
-  const sizes = new Map(sealed.map((source) => [source.key, source.bytes]));
-  return current.every((source) => sizes.get(source.key) === source.size);
-}
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 export interface SealPendingOptions {
   store: ObjectStore;
   now: Date;
-  /** How many closed days back to look at (the stream keeps records 24 hours: 3 covers every retry). */
-  lookbackDays: number;
   /** A day is sealed this long after it ends, so the exporter has caught up. */
   graceMinutes: number;
+  /**
+   * Also looks at every tenant's closed days this far back, marked or not (operators catching
+   * up on days exported before markers existed); 0 or absent: the marked days only.
+   */
+  lookbackDays?: number;
   readLedger?: LedgerReader;
 }
 
 /**
- * The sealing job: every tenant's closed days within the lookback that have exporter objects
- * and no seal covering all of them. Idempotent; on AWS a schedule runs it every hour, offline
- * the stream poller does.
+ * Every marked tenant-day (pending.ts), one after another: the CLI's `seal --pending`. The
+ * service itself seals each tenant-day in its own invocation (the AuditSeal workflow).
  */
 export async function sealPendingDays(options: SealPendingOptions): Promise<{ outcomes: SealOutcome[]; problems: string[] }> {
   const outcomes: SealOutcome[] = [];
   const problems: string[] = [];
+  const items = await planSeals(options);
   const closedBefore = new Date(options.now.getTime() - options.graceMinutes * 60_000).toISOString().slice(0, 10);
-  for (let back = options.lookbackDays; back >= 1; back -= 1) {
+  for (let back = options.lookbackDays ?? 0; back >= 1; back -= 1) {
     const day = addDays(closedBefore, -back);
     for (const prefix of await options.store.listPrefixes(incomingDayPrefix(day))) {
       const tenantId = segmentValue(prefix, 'tenant');
-      if (!tenantId) continue;
-      try {
-        const outcome = await sealDay({
-          store: options.store,
-          tenantId,
-          day,
-          now: options.now,
-          ...(options.readLedger ? { readLedger: options.readLedger } : {}),
-        });
-        outcomes.push(outcome);
-        if (outcome.status !== 'empty') problems.push(...outcome.problems.map((p) => `${tenantId} ${day}: ${p}`));
-      } catch (error) {
-        problems.push(`${tenantId} ${day}: sealing failed: ${(error as Error).message}`);
-      }
+      if (tenantId && !items.some((item) => item.tenantId === tenantId && item.day === day)) items.push({ tenantId, day });
+    }
+  }
+  for (const { tenantId, day } of items) {
+    try {
+      const outcome = await sealDay({
+        store: options.store,
+        tenantId,
+        day,
+        now: options.now,
+        ...(options.readLedger ? { readLedger: options.readLedger } : {}),
+      });
+      outcomes.push(outcome);
+      if (outcome.status !== 'empty') problems.push(...outcome.problems.map((p) => `${tenantId} ${day}: ${p}`));
+    } catch (error) {
+      await keepPending(options.store, day, tenantId).catch(() => {});
+      problems.push(`${tenantId} ${day}: sealing failed: ${(error as Error).message}`);
     }
   }
   return { outcomes, problems };

@@ -5,6 +5,7 @@ import { decodeJsonLines, sha256Hex } from './jsonl.ts';
 import { baseName, dayOf } from './layout.ts';
 import { parseManifest, walletLabel, type DayManifest, type WalletRange } from './manifest.ts';
 import { isLedgerEntryRecord, TAMPER_KINDS } from './records.ts';
+import { fetchedObjects, readWalletIndex } from './wallet-index.ts';
 
 /**
  * Offline verification of one fetched day: everything finance needs is in the folder (the
@@ -44,6 +45,8 @@ export interface VerifyInput {
   /** Every file of the folder but the manifests, by file name. */
   files: Map<string, Buffer>;
   previousManifest?: Buffer | string;
+  /** The previous day's wallet index objects by file name (its manifest lists them; version 1 manifests hold them inline). */
+  previousFiles?: Map<string, Buffer>;
 }
 
 interface Located {
@@ -68,7 +71,9 @@ export function verifyExport(input: VerifyInput): VerifyResult {
   const at = (objectIndex: number, line: number) => objectIndex * 1e9 + line;
   const END = Number.MAX_SAFE_INTEGER;
 
-  const listed = new Set(manifest.objects.map((object) => baseName(object.key)));
+  const listed = new Set(fetchedObjects(manifest).map((object) => baseName(object.key)));
+  const walletIndex = readWalletIndex(manifest, input.files);
+  for (const problem of walletIndex.problems) problems.push({ ...problem, order: END - 2 });
   for (const name of [...input.files.keys()].sort()) {
     if (!listed.has(name)) problems.push({ object: name, message: 'is in the folder but not listed in the manifest', order: END - 1 });
   }
@@ -135,8 +140,8 @@ export function verifyExport(input: VerifyInput): VerifyResult {
   if (records !== manifest.recordCount)
     problems.push({ message: `the folder holds ${records} records, the manifest says ${manifest.recordCount}`, order: END });
 
-  const previous = previousWallets(input.previousManifest, manifest, problems);
-  const ranges = new Map(manifest.wallets.map((range) => [walletLabel(range), range]));
+  const previous = previousWallets(input.previousManifest, input.previousFiles, manifest, problems);
+  const ranges = new Map(walletIndex.ranges.map((range) => [walletLabel(range), range]));
   for (const [label, chain] of chains) {
     if (!ranges.has(label)) {
       const first = chain[0]!;
@@ -150,7 +155,7 @@ export function verifyExport(input: VerifyInput): VerifyResult {
       });
     }
   }
-  for (const range of manifest.wallets) {
+  for (const range of walletIndex.ranges) {
     const label = walletLabel(range);
     const chain = chains.get(label) ?? [];
     summary.wallets += 1;
@@ -176,6 +181,7 @@ function ledgerPlace(record: { kind: string; entry?: LedgerEntry; entryKey?: { a
 
 function previousWallets(
   body: Buffer | string | undefined,
+  files: Map<string, Buffer> | undefined,
   manifest: DayManifest,
   problems: VerifyProblem[],
 ): Map<string, WalletRange & { day: string }> {
@@ -194,7 +200,10 @@ function previousWallets(
     });
     return wallets;
   }
-  for (const range of previous.wallets) wallets.set(walletLabel(range), { ...range, day: previous.day });
+  const index = readWalletIndex(previous, files ?? new Map());
+  for (const problem of index.problems)
+    problems.push({ message: `previous day's ${problem.object ?? 'wallet index'}: ${problem.message}` });
+  for (const range of index.ranges) wallets.set(walletLabel(range), { ...range, day: previous.day });
   return wallets;
 }
 

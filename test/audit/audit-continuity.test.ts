@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportStreamBatch } from '../../functions/audit/export-batch.ts';
 import { baseName, MANIFEST_NAME, manifestKey } from '../../functions/audit/layout.ts';
-import { parseManifest } from '../../functions/audit/manifest.ts';
+import { MANIFEST_FORMAT_V1, parseManifest } from '../../functions/audit/manifest.ts';
 import { sealDay } from '../../functions/audit/seal.ts';
 import { describeProblem, verifyExport } from '../../functions/audit/verify.ts';
+import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import { hashLedgerEntry } from '../../functions/domain/hash-chain.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { chain, insertEntries, memoryStore, silentLog } from './support.ts';
@@ -50,7 +51,7 @@ async function sealed(entries: LedgerEntry[], days: string[]) {
 async function folder(store: ReturnType<typeof memoryStore>, day: string) {
   const manifest = (await store.get(manifestKey('acme', day)))!;
   const files = new Map<string, Buffer>();
-  for (const object of parseManifest(manifest).objects) files.set(baseName(object.key), (await store.get(object.key))!);
+  for (const object of fetchedObjects(parseManifest(manifest))) files.set(baseName(object.key), (await store.get(object.key))!);
   return { manifest, files };
 }
 
@@ -106,24 +107,34 @@ describe('rrr-audit verify: balance and debt continuity', () => {
       start: `${NEXT_DAY}T10:00:00.000Z`,
     });
     const store = await sealed([...honest, ...second], [DAY, NEXT_DAY]);
-    const previousManifest = (await store.get(manifestKey('acme', DAY)))!;
-    expect(parseManifest(previousManifest).wallets[0]).toMatchObject({ lastSeq: 6, lastBalance: 600, lastDebt: 0 });
-    expect(verifyExport({ ...(await folder(store, NEXT_DAY)), previousManifest })).toMatchObject({ ok: true });
+    const { manifest: previousManifest, files: previousFiles } = await folder(store, DAY);
+    const previousRanges = readWalletIndex(parseManifest(previousManifest), previousFiles).ranges;
+    expect(previousRanges[0]).toMatchObject({ lastSeq: 6, lastBalance: 600, lastDebt: 0 });
+    expect(verifyExport({ ...(await folder(store, NEXT_DAY)), previousManifest, previousFiles })).toMatchObject({ ok: true });
 
     const skewed = inflatedFrom(second, 7, { balanceAfter: 50 });
     const forgedStore = await sealed([...honest, ...skewed], [DAY, NEXT_DAY]);
-    const result = verifyExport({ ...(await folder(forgedStore, NEXT_DAY)), previousManifest });
+    const result = verifyExport({ ...(await folder(forgedStore, NEXT_DAY)), previousManifest, previousFiles });
     expect(result.first).toMatchObject({ wallet: 'm-1/points', seq: 7, line: 1 });
     expect(result.first!.message).toBe(
       `seq 7 balanceAfter is 750, but the balance before it (600) plus its amount (100) is 700 (from ${DAY}'s last balance)`,
     );
 
-    // A previous manifest sealed before lastBalance existed: only the chain links the days.
-    const old = parseManifest(previousManifest);
-    for (const wallet of old.wallets) {
-      delete wallet.lastBalance;
-      delete wallet.lastDebt;
-    }
+    // A previous (version 1) manifest sealed before lastBalance existed: only the chain links the days.
+    const {
+      walletIndex: _index,
+      walletCount: _count,
+      sourceIndex: _sources,
+      ...rest
+    } = parseManifest(previousManifest) as ReturnType<typeof parseManifest> & {
+      sourceIndex?: unknown;
+    };
+    const old = {
+      ...rest,
+      format: MANIFEST_FORMAT_V1,
+      wallets: previousRanges.map(({ lastBalance: _balance, lastDebt: _debt, ...range }) => range),
+      sources: [],
+    };
     expect(verifyExport({ ...(await folder(forgedStore, NEXT_DAY)), previousManifest: JSON.stringify(old) }).ok).toBe(true);
   });
 });

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { exportStreamBatch } from '../../functions/audit/export-batch.ts';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
 import { baseName, manifestKey } from '../../functions/audit/layout.ts';
-import { parseManifest } from '../../functions/audit/manifest.ts';
+import { MANIFEST_FORMAT_V1, parseManifest } from '../../functions/audit/manifest.ts';
 import { AUDITED_ENTITIES, auditRecordsOf, type StreamChange } from '../../functions/audit/records.ts';
 import { sealDay, sealPendingDays } from '../../functions/audit/seal.ts';
 import { describeProblem, verifyExport } from '../../functions/audit/verify.ts';
+import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { ledgerEntryToItem } from '../../functions/store/items.ts';
 import { TABLE_KEYS } from '../../functions/store/table-definition.ts';
@@ -29,7 +30,7 @@ const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:30:00.000Z`) + 
 async function fetched(store: ReturnType<typeof memoryStore>, tenantId: string, day: string) {
   const manifest = (await store.get(manifestKey(tenantId, day)))!;
   const files = new Map<string, Buffer>();
-  for (const object of parseManifest(manifest).objects) files.set(baseName(object.key), (await store.get(object.key))!);
+  for (const object of fetchedObjects(parseManifest(manifest))) files.set(baseName(object.key), (await store.get(object.key))!);
   return { manifest, files };
 }
 
@@ -219,12 +220,28 @@ describe('sealing and offline verification', () => {
       dayClosed: true,
       recordCount: 6,
       duplicatesDropped: 2,
-      wallets: [{ accountId: 'm-1', wallet: 'points', firstSeq: 1, lastSeq: 6, entries: 6, headHash: day1[5]!.hash }],
+      walletCount: 1,
+      sourceCount: 2,
     });
     expect(sealed.manifest.objects.map((object) => object.records)).toEqual([4, 2]);
-    expect(sealed.manifest.sources).toHaveLength(2);
     const { manifest, files } = await fetched(store, 'acme', DAY);
-    const ordered = [...files.values()].flatMap((body) => decodeJsonLines(body).records.map((record) => record.recordId));
+    expect(readWalletIndex(parseManifest(manifest), files).ranges).toEqual([
+      {
+        accountId: 'm-1',
+        wallet: 'points',
+        firstSeq: 1,
+        lastSeq: 6,
+        entries: 6,
+        prevHash: day1[0]!.prevHash,
+        headHash: day1[5]!.hash,
+        lastBalance: day1[5]!.balanceAfter,
+        lastDebt: day1[5]!.debtAfter,
+      },
+    ]);
+    const ordered = [...files]
+      .filter(([name]) => name.startsWith('part-'))
+      .map(([, body]) => body)
+      .flatMap((body) => decodeJsonLines(body).records.map((record) => record.recordId));
     expect(ordered).toEqual(day1.map((entry) => `ledger:m-1:points:${entry.seq}`));
     expect(verifyExport({ manifest, files })).toMatchObject({ ok: true, problems: [] });
 
@@ -259,13 +276,22 @@ describe('sealing and offline verification', () => {
     await exportStreamBatch(insertEntries([...day1, ...day2]), { store, log: silentLog });
     await sealDay({ store, tenantId: 'acme', day: DAY, now: dayAfter('2026-03-11') });
     await sealDay({ store, tenantId: 'acme', day: '2026-03-11', now: dayAfter('2026-03-11') });
-    const previousManifest = (await store.get(manifestKey('acme', DAY)))!;
+    const first = await fetched(store, 'acme', DAY);
+    const previousManifest = first.manifest;
     const second = await fetched(store, 'acme', '2026-03-11');
-    expect(verifyExport({ ...second, previousManifest })).toMatchObject({ ok: true, summary: { wallets: 1, entries: 4 } });
+    expect(verifyExport({ ...second, previousManifest, previousFiles: first.files })).toMatchObject({
+      ok: true,
+      summary: { wallets: 1, entries: 4 },
+    });
+    // Without the previous day's wallet index the check cannot be made, and says so.
+    expect(verifyExport({ ...second, previousManifest }).ok).toBe(false);
 
-    // A previous day whose head does not match: the first entry of the day is named.
-    const forged = parseManifest(previousManifest);
-    forged.wallets[0]!.headHash = 'f'.repeat(64);
+    // A previous day whose head does not match, sealed in the version 1 format (wallets inline,
+    // still read): the first entry of the day is named.
+    const { inlineWallets: _none, walletIndex: _index, walletCount: _count, ...rest } = parseManifest(previousManifest);
+    const wallets = readWalletIndex(parseManifest(previousManifest), first.files).ranges;
+    wallets[0]!.headHash = 'f'.repeat(64);
+    const forged = { ...rest, format: MANIFEST_FORMAT_V1, wallets, sources: [] };
     const result = verifyExport({ ...second, previousManifest: JSON.stringify(forged) });
     expect(result.ok).toBe(false);
     expect(result.first).toMatchObject({ wallet: 'm-1/points', seq: 7 });

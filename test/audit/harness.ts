@@ -4,7 +4,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { expect, inject, vi } from 'vitest';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
 import { baseName, manifestKey } from '../../functions/audit/layout.ts';
-import { parseManifest, type DayManifest } from '../../functions/audit/manifest.ts';
+import { parseManifest, type DayManifest, type WalletRange } from '../../functions/audit/manifest.ts';
+import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { ObjectStore } from '../../functions/audit/object-store.ts';
 import { isLedgerEntryRecord, type AuditRecord } from '../../functions/audit/records.ts';
 import { s3ObjectStore } from '../../functions/audit/s3-objects.ts';
@@ -65,18 +66,15 @@ export async function sealedDay(
   store: ObjectStore,
   tenantId: string,
   day: string,
-): Promise<{ manifest: DayManifest; records: AuditRecord[]; files: Map<string, Buffer>; manifestBody: Buffer }> {
+): Promise<{ manifest: DayManifest; records: AuditRecord[]; files: Map<string, Buffer>; manifestBody: Buffer; wallets: WalletRange[] }> {
   const manifestBody = (await store.get(manifestKey(tenantId, day)))!;
   expect(manifestBody, `${tenantId} ${day} is sealed`).toBeDefined();
   const manifest = parseManifest(manifestBody);
   const files = new Map<string, Buffer>();
   const records: AuditRecord[] = [];
-  for (const object of manifest.objects) {
-    const body = (await store.get(object.key))!;
-    files.set(baseName(object.key), body);
-    records.push(...decodeJsonLines(body).records);
-  }
-  return { manifest, records, files, manifestBody };
+  for (const object of fetchedObjects(manifest)) files.set(baseName(object.key), (await store.get(object.key))!);
+  for (const object of manifest.objects) records.push(...decodeJsonLines(files.get(baseName(object.key))!).records);
+  return { manifest, records, files, manifestBody, wallets: readWalletIndex(manifest, files).ranges };
 }
 
 export const ledgerOf = (records: AuditRecord[]) => records.filter(isLedgerEntryRecord).map((record) => record.entry);

@@ -34,6 +34,9 @@ export function memoryStore(): ObjectStore & { objects: Map<string, Buffer>; put
       puts.push(key);
       objects.set(key, Buffer.from(body));
     },
+    async delete(key) {
+      objects.delete(key);
+    },
   };
 }
 

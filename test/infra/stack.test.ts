@@ -441,20 +441,57 @@ describe('data', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { StartingPosition: 'TRIM_HORIZON', ParallelizationFactor: 1 });
   });
 
-  it('seals audit days every hour with a job that reads incoming/, writes exports/ only, and reads the table', () => {
-    const [sealerId] = index.ofType('AWS::Lambda::Function').find(([, fn]) => /^scheduled job AuditSeal/.test(fn.Properties!.Description))!;
-    const actions = index.actionsOfFunction(sealerId);
-    expect(actions.filter((action) => action.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
-    expect(actions).not.toContain('s3:DeleteObject');
-    const statements = s3Statements(sealerId);
-    const put = statements.find((statement) => [statement.Action].flat().includes('s3:PutObject'))!;
-    expect(JSON.stringify(put.Resource)).toContain('/exports/*');
-    expect(JSON.stringify(put.Resource)).not.toContain('/incoming/*');
+  it('lets the exporter create objects under incoming/ and pending/ markers only', () => {
+    const [exporterId] = index.ofType('AWS::Lambda::Function').find(([, fn]) => /^audit exporter/.test(fn.Properties!.Description))!;
+    const put = JSON.stringify(s3Statements(exporterId));
+    expect(put).toContain('/pending/*');
+    expect(put).not.toContain('/exports/*');
+  });
+
+  it('seals each changed audit day in its own invocation: an hourly workflow plans from pending/ markers and maps a sealer over them', () => {
+    const fn = (pattern: RegExp) => index.ofType('AWS::Lambda::Function').find(([, f]) => pattern.test(f.Properties!.Description))!;
+    const [planId] = fn(/^workflow AuditSeal, task PlanSeals/);
+    const [sealId, seal] = fn(/^workflow AuditSeal, task SealDay/);
+
+    // The planner lists pending/ and nothing else: no read, no write, no table.
+    expect(index.actionsOfFunction(planId).filter((action) => /^(s3|dynamodb):/.test(action))).toEqual(['s3:ListBucket']);
+    expect(JSON.stringify(s3Statements(planId))).toContain('pending/*');
+    expect(JSON.stringify(s3Statements(planId))).not.toMatch(/incoming|exports/);
+
+    // The sealer reads incoming/ and exports/, writes exports/ and its marker, removes markers only.
+    const actions = index.actionsOfFunction(sealId);
+    expect([...new Set(actions.filter((action) => action.startsWith('s3:')))].sort()).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
+    const statements = s3Statements(sealId);
+    const resourcesOf = (action: string) =>
+      JSON.stringify(statements.filter((statement) => [statement.Action].flat().includes(action)).map((statement) => statement.Resource));
+    expect(resourcesOf('s3:DeleteObject')).toContain('/pending/*');
+    expect(resourcesOf('s3:DeleteObject')).not.toMatch(/incoming|exports/);
+    expect(resourcesOf('s3:PutObject')).toContain('/exports/*');
+    expect(resourcesOf('s3:PutObject')).not.toContain('/incoming/*');
     expect(actions).toContain('dynamodb:Query');
     expect(actions.filter((action) => /dynamodb:(Put|Update|Delete)/.test(action))).toEqual([]);
+    // Memory flat in the day's size; the spilled buckets need /tmp; a long day needs the full 15 minutes.
+    expect(seal.Properties).toMatchObject({
+      MemorySize: 1024,
+      Timeout: 900,
+      EphemeralStorage: { Size: 10_240 },
+      Environment: { Variables: { NODE_OPTIONS: '--max-semi-space-size=2' } },
+    });
+
+    const [machineId, machine] = index
+      .ofType('AWS::StepFunctions::StateMachine')
+      .find(([, m]) => JSON.stringify(m.Properties!.DefinitionString).includes('SealDays'))!;
+    const definition = JSON.stringify(machine.Properties!.DefinitionString);
+    expect(definition).toContain('\\"Type\\":\\"Map\\"');
+    expect(definition).toContain('MaxConcurrency');
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(20 * * * ? *)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sealerId, 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: machineId } })],
     });
   });
 

@@ -3,6 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { sha256Hex } from '../../../audit/jsonl.ts';
 import { manifestKey } from '../../../audit/layout.ts';
 import { parseManifest } from '../../../audit/manifest.ts';
+import { fetchedObjects } from '../../../audit/wallet-index.ts';
 import { getS3Client, s3ObjectStore } from '../../../audit/s3-objects.ts';
 import { auditBucketConfig } from '../../../config/audit-bucket.ts';
 import { ProblemError } from '../../http/problem.ts';
@@ -14,7 +15,7 @@ export const AUDIT_URL_SECONDS = 300;
 
 /**
  * Finance's way to a sealed day without console access: the manifest and every object it
- * lists, each with a presigned GET. Unsealed days are not served: the manifest is the export.
+ * lists (parts and wallet index), each with a presigned GET. Unsealed days are not served: the manifest is the export.
  */
 export const handler = httpHandler(getAuditExportRoute, async ({ tenantId, params }) => {
   const key = manifestKey(tenantId, params.day);
@@ -41,7 +42,7 @@ export const handler = httpHandler(getAuditExportRoute, async ({ tenantId, param
       recordCount: manifest.recordCount,
       urlsExpireAt,
       manifest: { key, sha256: sha256Hex(body), url: await url(key) },
-      objects: await Promise.all(manifest.objects.map(async (object) => ({ ...object, url: await url(object.key) }))),
+      objects: await Promise.all(fetchedObjects(manifest).map(async (object) => ({ ...object, url: await url(object.key) }))),
     },
   };
 });
