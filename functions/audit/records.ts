@@ -73,6 +73,7 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   },
   TENANT: { records: tenantRecords, why: 'tenant creation and configuration changes (no secrets in a tenant item)' },
   ACCOUNT: { records: null, why: 'a state snapshot: every balance change is a ledger entry; profile data stays out of the audit trail' },
+  LOTS: { records: null, why: 'a lot page: state derived from ledger entries (each entry names the lots it created or consumed)' },
   ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
   IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
   APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },

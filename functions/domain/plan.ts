@@ -1,4 +1,7 @@
+import { pageChanges, type PageWrite } from './lot-pages.ts';
 import type { Account, LedgerEntry, OrderRecord, Wallet } from './types.ts';
+
+export type { PageWrite } from './lot-pages.ts';
 import type { Refusal } from './result.ts';
 
 /** What a command did, in domain terms: `api/` chooses the status for each (created 201, updated 200). */
@@ -14,6 +17,8 @@ export interface CommandResult {
 export interface AccountWrite {
   next: Account;
   expectedVersion: number | null;
+  /** The points wallet's lot pages this write changes, each guarded by its own version. */
+  pages?: PageWrite[];
 }
 
 /**
@@ -32,8 +37,10 @@ export type Decision = Refusal | ({ ok: true } & WritePlan);
 
 /** The account write of a decision that changed its points wallet: next version, same guard. */
 export function pointsWalletUpdate(account: Account, wallet: Wallet, now: string): AccountWrite {
+  const changed = pageChanges(account.wallets.points, wallet, now);
   return {
-    next: { ...account, wallets: { ...account.wallets, points: wallet }, updatedAt: now, version: account.version + 1 },
+    next: { ...account, wallets: { ...account.wallets, points: changed.wallet }, updatedAt: now, version: account.version + 1 },
     expectedVersion: account.version,
+    pages: changed.pages,
   };
 }

@@ -19,9 +19,22 @@ export interface Lot {
   remaining: number;
 }
 
+/** What the account item knows of one lot page (the lots expiring in one UTC month). */
+export interface PageSummary {
+  /** Remaining points of every lot in the page, expired ones included. */
+  points: number;
+  /** The page item's version: its write is conditional on it. */
+  version: number;
+}
+
 /**
- * A wallet's state. Invariant: balance = sum(lots.remaining) - debt. `held` is reserved by
- * two-phase redemptions and never exceeds the unexpired points.
+ * A wallet's state. Invariant: balance = sum of every lot's remaining (in all pages) - debt.
+ * `held` is reserved by two-phase redemptions and never exceeds the unexpired points.
+ *
+ * Lots live in pages by expiry month, outside the account item, so the item stays small at
+ * any account age. `pages` summarises the months not yet over; `lots` holds only the lots of
+ * the pages loaded for this decision (`loaded`). A wallet without `pages` (built in memory,
+ * or stored before pages existed) has every lot in `lots`.
  */
 export interface Wallet {
   balance: number;
@@ -32,6 +45,13 @@ export interface Wallet {
   /** Hash of the last ledger entry (the genesis hash before the first). */
   headHash: string;
   lots: Lot[];
+  pages?: Record<string, PageSummary>;
+  /** Points in pages of months already over: expired, kept until the expiry sweep removes them. */
+  pastPoints?: number;
+  /** Months whose lots are all in `lots` (not stored). */
+  loaded?: string[];
+  /** The partition of the account holding the pages (not stored): names the pages to read. */
+  partition?: string;
 }
 
 export type LockKind = 'transfer' | 'redemption' | 'account';

@@ -1,22 +1,23 @@
 import type { AccountWrite, WritePlan } from '../domain/plan.ts';
 import { tableName } from './client.ts';
 import type { IdempotencyRecord } from './idempotency-record.ts';
-import { accountToItem, ledgerEntryToItem, orderToItem } from './items.ts';
-import { accountPartition } from './keys.ts';
+import { accountToItem, ledgerEntryToItem, orderToItem, pageToItem } from './items.ts';
+import { accountPartition, keys } from './keys.ts';
 import { commitWithIdempotency, versionedPut, type CommitOutcome, type TransactItem } from './transact.ts';
 
 export type { CommitOutcome } from './transact.ts';
 
 /**
  * Commits a decision as one TransactWriteItems: the idempotency record, the accounts (each
- * version guards its wallets, lots and locks), the ledger entries (never overwritten) and the
+ * version guards its wallets, page summary and locks) with the lot pages they change (each
+ * guarded by its own version), the ledger entries (never overwritten) and the
  * order. Any condition failing cancels all of it. Accounts go in key order, so two decisions
  * over the same pair (opposite transfers) always name them in the same order.
  */
 export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Promise<CommitOutcome> {
   const table = tableName();
   const items: TransactItem[] = [
-    ...inKeyOrder(plan.accounts).map((write) => versionedPut(accountToItem(write.next), write.expectedVersion)),
+    ...inKeyOrder(plan.accounts).flatMap((write) => [versionedPut(accountToItem(write.next), write.expectedVersion), ...pageItems(write)]),
     ...plan.entries.map(
       (entry): TransactItem => ({
         Put: { TableName: table, Item: ledgerEntryToItem(entry), ConditionExpression: 'attribute_not_exists(PK)' },
@@ -25,6 +26,22 @@ export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Pro
     ...(plan.order ? [versionedPut(orderToItem(plan.order.next), plan.order.expectedVersion)] : []),
   ];
   return commitWithIdempotency(idempotency, items);
+}
+
+/** Each changed lot page, guarded by its own version; a page left empty is deleted. */
+function pageItems(write: AccountWrite): TransactItem[] {
+  const { tenantId, accountId } = write.next;
+  return (write.pages ?? []).map((page): TransactItem => {
+    if (page.lots.length > 0) return versionedPut(pageToItem(tenantId, accountId, page), page.expectedVersion);
+    return {
+      Delete: {
+        TableName: tableName(),
+        Key: keys.lotPage(tenantId, accountId, 'points', page.month),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': page.expectedVersion },
+      },
+    };
+  });
 }
 
 export function inKeyOrder(writes: AccountWrite[]): AccountWrite[] {

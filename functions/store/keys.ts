@@ -14,6 +14,10 @@ export const keys = {
     PK: accountPartition(tenantId, accountId),
     SK: ledgerSortKey(wallet, seq),
   }),
+  lotPage: (tenantId: string, accountId: string, wallet: WalletName, month: string) => ({
+    PK: accountPartition(tenantId, accountId),
+    SK: lotPageSortKey(wallet, month),
+  }),
   order: (tenantId: string, sourceType: string, orderId: string) => ({
     PK: `T#${tenantId}#ORDER#${sourceType}#${orderId}`,
     SK: 'ORDER',
@@ -42,8 +46,29 @@ export function ledgerSortKey(wallet: WalletName, seq: number): string {
 
 export const ledgerPrefix = (wallet: WalletName) => `L#${wallet}#`;
 
-/** Sparse expiry index: the UTC day of an account's earliest lot expiry. */
-export const expiryIndexKeys = (tenantId: string, accountId: string, nextExpiresAt: string) => ({
-  GSI1PK: `EXPIRY#${nextExpiresAt.slice(0, 10)}`,
-  GSI1SK: `${nextExpiresAt}#${tenantId}#${accountId}`,
+/** One lot page of a wallet: the lots expiring in one UTC month (`YYYY-MM`). */
+export const lotPageSortKey = (wallet: WalletName, month: string) => `${LOT_PAGE_PREFIX}${wallet}#${month}`;
+export const LOT_PAGE_PREFIX = 'LOTS#';
+
+/** Shards per tenant and day: a mass promotion expiring on one day spreads over this many partitions. */
+export const EXPIRY_SHARDS = 16;
+
+/**
+ * Sparse expiry index, on each lot page: the UTC day of the page's earliest lot expiry. The
+ * partition names the tenant and a shard derived from the account, so no tenant and no mass
+ * expiry day is one hot partition; a sweep reads a tenant's day as EXPIRY_SHARDS queries.
+ */
+export const expiryIndexKeys = (tenantId: string, accountId: string, month: string, nextExpiresAt: string) => ({
+  GSI1PK: `EXPIRY#${tenantId}#${nextExpiresAt.slice(0, 10)}#${expiryShard(accountId)}`,
+  GSI1SK: `${nextExpiresAt}#${accountId}#${month}`,
 });
+
+/** A stable shard in 0..EXPIRY_SHARDS-1 (FNV-1a of the account id). */
+export function expiryShard(accountId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i += 1) {
+    hash ^= accountId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % EXPIRY_SHARDS;
+}

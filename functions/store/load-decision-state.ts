@@ -1,10 +1,10 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyNamespace } from '../domain/idempotency.ts';
 import type { Account, OrderRecord } from '../domain/types.ts';
-import { getDocumentClient, tableName } from './client.ts';
 import { itemToIdempotency, type IdempotencyRecord } from './idempotency-record.ts';
-import { itemToAccount, itemToOrder } from './items.ts';
-import { keys } from './keys.ts';
+import { pageMonth } from '../domain/lots.ts';
+import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
+import { accountPartition, keys } from './keys.ts';
+import { batchGet, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
 
 export interface DecisionState {
   /** The first account asked for (the only one of a one-account command). */
@@ -27,35 +27,45 @@ export interface DecisionStateKeys {
 
 /**
  * The one strongly consistent read before a commit: the accounts (wallets, lots, locks), the
- * idempotency record and, when the request names one, the order — in one BatchGetItem.
+ * idempotency record, when the request names one, the order, and each account's lot page of
+ * the current month (the one page partly expired, so availability is exact from the account
+ * item and it) and of the next (where most redemptions start: one read round fewer, at the
+ * price of one more key) — in one BatchGetItem. Later pages are read only when a decision
+ * asks (`morePages`): the second round reads them with the accounts again, so the account
+ * and its pages come from one instant as far as a BatchGetItem allows.
  */
-export async function loadDecisionState(k: DecisionStateKeys): Promise<DecisionState> {
+export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<string, string[]> = {}): Promise<DecisionState> {
   const accountIds = [...new Set(k.accountIds)];
+  const months = firstMonths(new Date());
+  const monthsOf = (accountId: string) => [...new Set([...months, ...(morePages[accountId] ?? [])])];
   const wanted = [
     ...accountIds.map((accountId) => keys.account(k.tenantId, accountId)),
+    ...accountIds.flatMap((accountId) => monthsOf(accountId).map((month) => pageKey(accountPartition(k.tenantId, accountId), month))),
     keys.idempotency(k.tenantId, k.idempotency.namespace, k.idempotency.key),
     ...(k.order ? [keys.order(k.tenantId, k.order.sourceType, k.order.orderId)] : []),
   ];
-  const table = tableName();
-  const found: Record<string, unknown>[] = [];
-  let pending: Record<string, unknown>[] = wanted;
-  // Unprocessed keys only appear under throttling; ask again for just those.
-  for (let round = 0; pending.length > 0; round += 1) {
-    if (round > 5) throw new Error('BatchGetItem kept returning unprocessed keys');
-    const out = await getDocumentClient().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
-    found.push(...(out.Responses?.[table] ?? []));
-    pending = (out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-  }
+  const found = await batchGet(wanted);
   const accounts: Record<string, Account | undefined> = Object.fromEntries(accountIds.map((id) => [id, undefined]));
   const state: DecisionState = { accounts };
+  const pages: StoredPage[] = [];
   for (const item of found) {
-    if (item.entity === 'ACCOUNT') {
+    if (item.entity === 'LOTS') pages.push(itemToPage(item));
+    else if (item.entity === 'ACCOUNT') {
       const account = itemToAccount(item);
       accounts[account.accountId] = account;
     } else if (item.entity === 'ORDER') state.order = itemToOrder(item);
     else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
   }
+  for (const [id, account] of Object.entries(accounts)) {
+    if (account) accounts[id] = withAbsentMonths(withPages(account, pages), monthsOf(id));
+  }
   const first = accounts[k.accountIds[0]];
   if (first) state.account = first;
   return state;
+}
+
+/** The current UTC month and the next, as page months (`YYYY-MM`). */
+function firstMonths(now: Date): string[] {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return [pageMonth(now.toISOString()), pageMonth(next.toISOString())];
 }

@@ -3,6 +3,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import { classifyCancellation } from './cancellation.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { idempotencyToItem, type IdempotencyRecord } from './idempotency-record.ts';
+import { isItemTooLarge } from './item-too-large.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -13,7 +14,9 @@ export type CommitOutcome =
   /** Another request with this idempotency key is committing right now. */
   | { ok: false; reason: 'idempotency_in_flight' }
   /** Something the decision read has changed since: reload and decide again. */
-  | { ok: false; reason: 'stale' };
+  | { ok: false; reason: 'stale' }
+  /** DynamoDB refused an item for its size; nothing was written. */
+  | { ok: false; reason: 'too_large' };
 
 /**
  * One TransactWriteItems with the idempotency record as its first action, so a request's
@@ -28,6 +31,7 @@ export async function commitWithIdempotency(record: IdempotencyRecord, items: Tr
     await getDocumentClient().send(new TransactWriteCommand({ TransactItems: transactItems }));
     return { ok: true };
   } catch (error) {
+    if (isItemTooLarge(error)) return { ok: false, reason: 'too_large' };
     if (!(error instanceof TransactionCanceledException) && (error as Error).name !== 'TransactionCanceledException') {
       throw error;
     }

@@ -23,7 +23,9 @@ export type CommandOutcome =
   /** What it acts on kept changing under it; nothing was written; retry with the same key. */
   | { kind: 'contended' }
   /** Too little time was left to decide again safely; nothing was written; retry with the same key. */
-  | { kind: 'out_of_time' };
+  | { kind: 'out_of_time' }
+  /** DynamoDB refused an item for its size (lot pages keep items small; a safety net); nothing was written. */
+  | { kind: 'state_too_large' };
 
 /** Who runs a command and under which key: everything a command needs that is not its input. */
 export interface CommandIdentity {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { replayDecision } from '../domain/idempotency.ts';
+import { PagesNeeded } from '../domain/lots.ts';
 import type { Decision, WritePlan } from '../domain/plan.ts';
 import { countAccountWrite } from '../domain/rate-limit.ts';
 import { refuse } from '../domain/result.ts';
@@ -38,12 +39,13 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
   const deadline = deadlineGuard(spec.remainingMs);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     if (!deadline.mayStartRound()) return { kind: 'out_of_time' };
-    const state = await loadDecisionState({
+    const stateKeys: DecisionStateKeys = {
       tenantId,
       accountIds: spec.accountIds,
       idempotency,
       ...(spec.order ? { order: spec.order } : {}),
-    });
+    };
+    const state = await loadDecisionState(stateKeys);
     const replay = replayDecision(state.idempotency, hash);
     if (replay === 'reused') return { kind: 'key_reused' };
     if (replay === 'replay' && state.idempotency) return { kind: 'replayed', result: state.idempotency.result };
@@ -66,9 +68,16 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       actor: spec.actor,
       ...(spec.clientMeta ? { clientMeta: spec.clientMeta } : {}),
     };
-    const decided = spec.decide(state, ctx);
+    const decidedOn = await decideWithPages(spec.decide, state, ctx, (pages) => loadDecisionState(stateKeys, pages));
+    if (decidedOn === 'torn') {
+      deadline.roundEnded();
+      await backoff(attempt);
+      continue;
+    }
+    const decided = decidedOn.decision;
     if (!decided.ok) return { kind: 'refused', refusal: decided };
-    const decision = withRateCounted(decided, state, spec.accountIds[0], now, spec.accountWritesPerMinute);
+    // Counted on the state the decision was made on (the second read's, when there was one).
+    const decision = withRateCounted(decided, decidedOn.state, spec.accountIds[0], now, spec.accountWritesPerMinute);
     if (!decision.ok) return { kind: 'refused', refusal: decision };
     const result = storedResult(decision.result);
     const outcome = await commitPlan(decision, {
@@ -84,9 +93,43 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
     if (outcome.ok) return { kind: 'committed', result };
     if (outcome.reason === 'idempotency_taken') continue;
     if (outcome.reason === 'idempotency_in_flight') return { kind: 'key_in_flight' };
+    if (outcome.reason === 'too_large') return { kind: 'state_too_large' };
     await backoff(attempt);
   }
   return { kind: 'contended' };
+}
+
+/** Page rounds one decision may ask for (a second is only for a decision that reaches further after the first). */
+const MAX_PAGE_ROUNDS = 2;
+
+/**
+ * Decides; a decision that reaches lot pages it was not given names them all (PagesNeeded),
+ * the pages are read in one round and it decides again. Asking again for pages just read
+ * means they changed under the read (torn): the caller reads everything afresh.
+ */
+async function decideWithPages(
+  decide: CommandSpec['decide'],
+  initial: DecisionState,
+  ctx: RequestContext,
+  reload: (pages: Record<string, string[]>) => Promise<DecisionState>,
+): Promise<{ decision: Decision; state: DecisionState } | 'torn'> {
+  let state = initial;
+  const asked: Record<string, string[]> = {};
+  for (let round = 0; ; round += 1) {
+    try {
+      return { decision: decide(state, ctx), state };
+    } catch (error) {
+      if (!(error instanceof PagesNeeded)) throw error;
+      // The same months of every account: a decision moving lots between two accounts credits
+      // the months it debits, so one round serves both sides.
+      const ids = Object.keys(state.accounts);
+      const owner = Object.values(state.accounts).find((account) => account?.wallets.points.partition === error.partition);
+      const again = error.months.some((month) => owner && asked[owner.accountId]?.includes(month));
+      if (round >= MAX_PAGE_ROUNDS || again) return 'torn';
+      for (const id of ids) asked[id] = [...new Set([...(asked[id] ?? []), ...error.months])];
+      state = await reload(asked);
+    }
+  }
 }
 
 function backoff(attempt: number): Promise<void> {

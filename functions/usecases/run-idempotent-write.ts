@@ -62,5 +62,6 @@ export async function runIdempotentWrite(
     if (answer) return answer;
   }
   if (outcome.reason === 'idempotency_in_flight') return { kind: 'key_in_flight' };
+  if (outcome.reason === 'too_large') return { kind: 'state_too_large' };
   return { kind: 'contended' };
 }

@@ -27,9 +27,12 @@ describe('concurrent redeems against one account', () => {
     const byStatus = new Map<number, number>();
     for (const r of responses) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
     const succeeded = responses.filter((r) => r.status === 201).length;
-    // No 5xx, and every refusal is a documented one.
+    // No 500, and every refusal is a documented one. A successful redeem past the first lot
+    // page reads twice before it commits, so on a loaded machine a request may run out of its
+    // time budget: that is a 503 with Retry-After that wrote nothing, never a 500.
     for (const r of responses.filter((r) => r.status !== 201)) {
-      expect(['insufficient_points', 'concurrent_update']).toContain(r.body.code);
+      expect(['insufficient_points', 'concurrent_update', 'service_unavailable']).toContain(r.body.code);
+      if (r.body.code === 'service_unavailable') expect(r.headers.get('retry-after')).toBe('1');
     }
     expect(succeeded).toBeLessThanOrEqual(4);
     expect(succeeded).toBeGreaterThan(0);

@@ -3,7 +3,8 @@ import { verifyChain } from '../../functions/domain/hash-chain.ts';
 import type { Account, LedgerEntry, OrderRecord } from '../../functions/domain/types.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { itemToIdempotency, type IdempotencyRecord } from '../../functions/store/idempotency-record.ts';
-import { itemToAccount, itemToLedgerEntry, itemToOrder } from '../../functions/store/items.ts';
+import { itemToAccount, itemToLedgerEntry, itemToOrder, itemToPage, type StoredPage } from '../../functions/store/items.ts';
+import { pageSummaryViolations } from './ledger-audit.ts';
 
 export interface TenantSnapshot {
   accounts: Account[];
@@ -11,6 +12,8 @@ export interface TenantSnapshot {
   entries: Map<string, LedgerEntry[]>;
   orders: OrderRecord[];
   idempotency: IdempotencyRecord[];
+  /** Each account's points-wallet lot pages. */
+  pages: Map<string, StoredPage[]>;
 }
 
 export interface TenantAudit extends TenantSnapshot {
@@ -44,9 +47,12 @@ export async function scanTenantItems(tenantId: string): Promise<Record<string, 
  */
 export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
   const items = await scanTenantItems(tenantId);
-  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], idempotency: [] };
+  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], idempotency: [], pages: new Map() };
   for (const item of items) {
-    if (item.entity === 'ACCOUNT') snapshot.accounts.push(itemToAccount(item));
+    if (item.entity === 'LOTS') {
+      const page = itemToPage(item);
+      snapshot.pages.set(page.accountId, [...(snapshot.pages.get(page.accountId) ?? []), page]);
+    } else if (item.entity === 'ACCOUNT') snapshot.accounts.push(itemToAccount(item));
     else if (item.entity === 'ORDER') snapshot.orders.push(itemToOrder(item));
     else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
     else if (item.entity === 'LEDGER') {
@@ -63,7 +69,7 @@ export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> 
 
 /**
  * The standing proof that no point was lost or created, for every wallet of a tenant:
- * balance = sum of ledger amounts = sum of lots minus debt; sequences without gaps; chains
+ * balance = sum of ledger amounts = sum of lots (read from the lot pages) minus debt; sequences without gaps; chains
  * that verify; no idempotency key applied twice; every entry committed with its idempotency
  * record (nothing half-written); no redemption below zero; orders agreeing with their entries.
  */
@@ -71,7 +77,11 @@ export async function auditTenant(tenantId: string): Promise<TenantAudit> {
   const snapshot = await snapshotTenant(tenantId);
   const violations: string[] = [];
   const accountIds = new Set(snapshot.accounts.map((account) => account.accountId));
-  for (const account of snapshot.accounts) violations.push(...walletViolations(account, snapshot.entries.get(account.accountId) ?? []));
+  for (const account of snapshot.accounts) {
+    violations.push(
+      ...walletViolations(account, snapshot.entries.get(account.accountId) ?? [], snapshot.pages.get(account.accountId) ?? []),
+    );
+  }
   for (const accountId of snapshot.entries.keys()) {
     if (!accountIds.has(accountId)) violations.push(`${accountId}: ledger entries without an account item`);
   }
@@ -81,15 +91,17 @@ export async function auditTenant(tenantId: string): Promise<TenantAudit> {
   return { ...snapshot, violations };
 }
 
-function walletViolations(account: Account, entries: LedgerEntry[]): string[] {
+function walletViolations(account: Account, entries: LedgerEntry[], pages: StoredPage[]): string[] {
   const id = account.accountId;
   const wallet = account.wallets.points;
-  const out: string[] = [];
+  const out: string[] = pageSummaryViolations(wallet, pages).map((violation) => `${id}: ${violation}`);
   const ledgerSum = entries.reduce((sum, entry) => sum + entry.amount, 0);
-  const lotSum = wallet.lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  // Lots live in pages (expired ones too, until the sweep); a wallet from before pages holds them inline.
+  const lots = wallet.pages ? pages.flatMap((page) => page.lots) : wallet.lots;
+  const lotSum = lots.reduce((sum, lot) => sum + lot.remaining, 0);
   if (wallet.balance !== ledgerSum) out.push(`${id}: balance ${wallet.balance} != ledger sum ${ledgerSum}`);
   if (wallet.balance !== lotSum - wallet.debt) out.push(`${id}: balance ${wallet.balance} != lots ${lotSum} - debt ${wallet.debt}`);
-  if (wallet.lots.some((lot) => lot.remaining <= 0)) out.push(`${id}: a lot with nothing remaining was kept`);
+  if (lots.some((lot) => lot.remaining <= 0)) out.push(`${id}: a lot with nothing remaining was kept`);
   const chainBreak = verifyChain(entries);
   if (chainBreak) out.push(`${id}: chain broken at seq ${chainBreak.seq} (${chainBreak.reason})`);
   if (wallet.seq !== entries.length) out.push(`${id}: wallet seq ${wallet.seq} but ${entries.length} entries`);

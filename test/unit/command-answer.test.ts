@@ -38,6 +38,7 @@ describe('command outcomes as HTTP', () => {
     [{ kind: 'key_in_flight' }, 'idempotency_key_in_use', 409, { 'retry-after': '1' }],
     [{ kind: 'contended' }, 'concurrent_update', 409, { 'retry-after': '1' }],
     [{ kind: 'out_of_time' }, 'service_unavailable', 503, { 'retry-after': '1' }],
+    [{ kind: 'state_too_large' }, 'service_unavailable', 503, { 'retry-after': '60' }],
     [
       { kind: 'refused', refusal: { ok: false, code: 'rate_limited', detail: 'x', extra: { retryAfterSeconds: 17 } } },
       'rate_limited',

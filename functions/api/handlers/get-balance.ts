@@ -1,5 +1,6 @@
 import { balanceView } from '../../domain/views.ts';
 import { getAccount } from '../../store/accounts.ts';
+import { readAccountWithLivePages } from '../../store/lot-pages.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { getBalanceRoute } from '../manifest.ts';
@@ -7,7 +8,9 @@ import { ProblemError } from '../http/problem.ts';
 
 export const handler = httpHandler(getBalanceRoute, async ({ query, tenantId }) => {
   const config = await requireTenantConfig(tenantId);
-  const account = await getAccount(tenantId, query.accountId);
+  const now = new Date().toISOString();
+  // The live pages (bounded by the longest expiry) give `byType` and `expiring` to the day.
+  const account = await readAccountWithLivePages(() => getAccount(tenantId, query.accountId), now);
   if (!account) throw new ProblemError('not_found', `Account ${query.accountId} does not exist`);
-  return { status: 200, body: balanceView(account, new Date().toISOString(), config.timeZone) };
+  return { status: 200, body: balanceView(account, now, config.timeZone) };
 });

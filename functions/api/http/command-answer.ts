@@ -56,6 +56,13 @@ export function httpAnswer(outcome: CommandOutcome): HttpResult {
         {},
         { 'retry-after': '1' },
       );
+    case 'state_too_large':
+      throw new ProblemError(
+        'service_unavailable',
+        'The database refused this change for the size of what it stores; nothing was written; retry later with the same Idempotency-Key',
+        {},
+        { 'retry-after': '60' },
+      );
   }
 }
 

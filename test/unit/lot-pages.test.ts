@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { pageChanges } from '../../functions/domain/lot-pages.ts';
+import { PagesNeeded, availablePoints, creditWallet, debitWallet } from '../../functions/domain/lots.ts';
+import type { Lot, Wallet } from '../../functions/domain/types.ts';
+
+const NOW = '2026-06-10T12:00:00.000Z';
+const lot = (expiresAt: string, remaining: number, type: Lot['type'] = 'purchase'): Lot => ({
+  type,
+  expiresAt,
+  awardedAt: '2026-01-01T00:00:00.000Z',
+  remaining,
+});
+
+/** A paged wallet: June (partly expired) loaded; July and September only in the summary. */
+function paged(): Wallet {
+  return {
+    balance: 1000,
+    held: 0,
+    debt: 0,
+    seq: 3,
+    headHash: 'h',
+    lots: [lot('2026-06-05T23:59:59.999Z', 100), lot('2026-06-20T23:59:59.999Z', 200)],
+    pages: { '2026-06': { points: 300, version: 2 }, '2026-07': { points: 300, version: 1 }, '2026-09': { points: 400, version: 5 } },
+    pastPoints: 0,
+    loaded: ['2026-06'],
+    partition: 'T#t#A#a',
+  };
+}
+
+describe('lot pages', () => {
+  it('counts availability from the summary and the loaded current month, never an expired lot', () => {
+    expect(availablePoints(paged(), NOW)).toBe(200 + 300 + 400);
+  });
+
+  it('asks for every page a debit reaches in spend order, and no further', () => {
+    const needed = (() => {
+      try {
+        debitWallet(paged(), 400, NOW, false);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(needed).toBeInstanceOf(PagesNeeded);
+    expect((needed as PagesNeeded).months).toEqual(['2026-07']);
+    expect((needed as PagesNeeded).partition).toBe('T#t#A#a');
+  });
+
+  it('asks for the page an earn merges into when the summary names it', () => {
+    expect(() => creditWallet(paged(), { points: 5, type: 'purchase', expiresAt: '2026-09-01T23:59:59.999Z', awardedAt: NOW })).toThrow(
+      PagesNeeded,
+    );
+  });
+
+  it('writes only the changed pages, each guarded by the version read, and folds months already over', () => {
+    const before: Wallet = { ...paged(), pages: { ...paged().pages, '2026-05': { points: 50, version: 3 } } };
+    const debit = debitWallet(before, 150, NOW, false);
+    const { wallet, pages } = pageChanges(before, debit.wallet, NOW);
+    expect(pages).toEqual([
+      {
+        month: '2026-06',
+        lots: [lot('2026-06-05T23:59:59.999Z', 100), lot('2026-06-20T23:59:59.999Z', 50)],
+        expectedVersion: 2,
+        version: 3,
+      },
+    ]);
+    expect(wallet.pages).toEqual({
+      '2026-06': { points: 150, version: 3 },
+      '2026-07': { points: 300, version: 1 },
+      '2026-09': { points: 400, version: 5 },
+    });
+    expect(wallet.pastPoints).toBe(50);
+  });
+
+  it('moves a wallet stored before pages into new pages at its first change', () => {
+    const inline: Wallet = { balance: 30, held: 0, debt: 0, seq: 1, headHash: 'h', lots: [lot('2026-08-01T23:59:59.999Z', 30)] };
+    const credit = creditWallet(inline, { points: 10, type: 'bonus', expiresAt: '2026-09-02T23:59:59.999Z', awardedAt: NOW });
+    const { wallet, pages } = pageChanges(inline, credit.wallet, NOW);
+    expect(pages.map((page) => [page.month, page.expectedVersion, page.version])).toEqual([
+      ['2026-08', null, 1],
+      ['2026-09', null, 1],
+    ]);
+    expect(wallet.pages).toEqual({ '2026-08': { points: 30, version: 1 }, '2026-09': { points: 10, version: 1 } });
+  });
+});
