@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FUNCTION_ENV } from './function-env.ts';
 
 const [beforeDir, afterDir, runsArg] = process.argv.slice(2);
 if (!beforeDir || !afterDir) {
@@ -17,17 +18,7 @@ if (!beforeDir || !afterDir) {
   process.exit(2);
 }
 const RUNS = Number(runsArg ?? 7);
-// What the bundle report gives each import (scripts/bundle-report.ts).
-const ENV = {
-  PATH: process.env.PATH,
-  AWS_REGION: 'us-east-1',
-  POWERTOOLS_SERVICE_NAME: 'redroomrewards',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-  STAGE: 'bench',
-  TABLE_NAME: 'rrr-bench-table',
-  AUDIT_BUCKET: 'rrr-bench-audit',
-  HASH_KEY: '0'.repeat(64),
-};
+const ENV = { PATH: process.env.PATH, ...FUNCTION_ENV };
 
 function importOnce(file: string): { wall: number; cpu: number } {
   const code = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`;

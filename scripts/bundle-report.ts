@@ -22,6 +22,7 @@ import { BUNDLE_BUDGET_KB, esbuildOptions } from '../lib/bundle-options.ts';
 import { functionEntries } from '../lib/function-entries.ts';
 import { fromRepoRoot } from '../lib/repo-root.ts';
 import { parseCli } from './cli-args.ts';
+import { FUNCTION_ENV } from '../bench/function-env.ts';
 
 parseCli({
   command: 'npm run bundle-report --',
@@ -36,16 +37,6 @@ Exits 1 when a bundle is over the 600 KB budget. No options but -h, --help.`,
 
 const BUDGET_KB = BUNDLE_BUDGET_KB;
 const IMPORT_RUNS = 7;
-/** What the stack sets on a function (lib/api-function.ts), with offline stand-ins for the secret. */
-const FUNCTION_ENV = {
-  AWS_REGION: 'us-east-1',
-  POWERTOOLS_SERVICE_NAME: 'redroomrewards',
-  POWERTOOLS_LOG_LEVEL: 'INFO',
-  STAGE: 'bench',
-  TABLE_NAME: 'rrr-bench-table',
-  AUDIT_BUCKET: 'rrr-bench-audit',
-  HASH_KEY: '0'.repeat(64),
-};
 const outRoot = fromRepoRoot('.local/bundles');
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
