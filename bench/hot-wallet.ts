@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { auditTenant } from '../test/support/table-audit.ts';
 import type { CapacityMeter } from './capacity-meter.ts';
 
 export interface HotWalletResult {
@@ -63,6 +62,8 @@ export async function hotWallet(input: {
   const tally = meter.take();
 
   const successes = answers.filter((a) => a.status === 201).length;
+  // The auditor reads the table through the store, which reads its configuration on load: import it once the bench has set it.
+  const { auditTenant } = await import('../test/support/table-audit.ts');
   const audit = await auditTenant(tenantId);
   const account = audit.accounts.find((a) => a.accountId === accountId);
   return {
