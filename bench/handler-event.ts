@@ -37,3 +37,15 @@ export function partnerEvent(input: {
     },
   } as unknown as APIGatewayProxyEvent;
 }
+
+/** Links a consumer account (`PUT /api/v1/accounts/{accountId}`): what every bench seeds first. */
+export function putAccountEvent(who: { tenantId: string; keyId: string }, accountId: string, idempotencyKey: string): APIGatewayProxyEvent {
+  return partnerEvent({
+    ...who,
+    method: 'PUT',
+    path: `/api/v1/accounts/${accountId}`,
+    pathParameters: { accountId },
+    body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
+    idempotencyKey,
+  });
+}

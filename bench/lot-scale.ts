@@ -15,7 +15,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { ensureTable } from '../local/ensure-table.ts';
 import { localLambdaContext } from '../local/gateway/lambda-context.ts';
 import { installCapacityMeter, type Tally } from './capacity-meter.ts';
-import { partnerEvent } from './handler-event.ts';
+import { partnerEvent, putAccountEvent } from './handler-event.ts';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -70,18 +70,7 @@ async function main(): Promise<void> {
       const samples: Row[] = [];
       for (let s = 0; s < SAMPLES; s += 1) {
         const accountId = `aged-${size}-${s}`;
-        await send(
-          h.putAccount,
-          partnerEvent({
-            ...who,
-            method: 'PUT',
-            path: `/api/v1/accounts/${accountId}`,
-            pathParameters: { accountId },
-            body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
-            idempotencyKey: `acct-${accountId}-${process.pid}`,
-          }),
-          201,
-        );
+        await send(h.putAccount, putAccountEvent(who, accountId, `acct-${accountId}-${process.pid}`), 201);
         const now = new Date().toISOString();
         await seedLots(tenant.tenantId, accountId, lotsFor(size, Math.floor(size / 2), now, LOT_POINTS), now);
         meter.take();

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { localLambdaContext } from '../local/gateway/lambda-context.ts';
 import type { CapacityMeter } from './capacity-meter.ts';
-import { partnerEvent } from './handler-event.ts';
+import { partnerEvent, putAccountEvent } from './handler-event.ts';
 import { percentile } from './percentile.ts';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -51,19 +51,7 @@ interface Scenario {
 
 function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
   const post = (path: string, body: unknown) => partnerEvent({ ...who, method: 'POST', path, body, idempotencyKey: nextKey('bench') });
-  const putAccount = (accountId: string) =>
-    call(
-      h.putAccount,
-      partnerEvent({
-        ...who,
-        method: 'PUT',
-        path: `/api/v1/accounts/${accountId}`,
-        pathParameters: { accountId },
-        body: { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } },
-        idempotencyKey: nextKey('acct'),
-      }),
-      201,
-    );
+  const putAccount = (accountId: string) => call(h.putAccount, putAccountEvent(who, accountId, nextKey('acct')), 201);
   const earn = (body: unknown) => call(h.earn, post('/api/v1/earn', body), 201);
   const run = Date.now().toString(36);
   return [
