@@ -8,7 +8,13 @@ import { refuse } from '../domain/result.ts';
 import type { OrderRecord, RequestContext } from '../domain/types.ts';
 import { commitPlan } from '../store/commit-plan.ts';
 import { IDEMPOTENCY_RETENTION_SECONDS } from '../store/idempotency-record.ts';
-import { loadDecisionState, type AccountIds, type DecisionState, type DecisionStateKeys } from '../store/load-decision-state.ts';
+import {
+  loadDecisionState,
+  type AccountIds,
+  type DecisionState,
+  type DecisionStateKeys,
+  type PageReads,
+} from '../store/load-decision-state.ts';
 import { deadlineGuard, storedResult, type CommandIdentity, type CommandOutcome } from './command-outcome.ts';
 import { requestHash } from './request-hash.ts';
 
@@ -21,6 +27,8 @@ export interface CommandSpec extends CommandIdentity {
   /** The accounts the decision reads and may write: one, or two (transfer, award, merge). */
   accountIds: AccountIds;
   order?: DecisionStateKeys['order'];
+  /** The lot pages to read with the accounts (default: the earliest live ones, where a debit spends). */
+  pages?: PageReads;
   decide: (state: DecisionState, ctx: RequestContext) => Decision;
   /** Writes per minute the first account may take; absent for writes that must always land (reversals). */
   accountWritesPerMinute?: number;
@@ -44,6 +52,7 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       accountIds: spec.accountIds,
       idempotency,
       ...(spec.order ? { order: spec.order } : {}),
+      ...(spec.pages ? { pages: spec.pages } : {}),
     };
     const state = await loadDecisionState(stateKeys);
     const replay = replayDecision(state.idempotency, hash);
