@@ -77,7 +77,13 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       actor: spec.actor,
       ...(spec.clientMeta ? { clientMeta: spec.clientMeta } : {}),
     };
-    const decidedOn = await decideWithPages(spec.decide, state, ctx, (pages) => loadDecisionState(stateKeys, pages));
+    // A second read may find this key's own commit (another delivery of the request landed
+    // meanwhile): deciding on it would refuse what is a replay. Read everything again instead.
+    const reload = async (pages: Record<string, string[]>) => {
+      const again = await loadDecisionState(stateKeys, pages);
+      return again.idempotency || createdUnderThisKey(again.order, spec, now) ? 'torn' : again;
+    };
+    const decidedOn = await decideWithPages(spec.decide, state, ctx, reload);
     if (decidedOn === 'torn') {
       deadline.roundEnded();
       await backoff(attempt);
@@ -120,7 +126,7 @@ async function decideWithPages(
   decide: CommandSpec['decide'],
   initial: DecisionState,
   ctx: RequestContext,
-  reload: (pages: Record<string, string[]>) => Promise<DecisionState>,
+  reload: (pages: Record<string, string[]>) => Promise<DecisionState | 'torn'>,
 ): Promise<{ decision: Decision; state: DecisionState } | 'torn'> {
   let state = initial;
   const asked: Record<string, string[]> = {};
@@ -136,7 +142,9 @@ async function decideWithPages(
       const again = error.months.some((month) => owner && asked[owner.accountId]?.includes(month));
       if (round >= MAX_PAGE_ROUNDS || again) return 'torn';
       for (const id of ids) asked[id] = [...new Set([...(asked[id] ?? []), ...error.months])];
-      state = await reload(asked);
+      const reloaded = await reload(asked);
+      if (reloaded === 'torn') return 'torn';
+      state = reloaded;
     }
   }
 }

@@ -286,4 +286,46 @@ describe('a torn read of an earn committed under the same key', () => {
     });
     expect(other).toMatchObject({ kind: 'refused', refusal: { code: 'duplicate_order' } });
   });
+
+  it('a second read that finds the same key committed meanwhile (another delivery) replays it, never refuses its order as a duplicate', async () => {
+    await run('open-dup', ['dup'], (state, ctx) =>
+      domain.upsert.decideAccountUpsert(
+        state.account,
+        { accountId: 'dup', profile: { profileId: 'p-dup', role: 'CONSUMER' } },
+        config(),
+        ctx,
+      ),
+    );
+    const order = { sourceType: 'purchase' as const, orderId: 'dup-1' };
+    const purchase: Decide = (state, ctx) =>
+      domain.earn.decideEarn(
+        state.account,
+        state.order,
+        { accountId: 'dup', source: { type: 'purchase', ...order, subtotalCents: 1000 } },
+        config(),
+        ctx,
+      );
+    let asked = false;
+    // The first decision asks for one more lot page, so the runner reads a second time.
+    const asksForAPage: Decide = (state, ctx) => {
+      if (asked) return purchase(state, ctx);
+      asked = true;
+      throw new domain.lots.PagesNeeded(state.account?.wallets.points.partition, ['2099-01']);
+    };
+    const command = (decide: Decide) => runner.runIdempotentCommand({ ...identity('dup-delivery'), accountIds: ['dup'], order, decide });
+    // Just before that second read, the other delivery of the same request commits.
+    let batchGets = 0;
+    let staged: Awaited<ReturnType<typeof command>> | undefined;
+    const name = `stage-second-read-${Math.random()}`;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (String(context.commandName) === 'BatchGetItemCommand' && (batchGets += 1) === 2) staged = await command(purchase);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    const outcome = await command(asksForAPage).finally(() => client.middlewareStack.remove(name));
+    expect(staged?.kind).toBe('committed');
+    expect(outcome).toEqual({ kind: 'replayed', result: (staged as { result: unknown }).result });
+  });
 });
