@@ -21,6 +21,7 @@ import {
   TenantView,
 } from '../../schemas/admin.ts';
 import { AuditExportDayView, AuditExportParams } from '../../schemas/audit-exports.ts';
+import { ApplyLockBody, ApplyLockParams, LiftLockBody, LockParams, LockView } from '../../schemas/locks.ts';
 import { defineRoute, type RouteDefinition } from './route-types.ts';
 
 /*
@@ -69,7 +70,7 @@ export const putAccountRoute = defineRoute({
     { status: 201, description: 'Account created', schema: AccountView },
     { status: 200, description: 'Account updated', schema: AccountView },
   ],
-  errors: ['idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused', 'concurrent_update'],
+  errors: ['account_locked', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused', 'concurrent_update'],
   handler: 'functions/api/handlers/put-account.ts',
 });
 
@@ -102,6 +103,7 @@ export const earnRoute = defineRoute({
   errors: [
     'not_found',
     'duplicate_order',
+    'account_locked',
     'idempotency_key_missing',
     'idempotency_key_in_use',
     'idempotency_key_reused',
@@ -302,6 +304,44 @@ export const getAccountLedgerRoute = defineRoute({
   handler: 'functions/api/handlers/admin/get-account-ledger.ts',
 });
 
+const LOCK_ERRORS = [
+  'not_found',
+  'concurrent_update',
+  'idempotency_key_missing',
+  'idempotency_key_in_use',
+  'idempotency_key_reused',
+] as const;
+
+export const applyLockRoute = defineRoute({
+  operationId: 'applyLock',
+  method: 'POST',
+  path: '/api/v1/admin/tenants/{tenantId}/accounts/{accountId}/locks',
+  summary: 'Lock an account for redemption, transfers or every partner change; checked inside every transaction that moves its points',
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { params: ApplyLockParams, body: ApplyLockBody },
+  responses: [{ status: 201, description: 'The lock, in force from now', schema: LockView }],
+  errors: [...LOCK_ERRORS, 'limit_exceeded'],
+  handler: 'functions/api/handlers/admin/apply-lock.ts',
+});
+
+export const liftLockRoute = defineRoute({
+  operationId: 'liftLock',
+  method: 'POST',
+  path: '/api/v1/admin/tenants/{tenantId}/accounts/{accountId}/locks/{lockId}/lift',
+  summary: 'Lift a lock, with the reason',
+  auth: 'operator',
+  roles: ['platform_admin', 'tenant_admin'],
+  idempotent: true,
+  tableAccess: 'readwrite',
+  request: { params: LockParams, body: LiftLockBody },
+  responses: [{ status: 200, description: 'The lock, lifted', schema: LockView }],
+  errors: [...LOCK_ERRORS],
+  handler: 'functions/api/handlers/admin/lift-lock.ts',
+});
+
 export const getAuditExportRoute = defineRoute({
   operationId: 'getAuditExport',
   method: 'GET',
@@ -335,5 +375,7 @@ export const routes: RouteDefinition[] = [
   rotatePartnerKeyRoute,
   revokePartnerKeyRoute,
   getAccountLedgerRoute,
+  applyLockRoute,
+  liftLockRoute,
   getAuditExportRoute,
 ];

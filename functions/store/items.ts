@@ -1,6 +1,6 @@
 import type { PageWrite } from '../domain/lot-pages.ts';
 import { nextExpiry } from '../domain/lots.ts';
-import type { Account, LedgerEntry, Lot, OrderRecord, PageSummary, Wallet } from '../domain/types.ts';
+import type { Account, AccountEvent, LedgerEntry, Lot, OrderRecord, PageSummary, Wallet } from '../domain/types.ts';
 import { POINT_TYPES } from '../domain/vocabulary.ts';
 import { expiryIndexKeys, keys } from './keys.ts';
 
@@ -134,6 +134,16 @@ export function ledgerEntryToItem(entry: LedgerEntry): Item {
 }
 
 export const itemToLedgerEntry = (item: Item): LedgerEntry => stripKeys<LedgerEntry>(item);
+
+export function accountEventToItem(event: AccountEvent): Item {
+  return {
+    ...keys.accountEvent(event.tenantId, event.accountId, event.pointsSeq, event.at, event.eventId),
+    entity: 'ACCOUNT_EVENT',
+    ...event,
+  };
+}
+
+export const itemToAccountEvent = (item: Item): AccountEvent => stripKeys<AccountEvent>(item);
 
 export function orderToItem(order: OrderRecord): Item {
   return { ...keys.order(order.tenantId, order.sourceType, order.orderId), entity: 'ORDER', ...order };

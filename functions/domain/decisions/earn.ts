@@ -1,5 +1,6 @@
 import { purchasePoints } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
+import { blockingLock, lockExtra } from '../locks.ts';
 import { creditWallet, pageMonth } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
@@ -62,6 +63,14 @@ export function decideEarn(
   ctx: RequestContext,
 ): Decision {
   if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(account, 'account', ctx.now);
+  if (lock) {
+    return refuse(
+      'account_locked',
+      'This account is locked (account lock): it earns nothing until the lock is lifted or ends',
+      lockExtra(lock),
+    );
+  }
   const occurredAt = request.occurredAt ?? ctx.now;
   const skew = Date.parse(occurredAt) - Date.parse(ctx.now);
   if (skew > OCCURRED_AT_WINDOW.futureSkewMs || -skew > OCCURRED_AT_WINDOW.maxAgeMs) {
