@@ -11,8 +11,8 @@ import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { chain, insertEntries, memoryStore, silentLog } from './support.ts';
 
 /**
- * The streaming sealer with its sizes forced small: several buckets, parts and index objects
- * from a handful of records, so the multi-bucket path (spill, per-bucket dedupe, merge) runs
+ * The streaming sealer with its sizes forced small: several sorted runs, parts and index objects
+ * from a handful of records, so the multi-run path (spill, merge, dedupe while merging) runs
  * in every test run. The bench (bench/seal-scale.ts) runs the same code at 1k to 1M records.
  */
 const DAY = '2026-03-10';
@@ -37,13 +37,13 @@ async function folder(store: ReturnType<typeof memoryStore>) {
 }
 
 describe('streaming seal', () => {
-  it('seals the same day into the same objects and manifest whatever the bucket count; each record once, in order', async () => {
+  it('seals the same day into the same objects and manifest whatever the number of sorted runs; each record once, in order', async () => {
     const interleaved = [0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => wallets.map((w) => w[i]!));
     const sealed = [];
-    for (const buckets of [1, 4]) {
+    for (const runChars of [undefined, 1500]) {
       const store = memoryStore();
       await export3(store, interleaved);
-      const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, buckets, partMaxRecords: 7 });
+      const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, ...(runChars ? { runChars } : {}), partMaxRecords: 7 });
       expect(outcome).toMatchObject({ status: 'sealed', problems: [], manifest: { recordCount: 27, walletCount: 3 } });
       if (outcome.status !== 'sealed') return;
       expect(outcome.manifest.duplicatesDropped).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe('streaming seal', () => {
     );
     const readLedger = async (q: { accountId: string; fromSeq: number; toSeq: number }) =>
       all.filter((e) => e.accountId === q.accountId && e.seq >= q.fromSeq && e.seq <= q.toSeq);
-    const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, buckets: 3, partMaxRecords: 5, readLedger });
+    const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, runChars: 2000, partMaxRecords: 5, readLedger });
     expect(outcome).toMatchObject({ status: 'sealed', problems: [], manifest: { backfilled: 2, recordCount: 27, gaps: [] } });
     expect(verifyExport(await folder(store)).ok).toBe(true);
   });
