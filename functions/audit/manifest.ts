@@ -170,7 +170,12 @@ export function parseManifest(body: Buffer | string): DayManifest {
       `manifest.json is not a ${MANIFEST_FORMAT} (or ${MANIFEST_FORMAT_V2}, ${MANIFEST_FORMAT_V1}) manifest: format ${String(manifest?.format)}`,
     );
   }
-  checkShape(manifest, manifest.format === MANIFEST_FORMAT ? ['objects', 'walletIndex', 'gaps', 'sourceIndex', 'ranges'] : ['objects', 'walletIndex', 'gaps', 'sourceIndex']);
+  checkShape(
+    manifest,
+    manifest.format === MANIFEST_FORMAT
+      ? ['objects', 'walletIndex', 'gaps', 'sourceIndex', 'ranges']
+      : ['objects', 'walletIndex', 'gaps', 'sourceIndex'],
+  );
   return manifest as DayManifest;
 }
 

@@ -60,11 +60,13 @@ export const RANGE_MAX_RECORDS = 250_000;
 /** Sort keys sampled (the smallest hashes of record ids) to cut a big day into even ranges. */
 const RANGE_SAMPLE = 4096;
 /**
- * V8 flags for the sealing process. Sealing allocates fast and holds little; with V8's default
- * young generation (16 MB semi-spaces) its resident memory grew to about 250 to 300 MB at any
- * day size; 2 MB semi-spaces took a third off at the same speed (bench/seal-scale.ts).
+ * V8 flags for the sealing processes. Sealing allocates fast and holds little (a chunk of a few
+ * MB, a read buffer per run, one part's gzip): 2 MB semi-spaces took a third off resident
+ * memory at the same speed; and with an old space of at most 256 MB (several times what any
+ * step holds) V8 collects before its heap grows far past what is live: a range step's peak
+ * fell from about 150 to about 100 MB at the same CPU time (bench/seal-scale.ts, bench/results.md).
  */
-export const SEAL_NODE_OPTIONS = '--max-semi-space-size=2';
+export const SEAL_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=256';
 
 export interface SealOptions {
   store: ObjectStore;
@@ -229,9 +231,9 @@ export async function planDay(options: SealOptions): Promise<PlanOutcome> {
   await sourceIndex.flush();
   const count = Math.max(1, Math.ceil(lines / (options.rangeMaxRecords ?? RANGE_MAX_RECORDS)));
   const keys = sample.sortKeys();
-  const cuts = [
-    ...new Set(Array.from({ length: count - 1 }, (_, i) => keys[Math.floor(((i + 1) * keys.length) / count)]!)),
-  ].filter((key) => key !== undefined && key > keys[0]!);
+  const cuts = [...new Set(Array.from({ length: count - 1 }, (_, i) => keys[Math.floor(((i + 1) * keys.length) / count)]!))].filter(
+    (key) => key !== undefined && key > keys[0]!,
+  );
   const ranges: PlannedRange[] = Array.from({ length: cuts.length + 1 }, (_, i) => ({
     range: i + 1,
     ...(i > 0 ? { from: cuts[i - 1]! } : {}),
@@ -310,7 +312,12 @@ export async function sealRange(options: SealOptions & PlanRef & { range: number
       for (const record of sourceLines(body).lines) if (inRange(record)) runs.add(record);
     });
 
-    const parts = new ChunkedWriter(store, (i, sha) => partKey(tenantId, day, label(i), sha), options.partMaxRecords ?? PART_MAX_RECORDS, written);
+    const parts = new ChunkedWriter(
+      store,
+      (i, sha) => partKey(tenantId, day, label(i), sha),
+      options.partMaxRecords ?? PART_MAX_RECORDS,
+      written,
+    );
     const walletIndex = new ChunkedWriter(store, (i, sha) => indexKey('wallets', tenantId, day, label(i), sha), INDEX_MAX_LINES, written);
     const kinds: Record<string, number> = {};
     const gaps: WalletGap[] = [];
@@ -512,6 +519,9 @@ export async function finishDay(options: SealOptions & PlanRef): Promise<SealOut
   return { status: 'sealed', tenantId, day, manifest, problems };
 }
 
+/** A string of its own (V8 keeps a slice's whole parent string alive; flattening a concatenation copies). */
+const own = (text: string) => ` ${text}`.slice(1);
+
 /** 32-bit FNV-1a of a string's UTF-16 code units: a cheap, stable hash for sampling. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -540,11 +550,13 @@ class BottomK {
   }
 
   add(recordId: string, sortKey: string): void {
-    const item = { hash: fnv1a(recordId), recordId, sortKey };
+    const hash = fnv1a(recordId);
     const heap = this.heap;
     if (this.ids.has(recordId)) return;
+    if (heap.length === this.k && !BottomK.above(heap[0]!, { hash, recordId })) return;
+    // Copies: the arguments are slices of a whole exporter object's text, which they would keep alive.
+    const item = { hash, recordId: own(recordId), sortKey: own(sortKey) };
     if (heap.length === this.k) {
-      if (!BottomK.above(heap[0]!, item)) return;
       this.ids.delete(heap[0]!.recordId);
       heap[0] = item;
       for (let i = 0; ; ) {
@@ -566,7 +578,7 @@ class BottomK {
         i = parent;
       }
     }
-    this.ids.add(recordId);
+    this.ids.add(item.recordId);
   }
 
   sortKeys(): string[] {

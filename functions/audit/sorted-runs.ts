@@ -45,7 +45,9 @@ export class SortedRuns {
     if (/[\t\n]/.test(record.sortKey) || /[\t\n]/.test(record.recordId)) {
       throw new Error(`record id ${JSON.stringify(record.recordId)} holds a tab or a newline; no exported record does`);
     }
-    const line = `${record.sortKey}\t${record.recordId}\t${record.text}`;
+    // Joined into a string of its own: the parts are slices of a whole exporter object's text,
+    // which a template literal would keep alive until the chunk is spilled.
+    const line = [record.sortKey, record.recordId, record.text].join('\t');
     this.chunk.push(line);
     this.chars += line.length + 1;
     if (this.chars >= this.runChars) this.spill();

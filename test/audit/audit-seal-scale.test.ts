@@ -43,7 +43,14 @@ describe('streaming seal', () => {
     for (const runChars of [undefined, 1500]) {
       const store = memoryStore();
       await export3(store, interleaved);
-      const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, ...(runChars ? { runChars } : {}), partMaxRecords: 7 });
+      const outcome = await sealDay({
+        store,
+        tenantId: 'acme',
+        day: DAY,
+        now: afterDay,
+        ...(runChars ? { runChars } : {}),
+        partMaxRecords: 7,
+      });
       expect(outcome).toMatchObject({ status: 'sealed', problems: [], manifest: { recordCount: 27, walletCount: 3 } });
       if (outcome.status !== 'sealed') return;
       expect(outcome.manifest.duplicatesDropped).toBeGreaterThan(0);
