@@ -60,11 +60,13 @@ export const RANGE_MAX_RECORDS = 250_000;
 /** Sort keys sampled (the smallest hashes of record ids) to cut a big day into even ranges. */
 const RANGE_SAMPLE = 4096;
 /**
- * V8 flags for the sealing processes. Sealing allocates fast and holds little (a chunk of a few
- * MB, a read buffer per run, one part's gzip): 2 MB semi-spaces took a third off resident
- * memory at the same speed; and with an old space of at most 256 MB (several times what any
- * step holds) V8 collects before its heap grows far past what is live: a range step's peak
- * fell from about 150 to about 100 MB at the same CPU time (bench/seal-scale.ts, bench/results.md).
+ * V8 flags for the sealing processes (NODE_OPTIONS accepts these two). Sealing allocates fast
+ * and holds little (a chunk of a few MB, a read buffer per run, one part's gzip): 2 MB
+ * semi-spaces took a third off resident memory at the same speed; and with an old space of at
+ * most 256 MB (several times what any step holds) V8 collects before its heap grows far past
+ * what is live: a range step's peak fell from about 150 to about 100 MB at the same CPU time
+ * (bench/seal-scale.ts, bench/results.md). (`--single-threaded-gc` steadied the peak on a busy
+ * machine too, but NODE_OPTIONS refuses it.)
  */
 export const SEAL_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=256';
 

@@ -102,6 +102,11 @@ describe('a day sealed in ranges', () => {
       lastBalance: busy[29]!.balanceAfter,
     });
     expect(verifyExport(cut)).toMatchObject({ ok: true, problems: [], summary: { wallets: 6, entries: all.length } });
+
+    // A day sealed in one range, as format 2 wrote it (no `ranges`), still verifies.
+    const { ranges: _ranges, ...single } = parseManifest(whole.manifest);
+    const version2 = JSON.stringify({ ...single, format: 'rrr-audit-day/2' });
+    expect(verifyExport({ manifest: version2, files: whole.files })).toMatchObject({ ok: true, summary: { entries: all.length } });
   });
 
   it('seals the same objects again from the same exporter objects, and a second run changes nothing', async () => {

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { exportStreamBatch } from '../../functions/audit/export-batch.ts';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
 import { baseName, manifestKey, PENDING_ROOT, pendingKey } from '../../functions/audit/layout.ts';
 import { parseManifest } from '../../functions/audit/manifest.ts';
 import { planSeals } from '../../functions/audit/pending.ts';
-import { sealDay } from '../../functions/audit/seal.ts';
+import { SEAL_NODE_OPTIONS, sealDay } from '../../functions/audit/seal.ts';
 import { verifyExport } from '../../functions/audit/verify.ts';
 import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
@@ -124,5 +125,14 @@ describe('streaming seal', () => {
       manifest: { revision: 2, recordCount: 11 },
     });
     expect(await store.list(PENDING_ROOT)).toEqual([]);
+  });
+
+  it('runs with the V8 flags the sealing Lambdas set: NODE_OPTIONS accepts every one of them', () => {
+    const run = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: SEAL_NODE_OPTIONS },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('ok');
   });
 });
