@@ -104,14 +104,15 @@ async function main(): Promise<void> {
     tick: {
       everyMs: SEAL_EVERY_MS,
       // The workflow AWS runs, the same definition: plan the changed closed days, then each day
-      // planned, sealed in ranges and joined, a failure stopping only its own day.
+      // planned, sealed in ranges and joined, a failure stopping only its own day. Each failed
+      // task call is logged, as each is a Lambda error (and alarm) on AWS.
       run: async () => {
         await runWorkflow(
           auditSealWorkflow.definition,
           sealTasks,
           {},
           {
-            onItemError: (_state, error) => console.error(`[audit seal] ${error.message}`),
+            onTaskError: (state, error) => console.error(`[audit seal] ${state}: ${error.message}`),
           },
         );
       },

@@ -1,37 +1,51 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AslDefinition, type AslState, taskPlaceholder, type WorkflowDefinition } from '../functions/workflows/definitions.ts';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  type AslDefinition,
+  allStates,
+  DISTRIBUTED_MAP_FIELDS,
+  mapMode,
+  taskPlaceholder,
+  type WorkflowDefinition,
+} from '../functions/workflows/definitions.ts';
 
 /**
- * Runs a workflow definition from functions/workflows/definitions.ts in-process, so the local
- * service executes the very document CDK deploys. It knows the part of the Amazon States
- * Language those definitions use (Task, inline Map; `ItemsPath`, `ResultPath` of `null` or
- * `$.name`, `MaxConcurrency`, `ToleratedFailurePercentage`, `Retry`, `Next`, `End`) and refuses
- * any other state type or field, so a definition cannot drift from what runs here unnoticed.
- * Locally a retry runs at once (no interval), and executions keep no history.
+ * Runs a workflow definition from functions/workflows/definitions.ts in-process with
+ * aws-local-stepfunctions, so the local service executes the very document CDK deploys: each
+ * task's placeholder is replaced by a Lambda ARN as CDK's definition substitutions do, the
+ * library validates the result (asl-validator, ARNs and paths checked) and interprets it, and
+ * each Task state calls its handler module in-process (`taskResourceLocalHandlers`, keyed by
+ * state name). What this file adds is the part the library leaves to its user:
+ *
+ * - Retry intervals are overridden to 0: locally a retry runs at once (the attempts are the
+ *   definition's). Executions keep no history beyond the library's event log.
+ * - It refuses what the library would not run as AWS does instead of running it differently:
+ *   a Task whose Resource is not its own placeholder (the library would call a real Lambda; and
+ *   the callback pattern, `.waitForTaskToken`, is not implemented), Distributed Map (ItemReader,
+ *   ItemBatcher, ResultWriter, tolerated failure thresholds, Label: the library ignores them and
+ *   runs every Map inline), and JSONata and variables (QueryLanguage, Assign, Arguments, Output:
+ *   not implemented in 3.0.0).
+ *
+ * The library times a Task out after 60 s when its state sets no TimeoutSeconds (AWS: no limit
+ * but the Lambda's own).
  */
 
 export type TaskHandler = (input: never) => Promise<unknown>;
 
-const KNOWN: Record<string, Set<string>> = {
-  Task: new Set(['Type', 'Resource', 'Retry', 'Next', 'End', 'Comment']),
-  Map: new Set([
-    'Type',
-    'ItemsPath',
-    'MaxConcurrency',
-    'ToleratedFailurePercentage',
-    'ItemProcessor',
-    'ResultPath',
-    'Next',
-    'End',
-    'Comment',
-  ]),
-};
-
 export interface RunOptions {
-  /** Hears of each Map item that failed (the Map goes on while failures are tolerated). */
-  onItemError?: (state: string, error: Error) => void;
+  /**
+   * Hears of each failed call of a task handler, before Retry or Catch decide what follows: on
+   * AWS each such call is a Lambda error, which the function's Errors alarm counts.
+   */
+  onTaskError?: (state: string, error: Error) => void;
 }
+
+/** Fields the library does not implement (aws-local-stepfunctions 3.0.0): JSONata and workflow variables. */
+const NOT_RUN_LOCALLY = ['QueryLanguage', 'Assign', 'Arguments', 'Output'];
+
+/** The ARN a task's placeholder becomes locally: well-formed for the validator, never called (every Task has a local handler). */
+const localArn = (state: string) => `arn:aws:lambda:us-east-1:000000000000:function:rrr-local-${state}`;
 
 /** The handler module of each task, imported from the repository as the Lambda bundles it. */
 export async function loadTaskHandlers(workflow: WorkflowDefinition, rootDir: string): Promise<Record<string, TaskHandler>> {
@@ -43,83 +57,68 @@ export async function loadTaskHandlers(workflow: WorkflowDefinition, rootDir: st
   return handlers;
 }
 
+/** What in a definition this runner refuses, each named by state: empty when it runs as on AWS. */
+export function localRunProblems(definition: Pick<AslDefinition, 'StartAt' | 'States'>, tasks: Record<string, TaskHandler>): string[] {
+  const problems: string[] = [];
+  if ('QueryLanguage' in definition) problems.push('QueryLanguage is not run locally');
+  for (const { path, name, state } of allStates(definition)) {
+    for (const field of NOT_RUN_LOCALLY) if (field in state) problems.push(`state ${path}: ${field} is not run locally`);
+    if (state.Type === 'Task') {
+      if (state.Resource !== taskPlaceholder(name))
+        problems.push(`state ${path}: Resource must be ${taskPlaceholder(name)} to run locally`);
+      else if (!tasks[name]) problems.push(`state ${path}: no task handler`);
+    }
+    if (state.Type === 'Map') {
+      if (mapMode(state) !== 'INLINE') problems.push(`state ${path}: only inline Maps are run locally`);
+      for (const field of DISTRIBUTED_MAP_FIELDS) if (field in state) problems.push(`state ${path}: ${field} is not run locally`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Runs one execution to its end and returns its output. A failed execution rejects with the
+ * error that failed it (a task's own error, or the library's `States.*` error).
+ */
 export async function runWorkflow(
-  definition: Pick<AslDefinition, 'StartAt' | 'States'>,
+  definition: Pick<AslDefinition, 'StartAt' | 'States'> & { TimeoutSeconds?: number },
   tasks: Record<string, TaskHandler>,
   input: unknown,
   options: RunOptions = {},
 ): Promise<unknown> {
-  let name = definition.StartAt;
-  let value = input;
-  for (;;) {
-    const state = definition.States[name];
-    if (!state) throw new Error(`no state ${name}`);
-    const known = KNOWN[state.Type];
-    if (!known) throw new Error(`state ${name}: ${state.Type} states are not run locally`);
-    for (const field of Object.keys(state)) if (!known.has(field)) throw new Error(`state ${name}: ${field} is not run locally`);
-    value = state.Type === 'Task' ? await runTask(name, state, tasks, value) : await runMap(name, state, tasks, value, options);
-    if (state.End === true) return value;
-    name = String(state.Next);
-  }
-}
+  const problems = localRunProblems(definition, tasks);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const states = allStates(definition);
+  // What CDK's definitionSubstitutions do to the same document on deploy, with local ARNs.
+  const substituted = JSON.parse(
+    JSON.stringify(definition).replace(/\$\{([A-Za-z0-9]+)\}/g, (placeholder, state: string) =>
+      tasks[state] ? localArn(state) : placeholder,
+    ),
+  ) as StateMachineDefinition;
+  const machine = new StateMachine(substituted);
 
-async function runTask(name: string, state: AslState, tasks: Record<string, TaskHandler>, input: unknown): Promise<unknown> {
-  if (state.Resource !== taskPlaceholder(name)) throw new Error(`state ${name}: Resource must be ${taskPlaceholder(name)}`);
-  const handler = tasks[name];
-  if (!handler) throw new Error(`state ${name}: no task handler`);
-  const retries = ((state.Retry as { MaxAttempts?: number }[] | undefined) ?? []).reduce(
-    (most, rule) => Math.max(most, rule.MaxAttempts ?? 3),
-    0,
+  const handlers = Object.fromEntries(
+    states
+      .filter(({ state }) => state.Type === 'Task')
+      .map(({ name }) => [
+        name,
+        async (value: unknown) => {
+          try {
+            return await tasks[name]!(value as never);
+          } catch (error) {
+            options.onTaskError?.(name, error as Error);
+            throw error;
+          }
+        },
+      ]),
   );
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await handler(input as never);
-    } catch (error) {
-      if (attempt >= retries) throw error;
-    }
+  const retryIntervalOverrides = Object.fromEntries(states.filter(({ state }) => 'Retry' in state).map(({ name }) => [name, 0]));
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+  });
+  try {
+    return await execution.result;
+  } catch (error) {
+    throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
   }
-}
-
-async function runMap(name: string, state: AslState, tasks: Record<string, TaskHandler>, input: unknown, options: RunOptions) {
-  const processor = state.ItemProcessor as AslDefinition & { ProcessorConfig?: { Mode?: string } };
-  if (processor.ProcessorConfig?.Mode !== undefined && processor.ProcessorConfig.Mode !== 'INLINE') {
-    throw new Error(`state ${name}: only inline Maps are run locally`);
-  }
-  const items = select(input, String(state.ItemsPath ?? '$'));
-  if (!Array.isArray(items)) throw new Error(`state ${name}: ${String(state.ItemsPath)} is not a list`);
-  const results: unknown[] = new Array(items.length);
-  let failures = 0;
-  let firstError: Error | undefined;
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) {
-      try {
-        results[index] = await runWorkflow(processor, tasks, items[index], options);
-      } catch (error) {
-        failures += 1;
-        firstError ??= error as Error;
-        options.onItemError?.(name, error as Error);
-      }
-    }
-  };
-  const concurrency = Number(state.MaxConcurrency ?? 0) || items.length;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  const tolerated = Number(state.ToleratedFailurePercentage ?? 0);
-  if (failures > 0 && (failures * 100) / items.length > tolerated) throw firstError!;
-  return place(input, state.ResultPath === undefined ? '$' : (state.ResultPath as string | null), results);
-}
-
-function select(input: unknown, path: string): unknown {
-  if (path === '$') return input;
-  const match = /^\$\.([A-Za-z0-9_]+)$/.exec(path);
-  if (!match) throw new Error(`path ${path} is not run locally`);
-  return (input as Record<string, unknown> | undefined)?.[match[1]!];
-}
-
-function place(input: unknown, path: string | null, result: unknown): unknown {
-  if (path === null) return input;
-  if (path === '$') return result;
-  const match = /^\$\.([A-Za-z0-9_]+)$/.exec(path);
-  if (!match) throw new Error(`path ${path} is not run locally`);
-  return { ...(input as Record<string, unknown>), [match[1]!]: result };
 }

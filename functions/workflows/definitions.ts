@@ -64,15 +64,66 @@ const retry = (intervalSeconds: number) => [
   { ErrorEquals: ['States.ALL'], IntervalSeconds: intervalSeconds, MaxAttempts: 2, BackoffRate: 2 },
 ];
 
+/** A day's step that still fails after its retries ends the day's item in DayFailed, its error at `$.error`. */
+const dayFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DayFailed' }];
+
+/**
+ * Fields of a Map state that belong to Distributed mode only (AWS Step Functions, "Distributed
+ * Map state fields"; the tolerated failure threshold is a Map Run's). An inline Map carrying one
+ * is not what it reads as: ToleratedFailurePercentage does not make an inline Map tolerate
+ * anything. lib/workflows.ts refuses such a definition at synth and the local runner refuses to run it.
+ */
+export const DISTRIBUTED_MAP_FIELDS = [
+  'ItemReader',
+  'ItemBatcher',
+  'ResultWriter',
+  'ToleratedFailurePercentage',
+  'ToleratedFailurePercentagePath',
+  'ToleratedFailureCount',
+  'ToleratedFailureCountPath',
+  'Label',
+] as const;
+
+/** Every state of a definition with its path (`SealDays.SealRanges`), Map item processors and Parallel branches included. */
+export function allStates(definition: Pick<AslDefinition, 'States'>, prefix = ''): { path: string; name: string; state: AslState }[] {
+  return Object.entries(definition.States).flatMap(([name, state]) => {
+    const path = `${prefix}${name}`;
+    const nested = [
+      ...(state.Type === 'Map' ? [(state.ItemProcessor ?? state.Iterator) as AslDefinition | undefined] : []),
+      ...(state.Type === 'Parallel' ? ((state.Branches as AslDefinition[] | undefined) ?? []) : []),
+    ];
+    return [{ path, name, state }, ...nested.flatMap((inner) => (inner?.States ? allStates(inner, `${path}.`) : []))];
+  });
+}
+
+/** The mode a Map state runs in: INLINE unless its processor says otherwise. */
+export function mapMode(state: AslState): string {
+  const processor = (state.ItemProcessor ?? {}) as { ProcessorConfig?: { Mode?: string } };
+  return processor.ProcessorConfig?.Mode ?? 'INLINE';
+}
+
+/** Each inline Map of a definition that carries a Distributed-only field, named: none in a sound definition. */
+export function inlineMapProblems(definition: Pick<AslDefinition, 'States'>): string[] {
+  return allStates(definition)
+    .filter(({ state }) => state.Type === 'Map' && mapMode(state) === 'INLINE')
+    .flatMap(({ path, state }) =>
+      DISTRIBUTED_MAP_FIELDS.filter((field) => field in state).map(
+        (field) => `state ${path}: ${field} belongs to Distributed Map; this Map is INLINE, where one failed item fails the Map`,
+      ),
+    );
+}
+
 /**
  * Every hour: the closed tenant-days that changed since their seal (the exporter's pending/
  * markers), each in its own Map item, several at once, so one big tenant never holds up
  * another. Each day is planned (PlanDay: cut into ranges of its sort order, one unless the day
  * is big), its ranges sealed in parallel, each by its own invocation (SealRange), then joined
  * under its manifest (FinishDay): the largest work one invocation does is one range plus a cheap
- * scan of the day, whatever the day's size (functions/audit/seal.ts). A tenant-day that keeps
- * failing fails its own item only (tolerated by the outer Map; its functions' errors alarm, and
- * its marker stays for the next run).
+ * scan of the day, whatever the day's size (functions/audit/seal.ts). A tenant-day whose step
+ * keeps failing (after its retries) ends its own item in DayFailed, which records the error: both
+ * Maps are inline, and an inline Map fails as a whole when one item fails (stopping the others),
+ * so each day catches its own failure and the other days go on. Its functions' errors still
+ * alarm, and its marker stays for the next run (only a sealed day removes it).
  */
 export const auditSealWorkflow: WorkflowDefinition = {
   name: 'AuditSeal',
@@ -92,7 +143,6 @@ export const auditSealWorkflow: WorkflowDefinition = {
         Type: 'Map',
         ItemsPath: '$.items',
         MaxConcurrency: SEAL_DAYS_AT_ONCE,
-        ToleratedFailurePercentage: 100,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
           StartAt: 'PlanDay',
@@ -101,6 +151,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
               Type: 'Task',
               Resource: taskPlaceholder('PlanDay'),
               Retry: retry(30),
+              Catch: dayFailed,
               Next: 'SealRanges',
             },
             SealRanges: {
@@ -121,14 +172,21 @@ export const auditSealWorkflow: WorkflowDefinition = {
               },
               // FinishDay takes PlanDay's output: the ranges left their summaries in the bucket.
               ResultPath: null,
+              // A range that fails (after its retries) fails this Map, and so its day: no manifest without every range.
+              Catch: dayFailed,
               Next: 'FinishDay',
             },
             FinishDay: {
               Type: 'Task',
               Resource: taskPlaceholder('FinishDay'),
               Retry: retry(30),
+              Catch: dayFailed,
               End: true,
             },
+            // The day's item ends here: its output, in the execution history, is the failed step's
+            // input (the tenant-day, or its plan) with the error at `error`. No path to resolve, so
+            // this state cannot fail itself. The day's marker stays: the next run plans it again.
+            DayFailed: { Type: 'Pass', End: true },
           },
         },
         ResultPath: null,

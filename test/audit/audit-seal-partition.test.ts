@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportStreamBatch } from '../../functions/audit/export-batch.ts';
 import { decodeJsonLines, sha256Hex } from '../../functions/audit/jsonl.ts';
-import { baseName, manifestKey, PENDING_ROOT } from '../../functions/audit/layout.ts';
+import { baseName, manifestKey, PENDING_ROOT, pendingKey } from '../../functions/audit/layout.ts';
 import { parseManifest, walletLabel, type DayManifest } from '../../functions/audit/manifest.ts';
 import type { ObjectStore } from '../../functions/audit/object-store.ts';
 import { planSeals } from '../../functions/audit/pending.ts';
@@ -12,7 +12,7 @@ import { planDay, sealDay, type SealOptions } from '../../functions/audit/seal.t
 import { describeProblem, verifyExport } from '../../functions/audit/verify.ts';
 import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
-import { auditSealWorkflow } from '../../functions/workflows/definitions.ts';
+import { type AslDefinition, auditSealWorkflow, taskPlaceholder } from '../../functions/workflows/definitions.ts';
 import { localS3ClientConfig, localS3Env, startLocalS3, type LocalS3 } from '../../local/s3-local.ts';
 import { runWorkflow, type TaskHandler } from '../../local/workflow-runner.ts';
 import { chain, insertEntries, memoryStore, silentLog } from './support.ts';
@@ -237,7 +237,7 @@ describe('the AuditSeal workflow, run from its definition on the local S3', () =
     expect(await planSeals({ store, now: new Date(), graceMinutes: 15 })).toHaveLength(2);
 
     const errors: string[] = [];
-    await runWorkflow(auditSealWorkflow.definition, tasks, {}, { onItemError: (_state, error) => errors.push(error.message) });
+    await runWorkflow(auditSealWorkflow.definition, tasks, {}, { onTaskError: (_state, error) => errors.push(error.message) });
     expect(errors).toEqual([]);
 
     const acme = await folder(store);
@@ -253,14 +253,117 @@ describe('the AuditSeal workflow, run from its definition on the local S3', () =
     expect(await store.list('exports/')).toEqual(before);
   });
 
-  it('refuses to run a definition with a state or field it does not know', async () => {
-    const { SealDays: _map, ...rest } = auditSealWorkflow.definition.States;
-    const withWait = {
-      StartAt: 'PlanSeals',
-      States: { ...rest, PlanSeals: { ...rest.PlanSeals!, Next: 'Later' }, Later: { Type: 'Wait' as const, Seconds: 1, End: true } },
+  it('ends a day whose step keeps failing in its Catch: the other days seal, its marker stays, and the next run seals it', async () => {
+    // Four tenants on one day: one whose plan fails, one whose range fails (inside the ranges'
+    // Map), one whose join fails, and one that is fine. Each failure is a task error every time.
+    const tenants = ['bad-plan', 'bad-range', 'bad-finish', 'fine'];
+    for (const [i, tenantId] of tenants.entries()) {
+      await exportStreamBatch(insertEntries(chain({ tenantId, accountId: `t-${i}`, count: 3, start: `${DAY}T0${i + 1}:00:00.000Z` })), {
+        store,
+        log: silentLog,
+      });
+    }
+    const failing = (state: string, tenantId: string): TaskHandler => {
+      const real = tasks[state]! as (input: { tenantId: string }) => Promise<unknown>;
+      return (async (input: { tenantId: string }) => {
+        if (input.tenantId === tenantId) throw new Error(`${state} broke for ${tenantId}`);
+        return real(input);
+      }) as TaskHandler;
     };
-    await expect(runWorkflow(withWait, tasks, {})).rejects.toThrow(/Wait states are not run locally/);
-    const withCatch = { StartAt: 'PlanSeals', States: { PlanSeals: { ...rest.PlanSeals!, Catch: [], Next: undefined, End: true } } };
-    await expect(runWorkflow(withCatch, tasks, {})).rejects.toThrow(/Catch is not run locally/);
+    const broken = {
+      ...tasks,
+      PlanDay: failing('PlanDay', 'bad-plan'),
+      SealRange: failing('SealRange', 'bad-range'),
+      FinishDay: failing('FinishDay', 'bad-finish'),
+    };
+
+    const errors: string[] = [];
+    // The execution succeeds: each failed day ended in DayFailed instead of failing the Map.
+    await runWorkflow(
+      auditSealWorkflow.definition,
+      broken,
+      {},
+      { onTaskError: (state, error) => errors.push(`${state}: ${error.message}`) },
+    );
+    // Each failing step was tried three times (Retry: 2 more attempts) before its Catch, each a Lambda error on AWS.
+    expect([...errors].sort()).toEqual(
+      [
+        ...Array(3).fill('PlanDay: PlanDay broke for bad-plan'),
+        ...Array(3).fill('SealRange: SealRange broke for bad-range'),
+        ...Array(3).fill('FinishDay: FinishDay broke for bad-finish'),
+      ].sort(),
+    );
+    expect(verifyExport(await folder(store, 'fine'))).toMatchObject({ ok: true, summary: { wallets: 1, entries: 3 } });
+    for (const tenantId of ['bad-plan', 'bad-range', 'bad-finish'])
+      expect(await store.get(manifestKey(tenantId, DAY)), tenantId).toBeUndefined();
+    expect((await store.list(PENDING_ROOT)).map((object) => object.key)).toEqual(
+      ['bad-finish', 'bad-plan', 'bad-range'].map((tenantId) => pendingKey(DAY, tenantId)),
+    );
+
+    // The next run, with the steps working again, seals the days the markers kept.
+    await runWorkflow(auditSealWorkflow.definition, tasks, {});
+    for (const tenantId of ['bad-plan', 'bad-range', 'bad-finish']) {
+      expect(verifyExport(await folder(store, tenantId)), tenantId).toMatchObject({ ok: true, summary: { wallets: 1, entries: 3 } });
+    }
+    expect(await store.list(PENDING_ROOT)).toEqual([]);
+  });
+
+  it("records the failed day and its error as the day's output (DayFailed), the Map's item processor run alone", async () => {
+    const { StartAt, States } = auditSealWorkflow.definition.States.SealDays!.ItemProcessor as AslDefinition;
+    const item = { tenantId: 'acme', day: DAY };
+    const output = await runWorkflow(
+      { StartAt, States },
+      { ...tasks, PlanDay: async () => Promise.reject(new Error('no plan today')) },
+      item,
+    );
+    expect(output).toEqual({ ...item, error: { Error: 'Error', Cause: 'no plan today' } });
+  });
+
+  it('fails the execution when PlanSeals fails (outside the Map: the workflow alarm fires), with that error', async () => {
+    const errors: string[] = [];
+    const run = runWorkflow(
+      auditSealWorkflow.definition,
+      { ...tasks, PlanSeals: async () => Promise.reject(new Error('cannot list pending/')) },
+      {},
+      { onTaskError: (state) => errors.push(state) },
+    );
+    await expect(run).rejects.toThrow('cannot list pending/');
+    expect(errors).toEqual(['PlanSeals', 'PlanSeals', 'PlanSeals']);
+  });
+
+  it('refuses to run what the library would not run as AWS does', async () => {
+    const { SealDays, PlanSeals } = auditSealWorkflow.definition.States;
+    const withDays = (days: Record<string, unknown>) => ({
+      StartAt: 'PlanSeals',
+      States: { PlanSeals: PlanSeals!, SealDays: { ...SealDays!, ...days } },
+    });
+    // The definition as it was: an inline Map with a Distributed Map field the library would ignore.
+    await expect(runWorkflow(withDays({ ToleratedFailurePercentage: 100 }), tasks, {})).rejects.toThrow(
+      /state SealDays: ToleratedFailurePercentage is not run locally/,
+    );
+    const distributed = { ...(SealDays!.ItemProcessor as object), ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } };
+    await expect(runWorkflow(withDays({ ItemProcessor: distributed }), tasks, {})).rejects.toThrow(/only inline Maps are run locally/);
+    // The callback pattern is not implemented by the library; a Task must run its own handler.
+    const callback = {
+      StartAt: 'Approve',
+      States: {
+        Approve: {
+          Type: 'Task' as const,
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: taskPlaceholder('Approve') },
+          End: true,
+        },
+      },
+    };
+    await expect(runWorkflow(callback, tasks, {})).rejects.toThrow(/state Approve: Resource must be \$\{Approve\}/);
+    await expect(
+      runWorkflow({ StartAt: 'PlanSeals', States: { PlanSeals: { ...PlanSeals!, Next: undefined, End: true } } }, {}, {}),
+    ).rejects.toThrow(/state PlanSeals: no task handler/);
+    const assign = { StartAt: 'Note', States: { Note: { Type: 'Pass' as const, Assign: { x: 1 }, End: true } } };
+    await expect(runWorkflow(assign, tasks, {})).rejects.toThrow(/state Note: Assign is not run locally/);
+    // The library validates every definition (asl-validator): a transition to no state is refused.
+    await expect(
+      runWorkflow({ StartAt: 'PlanSeals', States: { PlanSeals: { ...PlanSeals!, Next: 'Nowhere' } } }, tasks, {}),
+    ).rejects.toThrow(/State machine definition is invalid/);
   });
 });

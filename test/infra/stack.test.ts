@@ -504,11 +504,18 @@ describe('data', () => {
     expect(typeof definitionString).toBe('string');
     const definition = JSON.parse(definitionString as string);
     const days = definition.States.SealDays;
-    expect(days).toMatchObject({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 10, ToleratedFailurePercentage: 100 });
-    expect(Object.keys(days.ItemProcessor.States)).toEqual(['PlanDay', 'SealRanges', 'FinishDay']);
+    expect(days).toMatchObject({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 10, ResultPath: null });
+    expect(days).not.toHaveProperty('ToleratedFailurePercentage'); // a Distributed Map field: see test/infra/workflows.test.ts
+    expect(Object.keys(days.ItemProcessor.States)).toEqual(['PlanDay', 'SealRanges', 'FinishDay', 'DayFailed']);
+    // Both Maps are inline (one failed item fails the Map): each step of a day that still fails
+    // after its retries ends that day's item in DayFailed, and the other days go on.
+    const dayFailed = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DayFailed' }];
+    for (const step of ['PlanDay', 'SealRanges', 'FinishDay']) expect(days.ItemProcessor.States[step].Catch, step).toEqual(dayFailed);
+    expect(days.ItemProcessor.States.DayFailed).toEqual({ Type: 'Pass', End: true });
     const ranges = days.ItemProcessor.States.SealRanges;
     expect(ranges).toMatchObject({ Type: 'Map', ItemsPath: '$.ranges', MaxConcurrency: 8, ResultPath: null, Next: 'FinishDay' });
-    expect(ranges.ToleratedFailurePercentage ?? 0).toBe(0); // a range that fails fails its day: no manifest without every range
+    // A range that fails fails its day (the ranges' Map, caught as the day's): no manifest without every range.
+    expect(ranges.ItemProcessor.States.SealRange.Catch).toBeUndefined();
     // Each task state invokes its own function (its ARN substituted for the placeholder).
     const substitutions = machine.Properties!.DefinitionSubstitutions;
     for (const [step, [id]] of Object.entries(steps)) {
