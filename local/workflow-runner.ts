@@ -28,7 +28,7 @@ import {
  *   not implemented in 3.0.0).
  *
  * The library times a Task out after 60 s when its state sets no TimeoutSeconds (AWS: no limit
- * but the Lambda's own).
+ * but the Lambda's own); the definitions state TimeoutSeconds on every Task, so both agree.
  */
 
 export type TaskHandler = (input: never) => Promise<unknown>;

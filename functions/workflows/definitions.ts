@@ -113,6 +113,54 @@ export function inlineMapProblems(definition: Pick<AslDefinition, 'States'>): st
     );
 }
 
+/** The AuditSeal workflow's Lambdas, by the name of the Task state that invokes each. */
+const sealTasks = {
+  PlanSeals: {
+    handler: 'functions/workflows/audit-seal/plan-seals.ts',
+    tableAccess: 'none',
+    auditBucket: 'plan-seals',
+    // One small listing of pending/ (the functions' default timeout, stated).
+    timeoutSeconds: 10,
+  },
+  PlanDay: {
+    handler: 'functions/workflows/audit-seal/plan-day.ts',
+    tableAccess: 'none',
+    auditBucket: 'seal',
+    // Scans the day once: 10 million records in about 2 minutes here (bench/results.md).
+    memorySize: SEAL_MEMORY_MB,
+    timeoutSeconds: 900,
+    nodeOptions: SEAL_NODE_OPTIONS,
+  },
+  SealRange: {
+    handler: 'functions/workflows/audit-seal/seal-range.ts',
+    // Reads the table only to fill sequence gaps the stream left.
+    tableAccess: 'read',
+    auditBucket: 'seal',
+    memorySize: SEAL_MEMORY_MB,
+    timeoutSeconds: 900,
+    // Sorted runs of one range (at most RANGE_MAX_RECORDS records, about 200 MB of text here).
+    ephemeralStorageMiB: 4096,
+    nodeOptions: SEAL_NODE_OPTIONS,
+  },
+  FinishDay: {
+    handler: 'functions/workflows/audit-seal/finish-day.ts',
+    tableAccess: 'none',
+    auditBucket: 'seal',
+    // Reads the plan and one small summary per range, writes one index object and the manifest.
+    memorySize: 512,
+    timeoutSeconds: 300,
+    nodeOptions: SEAL_NODE_OPTIONS,
+  },
+} satisfies Record<string, WorkflowTask & { timeoutSeconds: number }>;
+
+/**
+ * A Task state's TimeoutSeconds: its Lambda's timeout and a minute more (the state's clock starts
+ * before the function's, so the function's own timeout error normally comes first). Without it
+ * AWS waits for the Lambda alone (the States Language sets no task timeout), while
+ * aws-local-stepfunctions gives a Task 60 s: stated, both stop a task at the same point.
+ */
+const taskTimeout = (task: { timeoutSeconds: number }) => task.timeoutSeconds + 60;
+
 /**
  * Every hour: the closed tenant-days that changed since their seal (the exporter's pending/
  * markers), each in its own Map item, several at once, so one big tenant never holds up
@@ -136,6 +184,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
       PlanSeals: {
         Type: 'Task',
         Resource: taskPlaceholder('PlanSeals'),
+        TimeoutSeconds: taskTimeout(sealTasks.PlanSeals),
         Retry: retry(10),
         Next: 'SealDays',
       },
@@ -150,6 +199,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
             PlanDay: {
               Type: 'Task',
               Resource: taskPlaceholder('PlanDay'),
+              TimeoutSeconds: taskTimeout(sealTasks.PlanDay),
               Retry: retry(30),
               Catch: dayFailed,
               Next: 'SealRanges',
@@ -165,6 +215,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
                   SealRange: {
                     Type: 'Task',
                     Resource: taskPlaceholder('SealRange'),
+                    TimeoutSeconds: taskTimeout(sealTasks.SealRange),
                     Retry: retry(30),
                     End: true,
                   },
@@ -179,6 +230,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
             FinishDay: {
               Type: 'Task',
               Resource: taskPlaceholder('FinishDay'),
+              TimeoutSeconds: taskTimeout(sealTasks.FinishDay),
               Retry: retry(30),
               Catch: dayFailed,
               End: true,
@@ -194,38 +246,7 @@ export const auditSealWorkflow: WorkflowDefinition = {
       },
     },
   },
-  tasks: {
-    PlanSeals: { handler: 'functions/workflows/audit-seal/plan-seals.ts', tableAccess: 'none', auditBucket: 'plan-seals' },
-    PlanDay: {
-      handler: 'functions/workflows/audit-seal/plan-day.ts',
-      tableAccess: 'none',
-      auditBucket: 'seal',
-      // Scans the day once: 10 million records in about 2 minutes here (bench/results.md).
-      memorySize: SEAL_MEMORY_MB,
-      timeoutSeconds: 900,
-      nodeOptions: SEAL_NODE_OPTIONS,
-    },
-    SealRange: {
-      handler: 'functions/workflows/audit-seal/seal-range.ts',
-      // Reads the table only to fill sequence gaps the stream left.
-      tableAccess: 'read',
-      auditBucket: 'seal',
-      memorySize: SEAL_MEMORY_MB,
-      timeoutSeconds: 900,
-      // Sorted runs of one range (at most RANGE_MAX_RECORDS records, about 200 MB of text here).
-      ephemeralStorageMiB: 4096,
-      nodeOptions: SEAL_NODE_OPTIONS,
-    },
-    FinishDay: {
-      handler: 'functions/workflows/audit-seal/finish-day.ts',
-      tableAccess: 'none',
-      auditBucket: 'seal',
-      // Reads the plan and one small summary per range, writes one index object and the manifest.
-      memorySize: 512,
-      timeoutSeconds: 300,
-      nodeOptions: SEAL_NODE_OPTIONS,
-    },
-  },
+  tasks: sealTasks,
 };
 
 export const workflowDefinitions: WorkflowDefinition[] = [auditSealWorkflow];

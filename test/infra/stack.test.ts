@@ -521,6 +521,20 @@ describe('data', () => {
     for (const [step, [id]] of Object.entries(steps)) {
       expect(substitutions[step], step).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
     }
+    // Each Task state times out a minute after its function would (the function's own error first).
+    const taskStates = {
+      PlanSeals: definition.States.PlanSeals,
+      PlanDay: days.ItemProcessor.States.PlanDay,
+      SealRange: ranges.ItemProcessor.States.SealRange,
+      FinishDay: days.ItemProcessor.States.FinishDay,
+    };
+    const functionOf = {
+      PlanSeals: index.resources[planId]!,
+      ...Object.fromEntries(Object.entries(steps).map(([step, [, f]]) => [step, f])),
+    };
+    for (const [step, state] of Object.entries(taskStates)) {
+      expect(state.TimeoutSeconds, step).toBe(functionOf[step as keyof typeof functionOf]!.Properties!.Timeout + 60);
+    }
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(20 * * * ? *)',
       Targets: [Match.objectLike({ Arn: { Ref: machineId } })],
