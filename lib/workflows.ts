@@ -8,7 +8,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowDefinition } from '../functions/workflows/definitions.ts';
+import { inlineMapProblems, type WorkflowDefinition } from '../functions/workflows/definitions.ts';
 import { ApiFunction } from './api-function.ts';
 import { grantAuditAccess } from './audit-access.ts';
 import { logicalIdOf } from './logical-id.ts';
@@ -58,6 +58,11 @@ export class Workflows extends Construct {
         functions.push(fn);
         this.functions.set(`${workflow.name}.${stateName}`, fn);
       }
+      // Synth fails on an inline Map carrying a Distributed Map field (it would not do what it
+      // reads as: ToleratedFailurePercentage does not make an inline Map tolerate a failed item).
+      scopeOf.node.addValidation({
+        validate: () => inlineMapProblems(workflow.definition).map((problem) => `${workflow.name}: ${problem}`),
+      });
       const stateMachine = new StateMachine(scopeOf, 'StateMachine', {
         stateMachineType: StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromString(JSON.stringify(workflow.definition)),

@@ -25,10 +25,9 @@ import {
  *   the callback pattern, `.waitForTaskToken`, is not implemented), Distributed Map (ItemReader,
  *   ItemBatcher, ResultWriter, tolerated failure thresholds, Label: the library ignores them and
  *   runs every Map inline), and JSONata and variables (QueryLanguage, Assign, Arguments, Output:
- *   not implemented in 3.0.0).
- *
- * The library times a Task out after 60 s when its state sets no TimeoutSeconds (AWS: no limit
- * but the Lambda's own); the definitions state TimeoutSeconds on every Task, so both agree.
+ *   not implemented in 3.0.0). And a Task must state its TimeoutSeconds: the library gives a
+ *   Task without one 60 s, where AWS waits for the Lambda's own timeout (the definitions state
+ *   it on every Task).
  */
 
 export type TaskHandler = (input: never) => Promise<unknown>;
@@ -67,6 +66,8 @@ export function localRunProblems(definition: Pick<AslDefinition, 'StartAt' | 'St
       if (state.Resource !== taskPlaceholder(name))
         problems.push(`state ${path}: Resource must be ${taskPlaceholder(name)} to run locally`);
       else if (!tasks[name]) problems.push(`state ${path}: no task handler`);
+      if (!('TimeoutSeconds' in state || 'TimeoutSecondsPath' in state))
+        problems.push(`state ${path}: TimeoutSeconds must be stated to run locally (60 s here, none on AWS)`);
     }
     if (state.Type === 'Map') {
       if (mapMode(state) !== 'INLINE') problems.push(`state ${path}: only inline Maps are run locally`);

@@ -359,6 +359,11 @@ describe('the AuditSeal workflow, run from its definition on the local S3', () =
     await expect(
       runWorkflow({ StartAt: 'PlanSeals', States: { PlanSeals: { ...PlanSeals!, Next: undefined, End: true } } }, {}, {}),
     ).rejects.toThrow(/state PlanSeals: no task handler/);
+    // The library gives a Task without TimeoutSeconds 60 s, where AWS waits for the Lambda.
+    const { TimeoutSeconds: _timeout, ...untimed } = PlanSeals!;
+    await expect(
+      runWorkflow({ StartAt: 'PlanSeals', States: { PlanSeals: { ...untimed, Next: undefined, End: true } } }, tasks, {}),
+    ).rejects.toThrow(/state PlanSeals: TimeoutSeconds must be stated/);
     const assign = { StartAt: 'Note', States: { Note: { Type: 'Pass' as const, Assign: { x: 1 }, End: true } } };
     await expect(runWorkflow(assign, tasks, {})).rejects.toThrow(/state Note: Assign is not run locally/);
     // The library validates every definition (asl-validator): a transition to no state is refused.
