@@ -1,3 +1,25 @@
+import { builtinModules } from 'node:module';
+
+/**
+ * Node built-ins, reached through `process.getBuiltinModule` instead of ESM `import`
+ * statements. An ESM import of a built-in makes Node build the module's ESM facade, which reads
+ * every export once, getters included: `node:http` then loads undici for its lazy `WebSocket`,
+ * `node:process` opens stdin, stdout and stderr, `node:crypto` loads WebCrypto. A bundle's
+ * imports of `node:http`, `node:https`, `node:process`, `node:crypto`, `node:stream/web` and the
+ * rest cost about 55 ms of CPU at every cold import that way, about 25 ms reached like this
+ * (README, design decisions, "Cold start"). Each alias points at a one-line CommonJS module in
+ * a `data:` URL, so esbuild bundles it like any CommonJS dependency: no file, no `require`, no
+ * `createRequire` banner.
+ */
+const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
+  builtinModules.flatMap((name) => {
+    const id = name.startsWith('node:') ? name : `node:${name}`;
+    const shim = `data:text/javascript,module.exports=process.getBuiltinModule(${JSON.stringify(id)})`;
+    // Both spellings (`http` and `node:http`); a few built-ins exist only with the prefix.
+    return [...new Set([name, id])].map((spelling) => [spelling, shim]);
+  }),
+);
+
 /**
  * The esbuild settings every Lambda is bundled with, in one place: `lib/api-function.ts`
  * hands them to NodejsFunction and `scripts/bundle-report.ts` to esbuild directly, so the
@@ -28,7 +50,13 @@ export const esbuildOptions = {
   external: [] as string[],
   // Prefer packages' ESM builds so esbuild can tree-shake them.
   mainFields: ['module', 'main'],
+  alias: BUILTIN_ALIASES,
 } as const;
+
+/** The aliases as NodejsFunction's `esbuildArgs` (`--alias:from=to`, one per entry). */
+export function aliasArgs(): { '--alias': string[] } {
+  return { '--alias': Object.entries(esbuildOptions.alias).map(([from, to]) => `${from}=${to}`) };
+}
 
 /**
  * The size every bundle must stay under (the bundle report exits 1 above it). It was 300 KB
