@@ -1,4 +1,5 @@
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Node built-ins, reached through `process.getBuiltinModule` instead of ESM `import`
@@ -19,6 +20,15 @@ const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
     return [...new Set([name, id])].map((spelling) => [spelling, shim]);
   }),
 );
+
+/**
+ * The SDK's default credential chain, replaced in bundles by its first link alone (credentials
+ * from the environment, which Lambda always sets): functions/config/lambda-credentials.ts says
+ * why. An absolute path: esbuild resolves alias targets from its working directory.
+ */
+const CREDENTIALS_ALIAS = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../functions/config/lambda-credentials.ts', import.meta.url)),
+};
 
 /**
  * The esbuild settings every Lambda is bundled with, in one place: `lib/api-function.ts`
@@ -50,7 +60,7 @@ export const esbuildOptions = {
   external: [] as string[],
   // Prefer packages' ESM builds so esbuild can tree-shake them.
   mainFields: ['module', 'main'],
-  alias: BUILTIN_ALIASES,
+  alias: { ...BUILTIN_ALIASES, ...CREDENTIALS_ALIAS } as Record<string, string>,
 } as const;
 
 /** The aliases as NodejsFunction's `esbuildArgs` (`--alias:from=to`, one per entry). */

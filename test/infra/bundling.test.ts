@@ -54,6 +54,13 @@ describe('the deployed bundle (earn, bundled by CDK)', () => {
     expect(bundle).toContain('@aws-sdk/client-dynamodb');
   });
 
+  it("resolves credentials from the environment only, without the SDK's default chain", () => {
+    // fromEnv's own debug line is there; the default chain's (SSO, INI, process, web identity,
+    // container and instance metadata, each logging `defaultProvider::...`) is not.
+    expect(bundle).toContain('@aws-sdk/credential-provider-env - fromEnv');
+    expect(bundle).not.toContain('defaultProvider::');
+  });
+
   it('has no X-Ray SDK, no dynamic require and no createRequire banner', () => {
     expect(bundle).not.toMatch(/aws-xray-sdk/);
     // esbuild's shim for a `require` it could not resolve: it throws at run time in ESM.
