@@ -22,12 +22,15 @@ const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
 );
 
 /**
- * The SDK's default credential chain, replaced in bundles by its first link alone (credentials
- * from the environment, which Lambda always sets): functions/config/lambda-credentials.ts says
- * why. An absolute path: esbuild resolves alias targets from its working directory.
+ * SDK modules replaced in bundles by what Lambda needs of them, each module saying why:
+ * - the default credential chain by its first link alone, credentials from the environment,
+ *   which Lambda always sets (functions/config/lambda-credentials.ts);
+ * - event streams, which no operation we call uses (functions/config/no-event-streams.ts).
+ * Absolute paths: esbuild resolves alias targets from its working directory.
  */
-const CREDENTIALS_ALIAS = {
+const SDK_ALIASES = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../functions/config/lambda-credentials.ts', import.meta.url)),
+  '@smithy/core/event-streams': fileURLToPath(new URL('../functions/config/no-event-streams.ts', import.meta.url)),
 };
 
 /**
@@ -60,7 +63,7 @@ export const esbuildOptions = {
   external: [] as string[],
   // Prefer packages' ESM builds so esbuild can tree-shake them.
   mainFields: ['module', 'main'],
-  alias: { ...BUILTIN_ALIASES, ...CREDENTIALS_ALIAS } as Record<string, string>,
+  alias: { ...BUILTIN_ALIASES, ...SDK_ALIASES } as Record<string, string>,
 } as const;
 
 /** The aliases as NodejsFunction's `esbuildArgs` (`--alias:from=to`, one per entry). */

@@ -7,8 +7,8 @@ import { fromRepoRoot } from '../../lib/repo-root.ts';
 /**
  * What each API route's bundle holds, read from esbuild's metafile (the stack's own options,
  * nothing written): the cold-start measures stay in place only while no route bundle takes in
- * other routes' entries and schemas, classic zod, the SDK's default credential chain or an ESM
- * import of a Node built-in (README, design decisions, "Cold start"). Timing is not tested
+ * other routes' entries and schemas, classic zod, the SDK's default credential chain, its
+ * event-stream code or an ESM import of a Node built-in (README, design decisions, "Cold start"). Timing is not tested
  * here: `npm run bundle-report` and bench/cold-start-compare.ts measure it.
  */
 const bundles = new Map<string, { inputs: string[]; imports: string[] }>();
@@ -56,6 +56,12 @@ describe.each(routes.map((route) => [route.operationId, route.handler] as const)
       .get(operationId)!
       .inputs.filter((path) => /^node_modules\/@aws-sdk\/(credential-provider-(?!env\/)|nested-clients\/|token-providers\/)/.test(path));
     expect(chain).toEqual([]);
+  });
+
+  it('holds no SDK event-stream code (functions/config/no-event-streams.ts stands in)', () => {
+    const inputs = bundles.get(operationId)!.inputs;
+    expect(inputs.filter((path) => path.includes('@smithy/core/dist-es/submodules/event-streams/'))).toEqual([]);
+    expect(inputs).toContain('functions/config/no-event-streams.ts');
   });
 
   it('imports nothing: Node built-ins come through process.getBuiltinModule', () => {
