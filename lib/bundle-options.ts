@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * every export once, getters included: `node:http` then loads undici for its lazy `WebSocket`,
  * `node:process` opens stdin, stdout and stderr, `node:crypto` loads WebCrypto. A bundle's
  * imports of `node:http`, `node:https`, `node:process`, `node:crypto`, `node:stream/web` and the
- * rest cost about 55 ms of CPU at every cold import that way, about 25 ms reached like this
+ * rest cost about 55 ms of CPU at every cold import that way, about 23 ms reached like this
  * (README, design decisions, "Cold start"). Each alias points at a one-line CommonJS module in
  * a `data:` URL, so esbuild bundles it like any CommonJS dependency: no file, no `require`, no
  * `createRequire` banner.
@@ -26,7 +26,8 @@ const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
  * - the default credential chain by its first link alone, credentials from the environment,
  *   which Lambda always sets (functions/config/lambda-credentials.ts);
  * - event streams, which no operation we call uses (functions/config/no-event-streams.ts).
- * Absolute paths: esbuild resolves alias targets from its working directory.
+ * Absolute paths: esbuild resolves alias targets from its working directory. (CDK bundles
+ * locally, with the esbuild devDependency; a Docker build would need them inside its container.)
  */
 const SDK_ALIASES = {
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../functions/config/lambda-credentials.ts', import.meta.url)),
@@ -73,7 +74,7 @@ export function aliasArgs(): { '--alias': string[] } {
 
 /**
  * The size every bundle must stay under (the bundle report exits 1 above it). It was 300 KB
- * while the SDK came from the runtime; with the SDK inside, a route is 390 to 540 KB. It is a
+ * while the SDK came from the runtime; with the SDK inside, functions are 200 to 400 KB. It is a
  * tripwire for a dependency that drags in far more than it is used for (classic zod adds about
  * 440 KB), not the cold-start goal itself: that is measured, per route, by the same report.
  */
