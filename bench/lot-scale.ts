@@ -6,7 +6,7 @@
  *
  * Write units are estimated from item sizes by DynamoDB's rules (bench/item-size.ts): 2 per
  * started KB of the larger of the old and new item of each transactional Put. Read rounds are
- * the BatchGetItem calls of the request.
+ * the BatchGetItem calls of the request (a debit sends its earliest-pages Query beside each).
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';

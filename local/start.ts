@@ -60,9 +60,10 @@ async function main(): Promise<void> {
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
   const exporter = await import('../functions/streams/audit-export.ts');
-  // The AuditSeal workflow's two task handlers (functions/workflows/definitions.ts).
-  const planSeals = await import('../functions/workflows/audit-seal/plan-seals.ts');
-  const sealDayTask = await import('../functions/workflows/audit-seal/seal-day.ts');
+  // The AuditSeal workflow's definition and task handlers (functions/workflows/definitions.ts), run in-process.
+  const { auditSealWorkflow } = await import('../functions/workflows/definitions.ts');
+  const { loadTaskHandlers, runWorkflow } = await import('./workflow-runner.ts');
+  const sealTasks = await loadTaskHandlers(auditSealWorkflow, repoRoot);
 
   const credentialsPath = join(localDir, 'credentials.json');
   await ensureTenant(DEMO_TENANT);
@@ -102,13 +103,17 @@ async function main(): Promise<void> {
     log: (message) => console.error(`[audit export] ${message}`),
     tick: {
       everyMs: SEAL_EVERY_MS,
-      // As the workflow does on AWS: plan the changed closed days, then one invocation each, a
-      // failure (already logged by the task) stopping only its own day.
+      // The workflow AWS runs, the same definition: plan the changed closed days, then each day
+      // planned, sealed in ranges and joined, a failure stopping only its own day.
       run: async () => {
-        const { items } = await planSeals.handler();
-        for (const item of items) {
-          await sealDayTask.handler(item).catch((error: Error) => console.error(`[audit seal] ${error.message}`));
-        }
+        await runWorkflow(
+          auditSealWorkflow.definition,
+          sealTasks,
+          {},
+          {
+            onItemError: (_state, error) => console.error(`[audit seal] ${error.message}`),
+          },
+        );
       },
     },
   });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AccountEventView } from './account-events.ts';
 import { AccountId, Instant } from './common.ts';
 import { MAX_PAGE_SIZE } from './transactions.ts';
 import { PARTNER_SCOPES } from '../functions/domain/vocabulary.ts';
@@ -122,4 +123,10 @@ export const OperatorLedgerEntry = z.object({
   hash: z.string(),
 });
 
-export const OperatorLedgerPage = z.object({ items: z.array(OperatorLedgerEntry), nextCursor: z.optional(z.string()) });
+export const OperatorLedgerPage = z.object({
+  items: z.array(OperatorLedgerEntry),
+  events: z
+    .array(AccountEventView)
+    .check(z.describe("Operator actions on the account (locks) from the page's oldest entry on (the first page: up to now), newest first")),
+  nextCursor: z.optional(z.string()),
+});

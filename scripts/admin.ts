@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCK_LIFT_REASON_CODES, LOCK_REASON_CODES } from '../functions/domain/vocabulary.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
 
 /** Operator CLI over the admin API (the same routes an operator console would call). */
@@ -15,6 +16,9 @@ Commands:
   list-keys     --tenant ID                 (follows every page of the list)
   rotate-key    --tenant ID --key key_0123456789abcdef [--overlap-seconds 86400]
   revoke-key    --tenant ID --key key_0123456789abcdef --reason compromised|rotated|partner_offboarded|unused|other
+  lock          --tenant ID --account ID --kind redemption|transfer|account --reason ${LOCK_REASON_CODES.join('|')}
+                [--until 2027-01-01T00:00:00Z]
+  unlock        --tenant ID --account ID --lock LOCK_ID --reason ${LOCK_LIFT_REASON_CODES.join('|')}
 
 Options:
   --idempotency-key KEY   send this Idempotency-Key (default: a fresh one per call)
@@ -35,6 +39,10 @@ a refusal, 2 on a usage mistake.`,
     key: { type: 'string' },
     'overlap-seconds': { type: 'string' },
     reason: { type: 'string' },
+    account: { type: 'string' },
+    kind: { type: 'string' },
+    until: { type: 'string' },
+    lock: { type: 'string' },
     'idempotency-key': { type: 'string' },
   },
 } as const;
@@ -44,12 +52,16 @@ const { positionals, values } = parseCli(spec);
 const tenantPath = () => `/api/v1/admin/tenants/${encodeURIComponent(requiredOption('tenant', values.tenant))}`;
 const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption('key', values.key))}`;
 
-function expiresAt(): string | undefined {
-  const raw = values['expires-at'];
+const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(requiredOption('account', values.account))}/locks`;
+
+function instantOption(name: 'expires-at' | 'until'): string | undefined {
+  const raw = values[name];
   if (raw !== undefined && Number.isNaN(Date.parse(raw)))
-    throw new UsageError(`--expires-at must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
+    throw new UsageError(`--${name} must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
   return raw;
 }
+
+const expiresAt = () => instantOption('expires-at');
 
 const commands: Record<string, () => { method: string; path: string; body?: unknown; pages?: boolean }> = {
   'create-tenant': () => ({
@@ -81,6 +93,19 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
     return { method: 'POST', path: `${keyPath()}/rotate`, body: overlapSeconds === undefined ? {} : { overlapSeconds } };
   },
   'revoke-key': () => ({ method: 'POST', path: `${keyPath()}/revoke`, body: { reason: requiredOption('reason', values.reason) } }),
+  lock: () => {
+    const until = instantOption('until');
+    return {
+      method: 'POST',
+      path: locksPath(),
+      body: { kind: requiredOption('kind', values.kind), reasonCode: requiredOption('reason', values.reason), ...(until ? { until } : {}) },
+    };
+  },
+  unlock: () => ({
+    method: 'POST',
+    path: `${locksPath()}/${encodeURIComponent(requiredOption('lock', values.lock))}/lift`,
+    body: { reasonCode: requiredOption('reason', values.reason) },
+  }),
 };
 
 /** Where to send it: a deployed stage only with an explicit token, never the local one's. */

@@ -14,6 +14,8 @@ import { listPartnerKeysRoute } from './routes/admin/list-partner-keys.ts';
 import { rotatePartnerKeyRoute } from './routes/admin/rotate-partner-key.ts';
 import { revokePartnerKeyRoute } from './routes/admin/revoke-partner-key.ts';
 import { getAccountLedgerRoute } from './routes/admin/get-account-ledger.ts';
+import { applyLockRoute } from './routes/admin/apply-lock.ts';
+import { liftLockRoute } from './routes/admin/lift-lock.ts';
 import { getAuditExportRoute } from './routes/admin/get-audit-export.ts';
 import type { RouteDefinition } from './route-types.ts';
 
@@ -42,6 +44,8 @@ export {
   rotatePartnerKeyRoute,
   revokePartnerKeyRoute,
   getAccountLedgerRoute,
+  applyLockRoute,
+  liftLockRoute,
   getAuditExportRoute,
 };
 
@@ -62,5 +66,7 @@ export const routes: RouteDefinition[] = [
   rotatePartnerKeyRoute,
   revokePartnerKeyRoute,
   getAccountLedgerRoute,
+  applyLockRoute,
+  liftLockRoute,
   getAuditExportRoute,
 ];

@@ -30,4 +30,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   reversal_exceeds_unreversed: 'limit_exceeded',
   unknown_tier: 'validation_error',
   rate_limited: 'rate_limited',
+  lock_not_found: 'not_found',
+  lock_until_not_in_future: 'validation_error',
+  too_many_locks: 'limit_exceeded',
 };

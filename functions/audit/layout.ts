@@ -8,11 +8,14 @@
  *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/wallets-<NNNNN>-<sha256 prefix>.jsonl.gz
  *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/sources-<NNNNN>-<sha256 prefix>.jsonl.gz
  *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/manifest.json
+ *   exports/tenant=<tenantId>/day=<YYYY-MM-DD>/seal-<digest prefix>/plan.json, range-<NNNNN>.json
  *       written by the sealer: the day's records once each, in order, and the manifest that lists
  *       them (written last: its presence is the seal); tenant first so finance, and IAM
  *       policies, address one tenant's days by prefix. The per-wallet index and the list of
  *       exporter objects sealed are objects of their own (listed with their SHA-256 in the
- *       manifest), so the manifest stays small at any day's size
+ *       manifest), so the manifest stays small at any day's size. A big day is sealed in
+ *       ranges of its sort order, one invocation each: the plan and each range's summary are the
+ *       working objects they hand on (seal.ts); the manifest does not list them
  *   pending/day=<YYYY-MM-DD>/tenant=<tenantId>
  *       an empty marker the exporter writes after each object: this tenant-day changed since it
  *       was last sealed. The sealing workflow seals exactly the marked days (one invocation
@@ -78,14 +81,31 @@ export function exportsDayPrefix(tenantId: string, day: string): string {
 
 export const manifestKey = (tenantId: string, day: string) => `${exportsDayPrefix(tenantId, day)}${MANIFEST_NAME}`;
 
-/** Named by content: a re-seal with the same records writes the same key; a different one never overwrites. */
-export function partKey(tenantId: string, day: string, index: number, sha256: string): string {
-  return `${exportsDayPrefix(tenantId, day)}part-${String(index).padStart(5, '0')}-${sha256.slice(0, 16)}.jsonl.gz`;
+/**
+ * Named by content: a re-seal with the same records writes the same key; a different one never
+ * overwrites. `label` is the object's number (`00001`), with its range in front when the day was
+ * sealed in several (`r00002-00001`, seal.ts).
+ */
+export function partKey(tenantId: string, day: string, label: string, sha256: string): string {
+  return `${exportsDayPrefix(tenantId, day)}part-${label}-${sha256.slice(0, 16)}.jsonl.gz`;
 }
 
 /** Index objects of a sealed day (per-wallet ranges, the exporter objects sealed), named by content as parts are. */
-export function indexKey(kind: 'wallets' | 'sources', tenantId: string, day: string, index: number, sha256: string): string {
-  return `${exportsDayPrefix(tenantId, day)}${kind}-${String(index).padStart(5, '0')}-${sha256.slice(0, 16)}.jsonl.gz`;
+export function indexKey(kind: 'wallets' | 'sources', tenantId: string, day: string, label: string, sha256: string): string {
+  return `${exportsDayPrefix(tenantId, day)}${kind}-${label}-${sha256.slice(0, 16)}.jsonl.gz`;
+}
+
+/** An object's number within its range as keys carry it: `00001`, or `r00002-00001` in a day sealed in several ranges. */
+export const objectLabel = (index: number, range?: number) =>
+  `${range === undefined ? '' : `r${String(range).padStart(5, '0')}-`}${String(index).padStart(5, '0')}`;
+
+/**
+ * The working objects of one seal (its plan and each range's summary), named by the digest of the
+ * exporter objects it seals: the invocations of a partitioned seal hand them to each other. They
+ * are not part of the export (the manifest does not list them).
+ */
+export function sealWorkKey(tenantId: string, day: string, sourcesDigest: string, name: string): string {
+  return `${exportsDayPrefix(tenantId, day)}seal-${sourcesDigest.slice(0, 16)}/${name}`;
 }
 
 /** The marker saying a tenant-day has exporter objects its seal may not cover yet. */

@@ -3,12 +3,16 @@ import type { LedgerEntry } from '../domain/types.ts';
 import { isLedgerEntryRecord, TAMPER_KINDS, type AuditRecord } from './records.ts';
 
 /**
- * Version 2 keeps the per-wallet ranges and the list of exporter objects out of the manifest
- * (index objects listed with their SHA-256), so a day of any size has a small manifest.
- * Version 1 manifests (wallets and sources inline) are still read: `parseManifest` returns
- * their wallets as `inlineWallets`.
+ * Version 3 seals a big day in ranges of its sort order, one invocation each (seal.ts): parts
+ * and wallet index objects are listed range after range (so the parts still hold the day in
+ * order), `ranges` says how the day was cut, and a wallet whose entries cross a range boundary
+ * is listed once, joined, in a last wallet index object. Version 2 (one range, no `ranges`)
+ * keeps the per-wallet ranges and the list of exporter objects out of the manifest (index
+ * objects listed with their SHA-256), so a day of any size has a small manifest. Versions 2 and
+ * 1 are still read; `parseManifest` returns a version 1 manifest's wallets as `inlineWallets`.
  */
-export const MANIFEST_FORMAT = 'rrr-audit-day/2';
+export const MANIFEST_FORMAT = 'rrr-audit-day/3';
+export const MANIFEST_FORMAT_V2 = 'rrr-audit-day/2';
 export const MANIFEST_FORMAT_V1 = 'rrr-audit-day/1';
 
 export interface ManifestObject {
@@ -37,6 +41,13 @@ export interface WalletRange {
   lastDebt?: number;
 }
 
+/** One range of a sealed day: its records from sort key `from` (the first range has none) to the next range's. */
+export interface SealedRange {
+  from?: string;
+  records: number;
+  objects: number;
+}
+
 /** Sequence numbers of a wallet that belong in the day but could not be found anywhere. */
 export interface WalletGap {
   accountId: string;
@@ -53,7 +64,7 @@ export interface WalletGap {
  * key; on AWS the bucket's versioning keeps every earlier revision, locked.
  */
 export interface DayManifest {
-  format: typeof MANIFEST_FORMAT | typeof MANIFEST_FORMAT_V1;
+  format: typeof MANIFEST_FORMAT | typeof MANIFEST_FORMAT_V2 | typeof MANIFEST_FORMAT_V1;
   tenantId: string;
   day: string;
   revision: number;
@@ -65,7 +76,10 @@ export interface DayManifest {
   objects: ManifestObject[];
   /** How many wallets have entries this day. */
   walletCount: number;
-  /** The wallets' ranges as JSON Lines objects (one `WalletRange` a line, in wallet order). */
+  /**
+   * The wallets' ranges as JSON Lines objects (one `WalletRange` a line): in wallet order within
+   * each sealed range, then the wallets that cross a range boundary (version 3).
+   */
   walletIndex: ManifestObject[];
   /** Ledger entries changed or removed in the table this day (the ledger is append-only). */
   tamperEvents: number;
@@ -78,6 +92,8 @@ export interface DayManifest {
   sourceCount: number;
   sourcesDigest: string;
   sourceIndex: ManifestObject[];
+  /** How the day was cut for sealing, in order (version 3; one range unless the day is big). */
+  ranges?: SealedRange[];
   /** Version 1 manifests only: the wallet ranges they held inline. */
   inlineWallets?: WalletRange[];
 }
@@ -149,10 +165,17 @@ export function parseManifest(body: Buffer | string): DayManifest {
   }
   const manifest = parsed as Partial<DayManifest> & { wallets?: WalletRange[]; sources?: ManifestObject[] };
   if (manifest?.format === MANIFEST_FORMAT_V1) return fromVersion1(manifest);
-  if (manifest?.format !== MANIFEST_FORMAT) {
-    throw new Error(`manifest.json is not a ${MANIFEST_FORMAT} (or ${MANIFEST_FORMAT_V1}) manifest: format ${String(manifest?.format)}`);
+  if (manifest?.format !== MANIFEST_FORMAT && manifest?.format !== MANIFEST_FORMAT_V2) {
+    throw new Error(
+      `manifest.json is not a ${MANIFEST_FORMAT} (or ${MANIFEST_FORMAT_V2}, ${MANIFEST_FORMAT_V1}) manifest: format ${String(manifest?.format)}`,
+    );
   }
-  checkShape(manifest, ['objects', 'walletIndex', 'gaps', 'sourceIndex']);
+  checkShape(
+    manifest,
+    manifest.format === MANIFEST_FORMAT
+      ? ['objects', 'walletIndex', 'gaps', 'sourceIndex', 'ranges']
+      : ['objects', 'walletIndex', 'gaps', 'sourceIndex'],
+  );
   return manifest as DayManifest;
 }
 

@@ -15,8 +15,13 @@ import type { ObjectStore } from './object-store.ts';
 
 /** Days sealed with gaps are retried (the table or a late record may fill them) for this long. */
 export const GAP_RETRY_DAYS = 3;
-/** Items per planning run: a Step Functions state carries at most 256 KB; the rest waits an hour. */
-export const MAX_PLANNED = 2_000;
+/**
+ * Items per planning run; the rest waits an hour. A Standard execution keeps at most 25,000
+ * history events: a tenant-day costs about 23 (its Map iteration, PlanDay, the ranges' Map with
+ * one range, FinishDay) and each further range about 7, so 500 days leave room for about 1,500
+ * further ranges (a dozen days of 10 million records) and retries.
+ */
+export const MAX_PLANNED = 500;
 
 const EMPTY = Buffer.alloc(0);
 

@@ -1,5 +1,5 @@
-import type { LedgerEntry } from '../domain/types.ts';
-import { itemToLedgerEntry } from '../store/items.ts';
+import type { AccountEvent, LedgerEntry } from '../domain/types.ts';
+import { itemToAccountEvent, itemToLedgerEntry } from '../store/items.ts';
 import { dayOf } from './layout.ts';
 
 /**
@@ -31,7 +31,11 @@ export type AuditKind =
   | 'partner_key.removed'
   | 'tenant.created'
   | 'tenant.changed'
-  | 'tenant.removed';
+  | 'tenant.removed'
+  | 'account.lock_applied'
+  | 'account.lock_lifted'
+  | 'account_event.modified'
+  | 'account_event.removed';
 
 /**
  * One line of an export. `recordId` is unique per tenant and day and the same however often
@@ -53,7 +57,12 @@ export interface LedgerEntryRecord extends AuditRecord {
 }
 
 /** The ledger is append-only: any change or removal of an entry is itself recorded, and alarms. */
-export const TAMPER_KINDS: ReadonlySet<AuditKind> = new Set(['ledger.modified', 'ledger.removed']);
+export const TAMPER_KINDS: ReadonlySet<AuditKind> = new Set([
+  'ledger.modified',
+  'ledger.removed',
+  'account_event.modified',
+  'account_event.removed',
+]);
 
 export const isLedgerEntryRecord = (record: AuditRecord): record is LedgerEntryRecord => record.kind === 'ledger.entry';
 
@@ -72,6 +81,10 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
     why: 'partner key lifecycle (created, expiry set on rotation, revoked); id, tenant, scopes and status, never the key hash; lastUsedAt updates are not events',
   },
   TENANT: { records: tenantRecords, why: 'tenant creation and configuration changes (no secrets in a tenant item)' },
+  ACCOUNT_EVENT: {
+    records: accountEventRecords,
+    why: 'operator actions on an account that move no points (locks applied and lifted), once; append-only, so a MODIFY or REMOVE is a tamper event',
+  },
   ACCOUNT: { records: null, why: 'a state snapshot: every balance change is a ledger entry; profile data stays out of the audit trail' },
   LOTS: { records: null, why: 'a lot page: state derived from ledger entries (each entry names the lots it created or consumed)' },
   ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
@@ -170,6 +183,41 @@ function partnerKeyRecords(change: StreamChange): AuditRecord[] {
         ? 'partner_key.expiry_changed'
         : 'partner_key.changed';
   return [{ recordId: `${kind}:${key.keyId}:${change.sequenceNumber}`, kind, ...base, key: after, changes }];
+}
+
+const ACCOUNT_EVENT_KINDS: Record<AccountEvent['type'], AuditKind> = {
+  'lock.applied': 'account.lock_applied',
+  'lock.lifted': 'account.lock_lifted',
+};
+
+function accountEventRecords(change: StreamChange): AuditRecord[] {
+  if (change.eventName === 'INSERT') {
+    const event = itemToAccountEvent(change.newImage!);
+    return [
+      {
+        recordId: `account_event:${event.accountId}:${event.eventId}`,
+        kind: ACCOUNT_EVENT_KINDS[event.type],
+        tenantId: event.tenantId,
+        at: event.at,
+        event,
+      },
+    ];
+  }
+  const before = change.oldImage ? itemToAccountEvent(change.oldImage) : undefined;
+  const after = change.newImage ? itemToAccountEvent(change.newImage) : undefined;
+  const either = (before ?? after)!;
+  const kind: AuditKind = change.eventName === 'MODIFY' ? 'account_event.modified' : 'account_event.removed';
+  return [
+    {
+      recordId: `${kind}:${change.sequenceNumber}`,
+      kind,
+      tenantId: either.tenantId,
+      at: change.at,
+      eventKey: { accountId: either.accountId, eventId: either.eventId },
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+    },
+  ];
 }
 
 function tenantRecords(change: StreamChange): AuditRecord[] {

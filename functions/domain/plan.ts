@@ -1,5 +1,5 @@
 import { pageChanges, type PageWrite } from './lot-pages.ts';
-import type { Account, LedgerEntry, OrderRecord, Wallet } from './types.ts';
+import type { Account, AccountEvent, LedgerEntry, OrderRecord, Wallet } from './types.ts';
 
 export type { PageWrite } from './lot-pages.ts';
 import type { Refusal } from './result.ts';
@@ -30,6 +30,8 @@ export interface WritePlan {
   accounts: AccountWrite[];
   entries: LedgerEntry[];
   order?: { next: OrderRecord; expectedVersion: number | null };
+  /** Operator actions on an account that move no points (locks), recorded beside the change. */
+  events?: AccountEvent[];
   result: CommandResult;
 }
 

@@ -31,6 +31,9 @@ export const REFUSAL_CODES = [
   'unknown_tier',
   // Controls.
   'rate_limited',
+  'lock_not_found',
+  'lock_until_not_in_future',
+  'too_many_locks',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

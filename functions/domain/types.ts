@@ -1,6 +1,6 @@
 import type { IdempotencyNamespace, IdempotencyRef } from './idempotency.ts';
 import type { RateWindow } from './rate-limit.ts';
-import type { PointType } from './vocabulary.ts';
+import type { LockKind, PointType } from './vocabulary.ts';
 
 export type { PointType } from './vocabulary.ts';
 
@@ -54,13 +54,38 @@ export interface Wallet {
   partition?: string;
 }
 
-export type LockKind = 'transfer' | 'redemption' | 'account';
+export type { LockKind } from './vocabulary.ts';
 
+/** An operator's lock on an account, kept on the account item so every transaction checks it. */
 export interface AccountLock {
+  lockId: string;
   kind: LockKind;
   reasonCode: string;
   appliedAt: string;
+  /** The operator who applied it (id and role). */
+  appliedBy?: { id: string; role: string };
+  /** When it stops applying by itself; absent: until lifted. */
   until?: string;
+}
+
+/**
+ * Something an operator did to an account that is not a points movement (a lock applied or
+ * lifted): append-only, written in the transaction that made the change, exported to the
+ * audit trail and shown in the operator's ledger view, never to partners.
+ */
+export interface AccountEvent {
+  tenantId: string;
+  accountId: string;
+  eventId: string;
+  type: 'lock.applied' | 'lock.lifted';
+  at: string;
+  actor: Actor;
+  requestId: string;
+  /** The points wallet's sequence number when it took effect: entries after it saw the change. */
+  pointsSeq: number;
+  lock: AccountLock;
+  /** For a lift: why. */
+  reasonCode?: string;
 }
 
 export interface Verification {

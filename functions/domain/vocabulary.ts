@@ -21,6 +21,25 @@ export type TableAccess = (typeof TABLE_ACCESS_MODES)[number];
 export const POINT_TYPES = ['purchase', 'promotion', 'bonus', 'gift', 'allocation', 'adjustment'] as const;
 export type PointType = (typeof POINT_TYPES)[number];
 
+/** What a lock blocks: `redemption` redeems and holds, `transfer` transfers out and in, `account` every partner-initiated change but reversals. */
+export const LOCK_KINDS = ['transfer', 'redemption', 'account'] as const;
+export type LockKind = (typeof LOCK_KINDS)[number];
+
+/** Why an operator applies a lock. */
+export const LOCK_REASON_CODES = [
+  'fraud_suspected',
+  'chargeback_review',
+  'account_review',
+  'member_request',
+  'compliance',
+  'other',
+] as const;
+export type LockReasonCode = (typeof LOCK_REASON_CODES)[number];
+
+/** Why an operator lifts one. */
+export const LOCK_LIFT_REASON_CODES = ['review_cleared', 'resolved', 'member_request', 'applied_in_error', 'other'] as const;
+export type LockLiftReasonCode = (typeof LOCK_LIFT_REASON_CODES)[number];
+
 export function isPartnerScope(value: string): value is PartnerScope {
   return (PARTNER_SCOPES as readonly string[]).includes(value);
 }

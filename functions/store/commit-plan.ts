@@ -1,7 +1,7 @@
 import type { AccountWrite, WritePlan } from '../domain/plan.ts';
 import { tableName } from './client.ts';
 import type { IdempotencyRecord } from './idempotency-record.ts';
-import { accountToItem, ledgerEntryToItem, orderToItem, pageToItem } from './items.ts';
+import { accountEventToItem, accountToItem, ledgerEntryToItem, orderToItem, pageToItem } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
 import { commitWithIdempotency, versionedPut, type CommitOutcome, type TransactItem } from './transact.ts';
 
@@ -10,8 +10,8 @@ export type { CommitOutcome } from './transact.ts';
 /**
  * Commits a decision as one TransactWriteItems: the idempotency record, the accounts (each
  * version guards its wallets, page summary and locks) with the lot pages they change (each
- * guarded by its own version), the ledger entries (never overwritten) and the
- * order. Any condition failing cancels all of it. Accounts go in key order, so two decisions
+ * guarded by its own version), the ledger entries and account events (never overwritten) and
+ * the order. Any condition failing cancels all of it. Accounts go in key order, so two decisions
  * over the same pair (opposite transfers) always name them in the same order.
  */
 export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Promise<CommitOutcome> {
@@ -24,6 +24,11 @@ export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Pro
       }),
     ),
     ...(plan.order ? [versionedPut(orderToItem(plan.order.next), plan.order.expectedVersion)] : []),
+    ...(plan.events ?? []).map(
+      (event): TransactItem => ({
+        Put: { TableName: table, Item: accountEventToItem(event), ConditionExpression: 'attribute_not_exists(PK)' },
+      }),
+    ),
   ];
   return commitWithIdempotency(idempotency, items);
 }

@@ -18,6 +18,14 @@ export const keys = {
     PK: accountPartition(tenantId, accountId),
     SK: lotPageSortKey(wallet, month),
   }),
+  /**
+   * An operator action on an account (a lock applied or lifted), placed after the points
+   * entry it followed (`pointsSeq`), so a ledger page's events are one range of the same seqs.
+   */
+  accountEvent: (tenantId: string, accountId: string, pointsSeq: number, at: string, eventId: string) => ({
+    PK: accountPartition(tenantId, accountId),
+    SK: `${accountEventSeqKey(pointsSeq)}#${at}#${eventId}`,
+  }),
   order: (tenantId: string, sourceType: string, orderId: string) => ({
     PK: `T#${tenantId}#ORDER#${sourceType}#${orderId}`,
     SK: 'ORDER',
@@ -49,6 +57,8 @@ export const ledgerPrefix = (wallet: WalletName) => `L#${wallet}#`;
 /** One lot page of a wallet: the lots expiring in one UTC month (`YYYY-MM`). */
 export const lotPageSortKey = (wallet: WalletName, month: string) => `${LOT_PAGE_PREFIX}${wallet}#${month}`;
 export const LOT_PAGE_PREFIX = 'LOTS#';
+export const ACCOUNT_EVENT_PREFIX = 'EV#';
+export const accountEventSeqKey = (pointsSeq: number) => `${ACCOUNT_EVENT_PREFIX}${String(pointsSeq).padStart(12, '0')}`;
 
 /** Shards per tenant and day: a mass promotion expiring on one day spreads over this many partitions. */
 export const EXPIRY_SHARDS = 16;

@@ -4,7 +4,7 @@ import { itemToIdempotency, type IdempotencyRecord } from './idempotency-record.
 import { pageMonth } from '../domain/lots.ts';
 import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
-import { batchGet, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
+import { batchGet, earliestPages, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
 
 export interface DecisionState {
   /** The first account asked for (the only one of a one-account command). */
@@ -23,31 +23,50 @@ export interface DecisionStateKeys {
   accountIds: AccountIds;
   idempotency: { namespace: IdempotencyNamespace; key: string };
   order?: { sourceType: 'purchase'; orderId: string };
+  /** The lot pages read with the accounts (default: the two earliest live ones). */
+  pages?: PageReads;
 }
 
 /**
- * The one strongly consistent read before a commit: the accounts (wallets, lots, locks), the
- * idempotency record, when the request names one, the order, and each account's lot page of
- * the current month (the one page partly expired, so availability is exact from the account
- * item and it) and of the next (where most redemptions start: one read round fewer, at the
- * price of one more key) — in one BatchGetItem. Later pages are read only when a decision
- * asks (`morePages`): the second round reads them with the accounts again, so the account
- * and its pages come from one instant as far as a BatchGetItem allows.
+ * Which lot pages the first read fetches beside the accounts, so the common decision needs
+ * no second round: the earliest live ones (where a debit starts spending, and the current
+ * month, the one page partly expired) and named months (the page a credit tops up).
+ */
+export interface PageReads {
+  earliest: number;
+  months: readonly string[];
+}
+
+export const DEFAULT_PAGE_READS: PageReads = { earliest: 2, months: [] };
+
+/**
+ * The one strongly consistent read before a commit, in one round: a BatchGetItem of the
+ * accounts (wallets, page summaries, locks), the idempotency record, the order and the named
+ * lot pages, and beside it a Query per account for its earliest live pages. Pages a decision
+ * asks for later (`morePages`) are read with the accounts again, so the account and its
+ * pages come from one instant as far as a BatchGetItem allows (a page whose version the
+ * account does not name is left out: see `withPages`).
  */
 export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<string, string[]> = {}): Promise<DecisionState> {
   const accountIds = [...new Set(k.accountIds)];
-  const months = firstMonths(new Date());
-  const monthsOf = (accountId: string) => [...new Set([...months, ...(morePages[accountId] ?? [])])];
+  const pageReads = k.pages ?? DEFAULT_PAGE_READS;
+  const current = pageMonth(new Date().toISOString());
+  const monthsOf = (accountId: string) => [...new Set([...pageReads.months, ...(morePages[accountId] ?? [])])];
   const wanted = [
     ...accountIds.map((accountId) => keys.account(k.tenantId, accountId)),
     ...accountIds.flatMap((accountId) => monthsOf(accountId).map((month) => pageKey(accountPartition(k.tenantId, accountId), month))),
     keys.idempotency(k.tenantId, k.idempotency.namespace, k.idempotency.key),
     ...(k.order ? [keys.order(k.tenantId, k.order.sourceType, k.order.orderId)] : []),
   ];
-  const found = await batchGet(wanted);
+  const [found, earliestFound] = await Promise.all([
+    batchGet(wanted),
+    pageReads.earliest > 0
+      ? Promise.all(accountIds.map((accountId) => earliestPages(accountPartition(k.tenantId, accountId), current, pageReads.earliest)))
+      : [],
+  ]);
   const accounts: Record<string, Account | undefined> = Object.fromEntries(accountIds.map((id) => [id, undefined]));
   const state: DecisionState = { accounts };
-  const pages: StoredPage[] = [];
+  const pages: StoredPage[] = earliestFound.flat();
   for (const item of found) {
     if (item.entity === 'LOTS') pages.push(itemToPage(item));
     else if (item.entity === 'ACCOUNT') {
@@ -62,10 +81,4 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
   const first = accounts[k.accountIds[0]];
   if (first) state.account = first;
   return state;
-}
-
-/** The current UTC month and the next, as page months (`YYYY-MM`). */
-function firstMonths(now: Date): string[] {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return [pageMonth(now.toISOString()), pageMonth(next.toISOString())];
 }

@@ -94,6 +94,28 @@ export async function queryPages(tenantId: string, accountId: string, fromMonth?
   return pages;
 }
 
+/**
+ * The first `count` pages of an account from `fromMonth` on: the earliest live lots, where
+ * every debit starts spending, found without knowing the months (one Query, one page of
+ * results; strongly consistent like the BatchGetItem beside it).
+ */
+export async function earliestPages(partition: string, fromMonth: string, count: number): Promise<StoredPage[]> {
+  const out = await getDocumentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      ConsistentRead: true,
+      Limit: count,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ':from': lotPageSortKey('points', fromMonth),
+        ':to': `${LOT_PAGE_PREFIX}points#~`,
+      },
+    }),
+  );
+  return (out.Items ?? []).map(itemToPage);
+}
+
 /** The account with every live page loaded (what the balance view needs); undefined when it does not exist. */
 export async function readAccountWithLivePages(read: () => Promise<Account | undefined>, now: string): Promise<Account | undefined> {
   // The account and its pages are two reads: a write landing between them shows as a page

@@ -8,7 +8,13 @@ import { refuse } from '../domain/result.ts';
 import type { OrderRecord, RequestContext } from '../domain/types.ts';
 import { commitPlan } from '../store/commit-plan.ts';
 import { IDEMPOTENCY_RETENTION_SECONDS } from '../store/idempotency-record.ts';
-import { loadDecisionState, type AccountIds, type DecisionState, type DecisionStateKeys } from '../store/load-decision-state.ts';
+import {
+  loadDecisionState,
+  type AccountIds,
+  type DecisionState,
+  type DecisionStateKeys,
+  type PageReads,
+} from '../store/load-decision-state.ts';
 import { deadlineGuard, storedResult, type CommandIdentity, type CommandOutcome } from './command-outcome.ts';
 import { requestHash } from './request-hash.ts';
 
@@ -21,6 +27,8 @@ export interface CommandSpec extends CommandIdentity {
   /** The accounts the decision reads and may write: one, or two (transfer, award, merge). */
   accountIds: AccountIds;
   order?: DecisionStateKeys['order'];
+  /** The lot pages to read with the accounts (default: the earliest live ones, where a debit spends). */
+  pages?: PageReads;
   decide: (state: DecisionState, ctx: RequestContext) => Decision;
   /** Writes per minute the first account may take; absent for writes that must always land (reversals). */
   accountWritesPerMinute?: number;
@@ -44,6 +52,7 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       accountIds: spec.accountIds,
       idempotency,
       ...(spec.order ? { order: spec.order } : {}),
+      ...(spec.pages ? { pages: spec.pages } : {}),
     };
     const state = await loadDecisionState(stateKeys);
     const replay = replayDecision(state.idempotency, hash);
@@ -68,7 +77,13 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       actor: spec.actor,
       ...(spec.clientMeta ? { clientMeta: spec.clientMeta } : {}),
     };
-    const decidedOn = await decideWithPages(spec.decide, state, ctx, (pages) => loadDecisionState(stateKeys, pages));
+    // A second read may find this key's own commit (another delivery of the request landed
+    // meanwhile): deciding on it would refuse what is a replay. Read everything again instead.
+    const reload = async (pages: Record<string, string[]>) => {
+      const again = await loadDecisionState(stateKeys, pages);
+      return again.idempotency || createdUnderThisKey(again.order, spec, now) ? 'torn' : again;
+    };
+    const decidedOn = await decideWithPages(spec.decide, state, ctx, reload);
     if (decidedOn === 'torn') {
       deadline.roundEnded();
       await backoff(attempt);
@@ -111,7 +126,7 @@ async function decideWithPages(
   decide: CommandSpec['decide'],
   initial: DecisionState,
   ctx: RequestContext,
-  reload: (pages: Record<string, string[]>) => Promise<DecisionState>,
+  reload: (pages: Record<string, string[]>) => Promise<DecisionState | 'torn'>,
 ): Promise<{ decision: Decision; state: DecisionState } | 'torn'> {
   let state = initial;
   const asked: Record<string, string[]> = {};
@@ -127,7 +142,9 @@ async function decideWithPages(
       const again = error.months.some((month) => owner && asked[owner.accountId]?.includes(month));
       if (round >= MAX_PAGE_ROUNDS || again) return 'torn';
       for (const id of ids) asked[id] = [...new Set([...(asked[id] ?? []), ...error.months])];
-      state = await reload(asked);
+      const reloaded = await reload(asked);
+      if (reloaded === 'torn') return 'torn';
+      state = reloaded;
     }
   }
 }

@@ -50,39 +50,83 @@ export interface WorkflowDefinition {
 /** The string a Task state puts where its Lambda ARN goes. */
 export const taskPlaceholder = (stateName: string) => `\${${stateName}}`;
 
+/** How many tenant-days, and how many ranges of each, are sealed at once (AWS acts on both: Lambda concurrency). */
+export const SEAL_DAYS_AT_ONCE = 10;
+export const SEAL_RANGES_AT_ONCE = 8;
+/**
+ * The sealing steps' Lambda size: CPU grows with memory (1,769 MB is one full vCPU) and sealing
+ * is CPU-bound, so the time-bound steps get a whole vCPU for the same cost per record; memory
+ * itself stays near 100 MB at any day size (bench/results.md).
+ */
+export const SEAL_MEMORY_MB = 1769;
+
+const retry = (intervalSeconds: number) => [
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: intervalSeconds, MaxAttempts: 2, BackoffRate: 2 },
+];
+
 /**
  * Every hour: the closed tenant-days that changed since their seal (the exporter's pending/
- * markers), each sealed by its own invocation, several at once, so one big tenant never holds
- * up another. A tenant-day that keeps failing fails its own item only (tolerated by the Map; its
- * function's errors alarm, and its marker stays for the next run).
+ * markers), each in its own Map item, several at once, so one big tenant never holds up
+ * another. Each day is planned (PlanDay: cut into ranges of its sort order, one unless the day
+ * is big), its ranges sealed in parallel, each by its own invocation (SealRange), then joined
+ * under its manifest (FinishDay): the largest work one invocation does is one range plus a cheap
+ * scan of the day, whatever the day's size (functions/audit/seal.ts). A tenant-day that keeps
+ * failing fails its own item only (tolerated by the outer Map; its functions' errors alarm, and
+ * its marker stays for the next run).
  */
 export const auditSealWorkflow: WorkflowDefinition = {
   name: 'AuditSeal',
   schedule: { minute: '20', hour: '*' },
   definition: {
-    Comment: 'Seals each changed, closed tenant-day of the audit export in its own invocation',
+    Comment: 'Seals each changed, closed tenant-day of the audit export: planned, sealed in ranges, joined',
     StartAt: 'PlanSeals',
     TimeoutSeconds: 3 * 3600,
     States: {
       PlanSeals: {
         Type: 'Task',
         Resource: taskPlaceholder('PlanSeals'),
-        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2 }],
+        Retry: retry(10),
         Next: 'SealDays',
       },
       SealDays: {
         Type: 'Map',
         ItemsPath: '$.items',
-        MaxConcurrency: 10,
+        MaxConcurrency: SEAL_DAYS_AT_ONCE,
         ToleratedFailurePercentage: 100,
         ItemProcessor: {
           ProcessorConfig: { Mode: 'INLINE' },
-          StartAt: 'SealDay',
+          StartAt: 'PlanDay',
           States: {
-            SealDay: {
+            PlanDay: {
               Type: 'Task',
-              Resource: taskPlaceholder('SealDay'),
-              Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 30, MaxAttempts: 2, BackoffRate: 2 }],
+              Resource: taskPlaceholder('PlanDay'),
+              Retry: retry(30),
+              Next: 'SealRanges',
+            },
+            SealRanges: {
+              Type: 'Map',
+              ItemsPath: '$.ranges',
+              MaxConcurrency: SEAL_RANGES_AT_ONCE,
+              ItemProcessor: {
+                ProcessorConfig: { Mode: 'INLINE' },
+                StartAt: 'SealRange',
+                States: {
+                  SealRange: {
+                    Type: 'Task',
+                    Resource: taskPlaceholder('SealRange'),
+                    Retry: retry(30),
+                    End: true,
+                  },
+                },
+              },
+              // FinishDay takes PlanDay's output: the ranges left their summaries in the bucket.
+              ResultPath: null,
+              Next: 'FinishDay',
+            },
+            FinishDay: {
+              Type: 'Task',
+              Resource: taskPlaceholder('FinishDay'),
+              Retry: retry(30),
               End: true,
             },
           },
@@ -94,15 +138,33 @@ export const auditSealWorkflow: WorkflowDefinition = {
   },
   tasks: {
     PlanSeals: { handler: 'functions/workflows/audit-seal/plan-seals.ts', tableAccess: 'none', auditBucket: 'plan-seals' },
-    SealDay: {
-      handler: 'functions/workflows/audit-seal/seal-day.ts',
+    PlanDay: {
+      handler: 'functions/workflows/audit-seal/plan-day.ts',
+      tableAccess: 'none',
+      auditBucket: 'seal',
+      // Scans the day once: 10 million records in about 2 minutes here (bench/results.md).
+      memorySize: SEAL_MEMORY_MB,
+      timeoutSeconds: 900,
+      nodeOptions: SEAL_NODE_OPTIONS,
+    },
+    SealRange: {
+      handler: 'functions/workflows/audit-seal/seal-range.ts',
       // Reads the table only to fill sequence gaps the stream left.
       tableAccess: 'read',
       auditBucket: 'seal',
-      // Flat in the day's size (bench/results.md); the time is what grows: 15 minutes is the limit.
-      memorySize: 1024,
+      memorySize: SEAL_MEMORY_MB,
       timeoutSeconds: 900,
-      ephemeralStorageMiB: 10_240,
+      // Sorted runs of one range (at most RANGE_MAX_RECORDS records, about 200 MB of text here).
+      ephemeralStorageMiB: 4096,
+      nodeOptions: SEAL_NODE_OPTIONS,
+    },
+    FinishDay: {
+      handler: 'functions/workflows/audit-seal/finish-day.ts',
+      tableAccess: 'none',
+      auditBucket: 'seal',
+      // Reads the plan and one small summary per range, writes one index object and the manifest.
+      memorySize: 512,
+      timeoutSeconds: 300,
       nodeOptions: SEAL_NODE_OPTIONS,
     },
   },

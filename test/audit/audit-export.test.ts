@@ -248,3 +248,29 @@ describe('a ledger entry changed in the table', () => {
     );
   });
 });
+
+describe('lock changes', () => {
+  it('are exported once each, with the operator and the reasons', async () => {
+    const { tenantId, client } = await newPartner(harness.api);
+    const admin = operatorClient(harness.api.baseUrl, await harness.api.operatorToken(['tenant_admin'], tenantId));
+    const locks = `/api/v1/admin/tenants/${tenantId}/accounts/locked-1/locks`;
+    let lockId = '';
+    const days = await daysAcross(async () => {
+      expect((await client.putAccount('locked-1')).status).toBe(201);
+      const applied = await admin.call('POST', locks, { kind: 'redemption', reasonCode: 'chargeback_review' });
+      expect(applied.status).toBe(201);
+      lockId = applied.body.lockId;
+      expect((await admin.call('POST', `${locks}/${lockId}/lift`, { reasonCode: 'resolved' })).status).toBe(200);
+      await poller.drain();
+    });
+    const records = [];
+    for (const day of days) {
+      await sealDay({ store: harness.store, tenantId, day, now: new Date(), readLedger: readLedgerRange });
+      records.push(...(await sealedDay(harness.store, tenantId, day)).records);
+    }
+    const lockRecords = records.filter((record) => record.kind.startsWith('account.lock_'));
+    expect(lockRecords.map((record) => record.kind)).toEqual(['account.lock_applied', 'account.lock_lifted']);
+    expect(lockRecords[0]).toMatchObject({ event: { lock: { lockId, reasonCode: 'chargeback_review' }, actor: { kind: 'operator' } } });
+    expect(lockRecords[1]).toMatchObject({ event: { reasonCode: 'resolved', lock: { lockId } } });
+  });
+});

@@ -1,18 +1,19 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { exportStreamBatch } from '../../functions/audit/export-batch.ts';
 import { decodeJsonLines } from '../../functions/audit/jsonl.ts';
 import { baseName, manifestKey, PENDING_ROOT, pendingKey } from '../../functions/audit/layout.ts';
 import { parseManifest } from '../../functions/audit/manifest.ts';
 import { planSeals } from '../../functions/audit/pending.ts';
-import { sealDay } from '../../functions/audit/seal.ts';
+import { SEAL_NODE_OPTIONS, sealDay } from '../../functions/audit/seal.ts';
 import { verifyExport } from '../../functions/audit/verify.ts';
 import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { chain, insertEntries, memoryStore, silentLog } from './support.ts';
 
 /**
- * The streaming sealer with its sizes forced small: several buckets, parts and index objects
- * from a handful of records, so the multi-bucket path (spill, per-bucket dedupe, merge) runs
+ * The streaming sealer with its sizes forced small: several sorted runs, parts and index objects
+ * from a handful of records, so the multi-run path (spill, merge, dedupe while merging) runs
  * in every test run. The bench (bench/seal-scale.ts) runs the same code at 1k to 1M records.
  */
 const DAY = '2026-03-10';
@@ -37,13 +38,20 @@ async function folder(store: ReturnType<typeof memoryStore>) {
 }
 
 describe('streaming seal', () => {
-  it('seals the same day into the same objects and manifest whatever the bucket count; each record once, in order', async () => {
+  it('seals the same day into the same objects and manifest whatever the number of sorted runs; each record once, in order', async () => {
     const interleaved = [0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => wallets.map((w) => w[i]!));
     const sealed = [];
-    for (const buckets of [1, 4]) {
+    for (const runChars of [undefined, 1500]) {
       const store = memoryStore();
       await export3(store, interleaved);
-      const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, buckets, partMaxRecords: 7 });
+      const outcome = await sealDay({
+        store,
+        tenantId: 'acme',
+        day: DAY,
+        now: afterDay,
+        ...(runChars ? { runChars } : {}),
+        partMaxRecords: 7,
+      });
       expect(outcome).toMatchObject({ status: 'sealed', problems: [], manifest: { recordCount: 27, walletCount: 3 } });
       if (outcome.status !== 'sealed') return;
       expect(outcome.manifest.duplicatesDropped).toBeGreaterThan(0);
@@ -72,7 +80,7 @@ describe('streaming seal', () => {
     );
     const readLedger = async (q: { accountId: string; fromSeq: number; toSeq: number }) =>
       all.filter((e) => e.accountId === q.accountId && e.seq >= q.fromSeq && e.seq <= q.toSeq);
-    const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, buckets: 3, partMaxRecords: 5, readLedger });
+    const outcome = await sealDay({ store, tenantId: 'acme', day: DAY, now: afterDay, runChars: 2000, partMaxRecords: 5, readLedger });
     expect(outcome).toMatchObject({ status: 'sealed', problems: [], manifest: { backfilled: 2, recordCount: 27, gaps: [] } });
     expect(verifyExport(await folder(store)).ok).toBe(true);
   });
@@ -117,5 +125,14 @@ describe('streaming seal', () => {
       manifest: { revision: 2, recordCount: 11 },
     });
     expect(await store.list(PENDING_ROOT)).toEqual([]);
+  });
+
+  it('runs with the V8 flags the sealing Lambdas set: NODE_OPTIONS accepts every one of them', () => {
+    const run = spawnSync(process.execPath, ['-e', 'process.stdout.write("ok")'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: SEAL_NODE_OPTIONS },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('ok');
   });
 });

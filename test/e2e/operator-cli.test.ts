@@ -40,6 +40,27 @@ describe('operator CLIs against npm start', () => {
     expect((await partner.putAccount('m1')).status).toBe(201);
     const listed = JSON.parse(await cli('scripts/admin.ts', ['list-keys', '--tenant', 'cli-co']));
     expect(listed.items.map((k: { keyId: string }) => k.keyId)).toContain(created.keyId);
+
+    const locked = JSON.parse(
+      await cli('scripts/admin.ts', ['lock', '--tenant', 'cli-co', '--account', 'm1', '--kind', 'account', '--reason', 'account_review']),
+    );
+    expect(locked).toMatchObject({ accountId: 'm1', kind: 'account', status: 'active' });
+    expect((await partner.putAccount('m1')).status).toBe(423);
+    const lifted = JSON.parse(
+      await cli('scripts/admin.ts', [
+        'unlock',
+        '--tenant',
+        'cli-co',
+        '--account',
+        'm1',
+        '--lock',
+        locked.lockId,
+        '--reason',
+        'review_cleared',
+      ]),
+    );
+    expect(lifted).toMatchObject({ lockId: locked.lockId, status: 'lifted' });
+    expect((await partner.putAccount('m1')).status).toBe(200);
   });
 
   it('mints operator tokens per role that the service accepts and scopes', async () => {

@@ -39,7 +39,7 @@ let tenantId: string;
 const log = new OutcomeLog();
 const requests = new Map<string, ModelRequest>();
 
-const send = (key: string) => log.record(key, () => sendModelRequest(partner, key, requests.get(key)!));
+const send = (key: string) => log.record(key, () => sendModelRequest({ partner }, key, requests.get(key)!));
 
 beforeAll(async () => {
   // Every 503 here is expected and the handler logs each as a warning: keep the output to errors.

@@ -451,47 +451,72 @@ describe('data', () => {
     expect(put).not.toContain('/exports/*');
   });
 
-  it('seals each changed audit day in its own invocation: an hourly workflow plans from pending/ markers and maps a sealer over them', () => {
+  it('seals each changed audit day in its own Map item, a big day in ranges of their own invocations, planned and joined by two more', () => {
     const fn = (pattern: RegExp) => index.ofType('AWS::Lambda::Function').find(([, f]) => pattern.test(f.Properties!.Description))!;
     const [planId] = fn(/^workflow AuditSeal, task PlanSeals/);
-    const [sealId, seal] = fn(/^workflow AuditSeal, task SealDay/);
+    const steps = {
+      PlanDay: fn(/^workflow AuditSeal, task PlanDay/),
+      SealRange: fn(/^workflow AuditSeal, task SealRange/),
+      FinishDay: fn(/^workflow AuditSeal, task FinishDay/),
+    };
 
     // The planner lists pending/ and nothing else: no read, no write, no table.
     expect(index.actionsOfFunction(planId).filter((action) => /^(s3|dynamodb):/.test(action))).toEqual(['s3:ListBucket']);
     expect(JSON.stringify(s3Statements(planId))).toContain('pending/*');
     expect(JSON.stringify(s3Statements(planId))).not.toMatch(/incoming|exports/);
 
-    // The sealer reads incoming/ and exports/, writes exports/ and its marker, removes markers only.
-    const actions = index.actionsOfFunction(sealId);
-    expect([...new Set(actions.filter((action) => action.startsWith('s3:')))].sort()).toEqual([
-      's3:DeleteObject',
-      's3:GetObject',
-      's3:ListBucket',
-      's3:PutObject',
-    ]);
-    const statements = s3Statements(sealId);
-    const resourcesOf = (action: string) =>
-      JSON.stringify(statements.filter((statement) => [statement.Action].flat().includes(action)).map((statement) => statement.Resource));
-    expect(resourcesOf('s3:DeleteObject')).toContain('/pending/*');
-    expect(resourcesOf('s3:DeleteObject')).not.toMatch(/incoming|exports/);
-    expect(resourcesOf('s3:PutObject')).toContain('/exports/*');
-    expect(resourcesOf('s3:PutObject')).not.toContain('/incoming/*');
-    expect(actions).toContain('dynamodb:Query');
-    expect(actions.filter((action) => /dynamodb:(Put|Update|Delete)/.test(action))).toEqual([]);
-    // Memory flat in the day's size; the spilled buckets need /tmp; a long day needs the full 15 minutes.
-    expect(seal.Properties).toMatchObject({
-      MemorySize: 1024,
+    // Each sealing step reads incoming/ and exports/, writes exports/ and its marker, removes markers only.
+    for (const [step, [id]] of Object.entries(steps)) {
+      const actions = index.actionsOfFunction(id);
+      expect([...new Set(actions.filter((action) => action.startsWith('s3:')))].sort(), step).toEqual([
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+      ]);
+      const statements = s3Statements(id);
+      const resourcesOf = (action: string) =>
+        JSON.stringify(statements.filter((statement) => [statement.Action].flat().includes(action)).map((statement) => statement.Resource));
+      expect(resourcesOf('s3:DeleteObject')).toContain('/pending/*');
+      expect(resourcesOf('s3:DeleteObject')).not.toMatch(/incoming|exports/);
+      expect(resourcesOf('s3:PutObject')).toContain('/exports/*');
+      expect(resourcesOf('s3:PutObject')).not.toContain('/incoming/*');
+      expect(actions.filter((action) => /dynamodb:(Put|Update|Delete)/.test(action))).toEqual([]);
+    }
+    // Only the range step reads the table (to fill sequence gaps the stream left).
+    expect(index.actionsOfFunction(steps.SealRange[0])).toContain('dynamodb:Query');
+    expect(index.actionsOfFunction(steps.PlanDay[0]).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expect(index.actionsOfFunction(steps.FinishDay[0]).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+
+    // A whole vCPU for the CPU-bound steps, the full 15 minutes, /tmp for a range's sorted runs,
+    // and the V8 flags the bench measured (functions/audit/seal.ts SEAL_NODE_OPTIONS).
+    const nodeOptions = { Environment: { Variables: { NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=256' } } };
+    expect(steps.PlanDay[1].Properties).toMatchObject({ MemorySize: 1769, Timeout: 900, ...nodeOptions });
+    expect(steps.SealRange[1].Properties).toMatchObject({
+      MemorySize: 1769,
       Timeout: 900,
-      EphemeralStorage: { Size: 10_240 },
-      Environment: { Variables: { NODE_OPTIONS: '--max-semi-space-size=2' } },
+      EphemeralStorage: { Size: 4096 },
+      ...nodeOptions,
     });
+    expect(steps.FinishDay[1].Properties).toMatchObject({ MemorySize: 512, Timeout: 300, ...nodeOptions });
 
     const [machineId, machine] = index
       .ofType('AWS::StepFunctions::StateMachine')
       .find(([, m]) => JSON.stringify(m.Properties!.DefinitionString).includes('SealDays'))!;
-    const definition = JSON.stringify(machine.Properties!.DefinitionString);
-    expect(definition).toContain('\\"Type\\":\\"Map\\"');
-    expect(definition).toContain('MaxConcurrency');
+    const definitionString = machine.Properties!.DefinitionString;
+    expect(typeof definitionString).toBe('string');
+    const definition = JSON.parse(definitionString as string);
+    const days = definition.States.SealDays;
+    expect(days).toMatchObject({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 10, ToleratedFailurePercentage: 100 });
+    expect(Object.keys(days.ItemProcessor.States)).toEqual(['PlanDay', 'SealRanges', 'FinishDay']);
+    const ranges = days.ItemProcessor.States.SealRanges;
+    expect(ranges).toMatchObject({ Type: 'Map', ItemsPath: '$.ranges', MaxConcurrency: 8, ResultPath: null, Next: 'FinishDay' });
+    expect(ranges.ToleratedFailurePercentage ?? 0).toBe(0); // a range that fails fails its day: no manifest without every range
+    // Each task state invokes its own function (its ARN substituted for the placeholder).
+    const substitutions = machine.Properties!.DefinitionSubstitutions;
+    for (const [step, [id]] of Object.entries(steps)) {
+      expect(substitutions[step], step).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+    }
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(20 * * * ? *)',
       Targets: [Match.objectLike({ Arn: { Ref: machineId } })],

@@ -180,7 +180,7 @@ describe('two accounts in one decision', () => {
     expect(after.idempotency.some((record) => record.idempotencyKey === 'stale-c-d')).toBe(false);
   });
 
-  it('reads both accounts in one BatchGetItem (their lot pages in a second) and commits both in one TransactWriteItems', async () => {
+  it('reads both accounts in one round (one BatchGetItem, the earliest lot pages of each by a Query beside it) and commits both in one TransactWriteItems', async () => {
     const name = 'count-commands';
     const commands: string[] = [];
     client.middlewareStack.add(
@@ -192,7 +192,9 @@ describe('two accounts in one decision', () => {
     );
     const outcome = await run('move-c-d', ['c', 'd'], move('c', 'd', 100)).finally(() => client.middlewareStack.remove(name));
     expect(outcome.kind).toBe('committed');
-    expect(commands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    // The credit lands in the months the debit took from, which the target's Query read too.
+    expect(commands.slice(0, -1).sort()).toEqual(['BatchGetItemCommand', 'QueryCommand', 'QueryCommand']);
+    expect(commands.at(-1)).toBe('TransactWriteItemsCommand');
     expect(await balances('c', 'd')).toEqual({ c: 900, d: 1100 });
   });
 
@@ -283,5 +285,47 @@ describe('a torn read of an earn committed under the same key', () => {
       decide: earn,
     });
     expect(other).toMatchObject({ kind: 'refused', refusal: { code: 'duplicate_order' } });
+  });
+
+  it('a second read that finds the same key committed meanwhile (another delivery) replays it, never refuses its order as a duplicate', async () => {
+    await run('open-dup', ['dup'], (state, ctx) =>
+      domain.upsert.decideAccountUpsert(
+        state.account,
+        { accountId: 'dup', profile: { profileId: 'p-dup', role: 'CONSUMER' } },
+        config(),
+        ctx,
+      ),
+    );
+    const order = { sourceType: 'purchase' as const, orderId: 'dup-1' };
+    const purchase: Decide = (state, ctx) =>
+      domain.earn.decideEarn(
+        state.account,
+        state.order,
+        { accountId: 'dup', source: { type: 'purchase', ...order, subtotalCents: 1000 } },
+        config(),
+        ctx,
+      );
+    let asked = false;
+    // The first decision asks for one more lot page, so the runner reads a second time.
+    const asksForAPage: Decide = (state, ctx) => {
+      if (asked) return purchase(state, ctx);
+      asked = true;
+      throw new domain.lots.PagesNeeded(state.account?.wallets.points.partition, ['2099-01']);
+    };
+    const command = (decide: Decide) => runner.runIdempotentCommand({ ...identity('dup-delivery'), accountIds: ['dup'], order, decide });
+    // Just before that second read, the other delivery of the same request commits.
+    let batchGets = 0;
+    let staged: Awaited<ReturnType<typeof command>> | undefined;
+    const name = `stage-second-read-${Math.random()}`;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (String(context.commandName) === 'BatchGetItemCommand' && (batchGets += 1) === 2) staged = await command(purchase);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    const outcome = await command(asksForAPage).finally(() => client.middlewareStack.remove(name));
+    expect(staged?.kind).toBe('committed');
+    expect(outcome).toEqual({ kind: 'replayed', result: (staged as { result: unknown }).result });
   });
 });

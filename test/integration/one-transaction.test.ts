@@ -22,30 +22,41 @@ async function callsOf(request: () => Promise<{ status: number }>, expectedStatu
   return api.sdkCalls.filter((call) => !call.key?.includes('APIKEY#'));
 }
 
-/** One or two BatchGetItem rounds, then exactly one TransactWriteItems, nothing else. */
-function readRoundsThenOneTransaction(names: string[]): boolean {
-  const reads = names.slice(0, -1);
-  return (
-    names.at(-1) === 'TransactWriteItemsCommand' &&
-    reads.length >= 1 &&
-    reads.length <= 2 &&
-    reads.every((n) => n === 'BatchGetItemCommand')
-  );
+/**
+ * The reads before the transaction, as one round each: a round is one BatchGetItem (accounts,
+ * idempotency record, order, named pages) and, beside it, the Query for the earliest lot pages.
+ */
+function readRounds(names: string[]): string[][] {
+  const rounds: string[][] = [];
+  for (const name of names) {
+    if (name === 'BatchGetItemCommand') rounds.push([name]);
+    else rounds.at(-1)?.push(name);
+  }
+  return rounds.map((round) => round.sort());
 }
 
 describe('one request, one transaction', () => {
-  const cases: [string, () => Promise<{ status: number }>][] = [
-    ['a purchase earn', () => partner.earn({ accountId: 'one-tx', source: { type: 'purchase', orderId: 'otx-1', subtotalCents: 1000 } })],
-    ['a bonus earn', () => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'b', points: 5 } })],
-    ['a redeem', () => partner.redeem({ accountId: 'one-tx', points: 5000, orderId: 'otx-r' })],
-    ['a reversal', () => partner.reverse({ accountId: 'one-tx', orderId: 'otx-1' })],
+  const oneRound = ['BatchGetItemCommand'];
+  const oneRoundWithEarliestPages = ['BatchGetItemCommand', 'QueryCommand'];
+  const cases: [string, () => Promise<{ status: number }>, string[]][] = [
+    // An earn reads the one page it credits with the account: its month is known before the read.
+    [
+      'a purchase earn',
+      () => partner.earn({ accountId: 'one-tx', source: { type: 'purchase', orderId: 'otx-1', subtotalCents: 1000 } }),
+      oneRound,
+    ],
+    ['a bonus earn', () => partner.earn({ accountId: 'one-tx', source: { type: 'bonus', campaignId: 'b', points: 5 } }), oneRound],
+    // A debit spends the earliest lots, whatever their month: the Query beside the read finds them.
+    ['a redeem', () => partner.redeem({ accountId: 'one-tx', points: 5000, orderId: 'otx-r' }), oneRoundWithEarliestPages],
+    ['a reversal', () => partner.reverse({ accountId: 'one-tx', orderId: 'otx-1' }), oneRoundWithEarliestPages],
   ];
-  for (const [name, request] of cases) {
-    // The second read, when there is one, is the lot pages the decision asked for.
-    it(`${name} is at most two consistent reads and one TransactWriteItems`, async () => {
+  for (const [name, request, round] of cases) {
+    it(`${name} is one consistent read round and one TransactWriteItems`, async () => {
       const calls = await callsOf(request, 201);
-      expect(readRoundsThenOneTransaction(calls.map((c) => c.name))).toBe(true);
-      expect(calls.filter((c) => c.name === 'BatchGetItemCommand').every((c) => c.consistentRead)).toBe(true);
+      const names = calls.map((c) => c.name);
+      expect(names.at(-1)).toBe('TransactWriteItemsCommand');
+      expect(readRounds(names.slice(0, -1))).toEqual([round]);
+      expect(calls.slice(0, -1).every((c) => c.consistentRead)).toBe(true);
     });
   }
 
@@ -61,6 +72,6 @@ describe('one request, one transaction', () => {
 
   it('a refusal writes nothing', async () => {
     const calls = await callsOf(() => partner.redeem({ accountId: 'one-tx', points: 900_000, orderId: 'x' }), 422);
-    expect(calls.map((c) => c.name)).toEqual(['BatchGetItemCommand']);
+    expect(readRounds(calls.map((c) => c.name))).toEqual([['BatchGetItemCommand', 'QueryCommand']]);
   });
 });

@@ -84,7 +84,7 @@ export async function runConcurrentWorkload(
     key,
     seenByClient: true,
     lost: false,
-    answer: log.record(key, () => sendModelRequest(client, key, requests.get(key)!)),
+    answer: log.record(key, () => sendModelRequest({ partner: client }, key, requests.get(key)!)),
   });
 
   /** Waits for every delivery of a round; the keys whose client must send again come back. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApi, partnerClient, type LocalApi } from '../support/local-api.ts';
+import { operatorClient, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { auditTenant } from '../support/table-audit.ts';
 import { localDateOf } from './calendar.ts';
 import { AnswerBook } from './check-answer.ts';
@@ -44,8 +44,10 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
       fc.asyncProperty(sequentialCommands(pools(true), SIZE.maxCommands), async (commands) => {
         const tenant = await api.newTenant(undefined, undefined, MODEL_TENANT_LIMITS);
         const client = partnerClient(api.baseUrl, tenant.partnerKey);
+        const admin = operatorClient(api.baseUrl, await api.operatorToken(['tenant_admin'], tenant.tenantId));
         const model: ModelState = { ledger: new ReferenceLedger(TIME_ZONE, TODAY), sent: [], step: 0 };
-        const real: RealSystem = { client, book: new AnswerBook(), keyPrefix: 'k', tally };
+        const operator = { tenantId: tenant.tenantId, call: admin.call };
+        const real: RealSystem = { client, operator, book: new AnswerBook(), keyPrefix: 'k', tally };
         // Two members exist from the start; the third only once a command creates it.
         for (const accountId of ['m-0', 'm-1']) {
           const body = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' as const } };

@@ -45,12 +45,20 @@ export type ModelRequest =
       };
     }
   | { kind: 'redeem'; body: { accountId: string; points: number; orderId: string } }
-  | { kind: 'reverse'; body: { accountId: string; orderId: string; points?: number; reason?: 'refund' | 'chargeback' } };
+  | { kind: 'reverse'; body: { accountId: string; orderId: string; points?: number; reason?: 'refund' | 'chargeback' } }
+  /** Operator requests (their own idempotency key space): a lock and the lift of one. */
+  | { kind: 'lock'; accountId: string; body: { kind: LockKind; reasonCode: 'other' } }
+  | { kind: 'unlock'; accountId: string; lockId: string; body: { reasonCode: 'resolved' } };
+
+export type LockKind = 'redemption' | 'transfer' | 'account';
+
+/** Operators' keys and partners' keys are separate spaces: the same key in each is two keys. */
+export const keySpaceOf = (request: ModelRequest) => (request.kind === 'lock' || request.kind === 'unlock' ? 'operator' : 'partner');
 
 export type Expected =
   /** `body` lists the fields the answer must carry with exactly these values. */
   | { kind: 'success'; status: 200 | 201; body: Record<string, unknown> }
-  /** `duplicateOf`: the idempotency key of the earn whose transactionId the problem must carry. */
+  /** `duplicateOf`: the key slot (`partner|key`) of the earn whose transactionId the problem must carry. */
   | { kind: 'refusal'; status: number; code: string; extra?: Record<string, unknown>; duplicateOf?: string }
   /** The same status and body as the first answer to this key, marked as a replay. */
   | { kind: 'replay'; key: string };
@@ -80,7 +88,12 @@ interface Account {
   balance: number;
   debt: number;
   lots: Lot[];
+  /** Active locks; a new one's id is the service's, named once its answer is in (`nameLock`). */
+  locks: { lockId: string; kind: LockKind }[];
 }
+
+/** Locks one account may hold at once (the service's MAX_ACTIVE_LOCKS). */
+const MAX_LOCKS = 10;
 
 export interface OrderState {
   accountId: string;
@@ -100,8 +113,10 @@ const refuse = (status: number, code: string, extra?: Record<string, unknown>): 
 export class ReferenceLedger {
   readonly accounts = new Map<string, Account>();
   readonly orders = new Map<string, OrderState>();
-  /** Idempotency keys of committed requests, with the request they committed. */
+  /** Idempotency keys of committed requests (`space|key`), with the request they committed. */
   readonly committedKeys = new Map<string, string>();
+  /** Every lock id the service gave, lifted ones included (lifting one again is a 404). */
+  readonly lockIds: { accountId: string; lockId: string }[] = [];
 
   constructor(
     readonly timeZone: string,
@@ -112,13 +127,14 @@ export class ReferenceLedger {
   /** Idempotency first, as the service does: a known key replays or is refused before any rule. */
   submit(key: string, request: ModelRequest, awardedAt: string): Expected {
     const fingerprint = fingerprintOf(request);
-    const committed = this.committedKeys.get(key);
+    const slot = `${keySpaceOf(request)}|${key}`;
+    const committed = this.committedKeys.get(slot);
     if (committed !== undefined) {
-      return committed === fingerprint ? { kind: 'replay', key } : refuse(422, 'idempotency_key_reused');
+      return committed === fingerprint ? { kind: 'replay', key: slot } : refuse(422, 'idempotency_key_reused');
     }
     const expected = this.decide(key, request, awardedAt);
     // Refusals are not stored: the same key may be decided anew once the cause is gone.
-    if (expected.kind === 'success') this.committedKeys.set(key, fingerprint);
+    if (expected.kind === 'success') this.committedKeys.set(slot, fingerprint);
     return expected;
   }
 
@@ -160,11 +176,45 @@ export class ReferenceLedger {
         return this.redeem(request.body);
       case 'reverse':
         return this.reverse(request.body);
+      case 'lock':
+        return this.lock(request.accountId, request.body.kind);
+      case 'unlock':
+        return this.unlock(request.accountId, request.lockId);
     }
+  }
+
+  /** The id the service gave the lock just applied to this account. */
+  nameLock(accountId: string, lockId: string): void {
+    const pending = this.accounts.get(accountId)?.locks.find((lock) => lock.lockId === '');
+    if (!pending) throw new Error(`reference: no lock waiting for its id on ${accountId}`);
+    pending.lockId = lockId;
+    this.lockIds.push({ accountId, lockId });
+  }
+
+  private lock(accountId: string, kind: LockKind): Expected {
+    const account = this.accounts.get(accountId);
+    if (!account) return refuse(404, 'not_found');
+    if (account.locks.length >= MAX_LOCKS) return refuse(422, 'limit_exceeded');
+    account.locks.push({ lockId: '', kind });
+    return ok(201, { accountId, kind, status: 'active' });
+  }
+
+  private unlock(accountId: string, lockId: string): Expected {
+    const account = this.accounts.get(accountId);
+    if (!account) return refuse(404, 'not_found');
+    if (!account.locks.some((lock) => lock.lockId === lockId)) return refuse(404, 'not_found');
+    account.locks = account.locks.filter((lock) => lock.lockId !== lockId);
+    return ok(200, { accountId, lockId, status: 'lifted' });
+  }
+
+  /** `redemption` blocks redeems, `account` every partner change but reversals; `transfer` none of these. */
+  private locked(account: Account, kind: 'redemption' | 'account'): boolean {
+    return account.locks.some((lock) => lock.kind === kind || lock.kind === 'account');
   }
 
   private putAccount(accountId: string, body: Extract<ModelRequest, { kind: 'putAccount' }>['body']): Expected {
     const existing = this.accounts.get(accountId);
+    if (existing && this.locked(existing, 'account')) return refuse(423, 'account_locked');
     const tier = body.tier ?? existing?.tier ?? 'Guest';
     if (!(RULES.tiers as readonly string[]).includes(tier)) return refuse(400, 'validation_error');
     const verification = {
@@ -172,7 +222,7 @@ export class ReferenceLedger {
       phone: body.verification?.phone ?? existing?.verification.phone ?? false,
       enhanced: body.verification?.enhanced ?? existing?.verification.enhanced ?? false,
     };
-    const account: Account = existing ?? { profileId: '', tier, verification, balance: 0, debt: 0, lots: [] };
+    const account: Account = existing ?? { profileId: '', tier, verification, balance: 0, debt: 0, lots: [], locks: [] };
     Object.assign(account, { profileId: body.profile.profileId, tier, verification });
     this.accounts.set(accountId, account);
     return ok(existing ? 200 : 201, { accountId, tier, verification, trustLevel: trustLevelOf(account), profile: body.profile });
@@ -181,6 +231,7 @@ export class ReferenceLedger {
   private earn(key: string, body: Extract<ModelRequest, { kind: 'earn' }>['body'], awardedAt: string): Expected {
     const account = this.accounts.get(body.accountId);
     if (!account) return refuse(404, 'not_found');
+    if (this.locked(account, 'account')) return refuse(423, 'account_locked');
     const { source } = body;
     let points: number;
     let days: number;
@@ -205,7 +256,7 @@ export class ReferenceLedger {
       this.credit(account, points, source.type, expiryDay, awardedAt);
     }
     if (source.type === 'purchase') {
-      this.orders.set(source.orderId, { accountId: body.accountId, earned: points, reversed: 0, earnKey: key });
+      this.orders.set(source.orderId, { accountId: body.accountId, earned: points, reversed: 0, earnKey: `partner|${key}` });
     }
     return ok(201, { accountId: body.accountId, points, balance: account.balance, ruleVersion: RULES.ruleVersion });
   }
@@ -213,6 +264,7 @@ export class ReferenceLedger {
   private redeem(body: Extract<ModelRequest, { kind: 'redeem' }>['body']): Expected {
     const account = this.accounts.get(body.accountId);
     if (!account) return refuse(404, 'not_found');
+    if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
     if (body.points < RULES.minRedemptionPoints) {
       return refuse(422, 'below_minimum_redemption', { minimum: RULES.minRedemptionPoints });
     }

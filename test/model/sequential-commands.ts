@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { PartnerClient } from '../support/local-api.ts';
 import { type AnswerBook, checkAnswer, checkBalance } from './check-answer.ts';
-import type { ReferenceLedger, ModelRequest } from './reference-ledger.ts';
+import { keySpaceOf, type LockKind, type ModelRequest, type ReferenceLedger } from './reference-ledger.ts';
 import { campaignArb, purchaseArb, putAccountArb, redeemArb, reversalArb, type Pools } from './request-arbitraries.ts';
-import { describeRequest, sendModelRequest } from './send-request.ts';
+import { describeRequest, sendModelRequest, type ModelClients } from './send-request.ts';
 
 /** The reference side of a sequential run, plus every request sent so far (for resends). */
 export interface ModelState {
@@ -15,6 +15,8 @@ export interface ModelState {
 /** The service side: a partner client on a fresh tenant and the answers it gave. */
 export interface RealSystem {
   client: PartnerClient;
+  /** A tenant admin of the same tenant: applies and lifts locks. */
+  operator: NonNullable<ModelClients['operator']>;
   book: AnswerBook;
   keyPrefix: string;
   /** Answers by request kind and outcome, across runs: shows which paths a run exercised. */
@@ -29,8 +31,10 @@ export async function exchange(model: ModelState, real: RealSystem, key: string,
   // Sequential requests are awarded in order: the step number orders same-day lots as the
   // service's award instants do.
   const expected = model.ledger.submit(key, request, String(model.step).padStart(8, '0'));
-  const actual = await sendModelRequest(real.client, key, request);
-  checkAnswer(expected, actual, real.book, key, `step ${model.step} ${label} [${key}] ${describeRequest(request)}`);
+  const actual = await sendModelRequest({ partner: real.client, operator: real.operator }, key, request);
+  const slot = `${keySpaceOf(request)}|${key}`;
+  checkAnswer(expected, actual, real.book, slot, `step ${model.step} ${label} [${key}] ${describeRequest(request)}`);
+  if (request.kind === 'lock' && expected.kind === 'success') model.ledger.nameLock(request.accountId, actual.body.lockId);
   const outcome =
     `${request.kind} ${actual.status}${actual.headers.get('idempotent-replayed') ? ' replay' : ''} ${actual.body?.code ?? ''}`.trim();
   real.tally.set(outcome, (real.tally.get(outcome) ?? 0) + 1);
@@ -106,6 +110,32 @@ class RedeemAvailable implements ModelCommand {
   toString = () => `redeemAvailable(${this.accountId}, +${this.over})`;
 }
 
+/** An operator locks an account; redeems (and, for an account lock, earns and profile changes) are refused until it is lifted. */
+class LockAccount implements ModelCommand {
+  constructor(
+    readonly accountId: string,
+    readonly kind: LockKind,
+  ) {}
+  check = () => true;
+  run(model: ModelState, real: RealSystem) {
+    const request: ModelRequest = { kind: 'lock', accountId: this.accountId, body: { kind: this.kind, reasonCode: 'other' } };
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, request, 'send');
+  }
+  toString = () => `lock(${this.accountId}, ${this.kind})`;
+}
+
+/** Lifts a lock the service gave: an active one, or one already lifted (404). */
+class UnlockAccount implements ModelCommand {
+  constructor(readonly pick: number) {}
+  check = (model: Readonly<ModelState>) => model.ledger.lockIds.length > 0;
+  run(model: ModelState, real: RealSystem) {
+    const { accountId, lockId } = model.ledger.lockIds[this.pick % model.ledger.lockIds.length]!;
+    const request: ModelRequest = { kind: 'unlock', accountId, lockId, body: { reasonCode: 'resolved' } };
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, request, 'send');
+  }
+  toString = () => `unlock(#${this.pick})`;
+}
+
 class ReadBalance implements ModelCommand {
   constructor(readonly accountId: string) {}
   check = () => true;
@@ -140,6 +170,11 @@ export function sequentialCommands(pools: Pools, maxCommands: number) {
         .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom(0, 0, 10, 100))
         .map(([id, over]): ModelCommand => new RedeemAvailable(id, over)),
       fc.constantFrom(...pools.accountIds).map((id): ModelCommand => new ReadBalance(id)),
+      fc
+        .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom<LockKind>('redemption', 'account', 'transfer'))
+        .map(([id, kind]): ModelCommand => new LockAccount(id, kind)),
+      fc.nat().map((pick): ModelCommand => new UnlockAccount(pick)),
+      fc.nat().map((pick): ModelCommand => new UnlockAccount(pick)),
       fc
         .tuple(fc.nat(), fc.option(fc.nat(), { nil: undefined, freq: 2 }))
         .map(([keyPick, requestPick]): ModelCommand => new Resend(keyPick, requestPick)),

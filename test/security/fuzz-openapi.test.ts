@@ -7,7 +7,7 @@ import { isObject, schemaErrors, type Schema } from '../support/json-schema.ts';
 import { newIdempotencyKey, operatorClient, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { expectProblem } from '../support/problem-assertions.ts';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
-import { routes, sampleFor, type Fixtures, type SampleRequest } from '../support/route-catalog.ts';
+import { accountFixtures, routes, sampleFor, type Fixtures, type SampleRequest } from '../support/route-catalog.ts';
 import { snapshotTable } from '../support/table-snapshot.ts';
 
 /*
@@ -611,6 +611,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   credentials = { partnerKey: { 'x-api-key': tenant.partnerKey }, operatorJwt: { authorization: `Bearer ${platformToken}` } };
   fixtures = {
+    ...accountFixtures(api.baseUrl, tenant.tenantId, tenant.partnerKey, platformToken),
     tenantId: tenant.tenantId,
     accountId: 'fuzz-acct',
     orderId: 'fuzz-order',

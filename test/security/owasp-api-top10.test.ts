@@ -24,6 +24,7 @@ import {
   requestFields,
   routes,
   sampleFor,
+  accountFixtures,
   SAMPLES,
   sendSample,
   toRawRequest,
@@ -60,8 +61,9 @@ let B: { tenantId: string; partnerKey: string };
 let platformToken: string;
 let fixturesA: Fixtures;
 
-function fixturesOf(tenantId: string): Fixtures {
+function fixturesOf({ tenantId, partnerKey }: { tenantId: string; partnerKey: string }): Fixtures {
   return {
+    ...accountFixtures(api.baseUrl, tenantId, partnerKey, platformToken),
     tenantId,
     accountId: 'victim',
     orderId: 'victim-order',
@@ -106,7 +108,7 @@ beforeAll(async () => {
   A = await api.newTenant();
   B = await api.newTenant();
   platformToken = await api.operatorToken(['platform_admin']);
-  fixturesA = fixturesOf(A.tenantId);
+  fixturesA = fixturesOf(A);
   const a = partnerClient(api.baseUrl, A.partnerKey);
   for (const accountId of ['victim', 'victim-put', 'victim-twin']) expect((await a.putAccount(accountId)).status).toBe(201);
   expect(

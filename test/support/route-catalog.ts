@@ -57,6 +57,36 @@ export interface Fixtures {
   keyId(): Promise<string>;
   /** A tenant id nobody has used yet. */
   newTenantId(): string;
+  /** A fresh account of the tenant: a lock on it blocks no other sample. */
+  newAccountId(): Promise<string>;
+  /** An active lock on a fresh account, to lift. */
+  lock(): Promise<{ accountId: string; lockId: string }>;
+}
+
+/** The account and lock fixtures, made through the API as a partner and a platform admin would. */
+export function accountFixtures(baseUrl: string, tenantId: string, partnerKey: string, operatorToken: string) {
+  const newAccountId = async () => {
+    const accountId = unique('acct');
+    const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}`, {
+      method: 'PUT',
+      headers: { 'x-api-key': partnerKey, 'content-type': 'application/json', 'idempotency-key': newIdempotencyKey() },
+      body: JSON.stringify({ profile: { profileId: `p-${accountId}`, role: 'CONSUMER' } }),
+    });
+    if (response.status !== 201) throw new Error(`fixture account: ${response.status} ${await response.text()}`);
+    return accountId;
+  };
+  const lock = async () => {
+    const accountId = await newAccountId();
+    const response = await fetch(`${baseUrl}/api/v1/admin/tenants/${tenantId}/accounts/${accountId}/locks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json', 'idempotency-key': newIdempotencyKey() },
+      body: JSON.stringify({ kind: 'transfer', reasonCode: 'other' }),
+    });
+    const body = (await response.json()) as { lockId?: string };
+    if (response.status !== 201 || !body.lockId) throw new Error(`fixture lock: ${response.status} ${JSON.stringify(body)}`);
+    return { accountId, lockId: body.lockId };
+  };
+  return { newAccountId, lock };
 }
 
 export interface SampleRequest {
@@ -91,6 +121,14 @@ export const SAMPLES: Record<string, (f: Fixtures) => Promise<SampleRequest>> = 
   rotatePartnerKey: async (f) => ({ params: { tenantId: f.tenantId, keyId: await f.keyId() }, body: { overlapSeconds: 60 } }),
   revokePartnerKey: async (f) => ({ params: { tenantId: f.tenantId, keyId: await f.keyId() }, body: { reason: 'unused' } }),
   getAccountLedger: async (f) => ({ params: { tenantId: f.tenantId, accountId: f.accountId }, query: { limit: '5' } }),
+  applyLock: async (f) => ({
+    params: { tenantId: f.tenantId, accountId: await f.newAccountId() },
+    body: { kind: 'account', reasonCode: 'account_review' },
+  }),
+  liftLock: async (f) => {
+    const { accountId, lockId } = await f.lock();
+    return { params: { tenantId: f.tenantId, accountId, lockId }, body: { reasonCode: 'resolved' } };
+  },
   // No day is ever sealed in a test table: the valid request is answered "no such export".
   getAuditExport: async (f) => ({ params: { tenantId: f.tenantId, day: '2026-01-01' }, expectStatus: 404 }),
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideEarn } from '../../functions/domain/decisions/earn.ts';
 import { decideRedeem } from '../../functions/domain/decisions/redeem.ts';
+import { decideApplyLock, decideLiftLock } from '../../functions/domain/decisions/locks.ts';
 import { decideReversal } from '../../functions/domain/decisions/reversal.ts';
 import { decideAccountUpsert } from '../../functions/domain/decisions/account-upsert.ts';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
@@ -166,8 +167,18 @@ describe('decideRedeem', () => {
       5000,
       'negative_balance',
     ],
-    ['a redemption lock', { ...rich, locks: [{ kind: 'redemption', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
-    ['a full account lock', { ...rich, locks: [{ kind: 'account', reasonCode: 'fraud_review', appliedAt: NOW }] }, 5000, 'account_locked'],
+    [
+      'a redemption lock',
+      { ...rich, locks: [{ lockId: 'l1', kind: 'redemption', reasonCode: 'fraud_suspected', appliedAt: NOW }] },
+      5000,
+      'account_locked',
+    ],
+    [
+      'a full account lock',
+      { ...rich, locks: [{ lockId: 'l2', kind: 'account', reasonCode: 'fraud_suspected', appliedAt: NOW }] },
+      5000,
+      'account_locked',
+    ],
   ];
   for (const [name, acct, points, code] of refusals) {
     it(`refuses ${name} with ${code}`, () =>
@@ -177,7 +188,15 @@ describe('decideRedeem', () => {
   it('ignores a lock that has ended', () => {
     const unlocked = {
       ...rich,
-      locks: [{ kind: 'redemption' as const, reasonCode: 'x', appliedAt: '2026-01-01T00:00:00.000Z', until: '2026-05-01T00:00:00.000Z' }],
+      locks: [
+        {
+          lockId: 'l3',
+          kind: 'redemption' as const,
+          reasonCode: 'other',
+          appliedAt: '2026-01-01T00:00:00.000Z',
+          until: '2026-05-01T00:00:00.000Z',
+        },
+      ],
     };
     expect(decideRedeem(unlocked, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx()).ok).toBe(true);
   });
@@ -250,5 +269,48 @@ describe('decideAccountUpsert', () => {
       ok: false,
       code: 'unknown_tier',
     });
+  });
+});
+
+describe('locks', () => {
+  const operator = ctx({ actor: { kind: 'operator', id: 'op-1', role: 'tenant_admin' } });
+  const lockOf = (i: number, until?: string) => ({
+    lockId: `l${i}`,
+    kind: 'transfer' as const,
+    reasonCode: 'other',
+    appliedAt: '2026-01-01T00:00:00.000Z',
+    ...(until ? { until } : {}),
+  });
+
+  it('applies a lock on the account item, guarded by its version, with an event after the current entry', () => {
+    const decided = decideApplyLock(account(), { accountId: 'a1', kind: 'redemption', reasonCode: 'fraud_suspected' }, operator);
+    expect(decided).toMatchObject({ ok: true, entries: [] });
+    if (!decided.ok) return;
+    expect(decided.accounts[0]).toMatchObject({ expectedVersion: account().version, next: { version: account().version + 1 } });
+    expect(decided.accounts[0]!.next.locks).toEqual([
+      expect.objectContaining({ kind: 'redemption', appliedBy: { id: 'op-1', role: 'tenant_admin' } }),
+    ]);
+    expect(decided.events).toEqual([expect.objectContaining({ type: 'lock.applied', pointsSeq: account().wallets.points.seq })]);
+  });
+
+  it('keeps at most ten active locks, and drops the ended ones on the way', () => {
+    const full = account({ locks: Array.from({ length: 10 }, (_, i) => lockOf(i)) });
+    expect(decideApplyLock(full, { accountId: 'a1', kind: 'account', reasonCode: 'other' }, operator)).toMatchObject({
+      ok: false,
+      code: 'too_many_locks',
+    });
+    const ended = account({ locks: Array.from({ length: 10 }, (_, i) => lockOf(i, '2026-01-02T00:00:00.000Z')) });
+    const decided = decideApplyLock(ended, { accountId: 'a1', kind: 'account', reasonCode: 'other' }, operator);
+    expect(decided.ok && decided.accounts[0]!.next.locks.map((lock) => lock.kind)).toEqual(['account']);
+  });
+
+  it('lifts only a lock the account holds', () => {
+    const held = account({ locks: [lockOf(1)] });
+    expect(decideLiftLock(held, { accountId: 'a1', lockId: 'l2', reasonCode: 'resolved' }, operator)).toMatchObject({
+      code: 'lock_not_found',
+    });
+    const lifted = decideLiftLock(held, { accountId: 'a1', lockId: 'l1', reasonCode: 'resolved' }, operator);
+    expect(lifted.ok && lifted.accounts[0]!.next.locks).toEqual([]);
+    expect(lifted.ok && lifted.events).toEqual([expect.objectContaining({ type: 'lock.lifted', reasonCode: 'resolved' })]);
   });
 });

@@ -13,6 +13,8 @@ export const handler = httpHandler(putAccountRoute, async (request) => {
     await runIdempotentCommand({
       ...commandIdentity(request),
       accountIds: [accountId],
+      // A profile change touches no lots.
+      pages: { earliest: 0, months: [] },
       accountWritesPerMinute: accountWriteLimit(config),
       decide: (state, ctx) => decideAccountUpsert(state.account, { accountId, ...request.body }, config, ctx),
     }),

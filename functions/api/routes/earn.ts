@@ -15,6 +15,7 @@ export const earnRoute = defineRoute({
   errors: [
     'not_found',
     'duplicate_order',
+    'account_locked',
     'idempotency_key_missing',
     'idempotency_key_in_use',
     'idempotency_key_reused',

@@ -15,6 +15,6 @@ export const putAccountRoute = defineRoute({
     { status: 201, description: 'Account created', schema: AccountView },
     { status: 200, description: 'Account updated', schema: AccountView },
   ],
-  errors: ['idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused', 'concurrent_update'],
+  errors: ['account_locked', 'idempotency_key_missing', 'idempotency_key_in_use', 'idempotency_key_reused', 'concurrent_update'],
   handler: 'functions/api/handlers/put-account.ts',
 });

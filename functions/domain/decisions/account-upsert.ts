@@ -1,3 +1,4 @@
+import { blockingLock, lockExtra } from '../locks.ts';
 import { emptyWallet } from '../lots.ts';
 import { GENESIS_HASH } from '../hash-chain.ts';
 import { refuse } from '../result.ts';
@@ -20,6 +21,14 @@ export function decideAccountUpsert(
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
+  const lock = existing && blockingLock(existing, 'account', ctx.now);
+  if (lock) {
+    return refuse(
+      'account_locked',
+      'This account is locked (account lock): it takes no changes until the lock is lifted or ends',
+      lockExtra(lock),
+    );
+  }
   const tier = request.tier ?? existing?.tier ?? config.tiers[0] ?? 'Guest';
   if (!config.tiers.includes(tier)) {
     return refuse('unknown_tier', `Unknown tier "${tier}"; this tenant's tiers are: ${config.tiers.join(', ')}`);

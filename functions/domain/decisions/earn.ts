@@ -1,6 +1,7 @@
 import { purchasePoints } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
-import { creditWallet } from '../lots.ts';
+import { blockingLock, lockExtra } from '../locks.ts';
+import { creditWallet, pageMonth } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type RuleVersion, type TenantConfig } from '../tenant-config.ts';
@@ -21,15 +22,33 @@ export interface EarnRequest {
 /** How far `occurredAt` may lie from the server's clock. */
 export const OCCURRED_AT_WINDOW = { futureSkewMs: 5 * 60_000, maxAgeMs: 90 * 86_400_000 };
 
-function priced(source: EarnSource, rule: RuleVersion, account: Account): { points: number; type: PointType; days: number } | string {
-  if (source.type === 'purchase') {
-    return { points: purchasePoints(source.subtotalCents, rule, account.tier), type: 'purchase', days: rule.expiryDays.purchase };
-  }
-  if (source.type === 'bonus') return { points: source.points, type: 'bonus', days: rule.expiryDays.bonus };
+/** How long the points of this source live, by the rule version; a string says why the request is out of range. */
+function lifeDays(source: EarnSource, rule: RuleVersion): number | string {
+  if (source.type === 'purchase') return rule.expiryDays.purchase;
+  if (source.type === 'bonus') return rule.expiryDays.bonus;
   const days = source.expiresInDays ?? rule.expiryDays.promotionDefault;
   const { min, max } = rule.promotionDaysRange;
   if (days < min || days > max) return `A promotion lives ${min} to ${max} days; got ${days}`;
-  return { points: source.points, type: 'promotion', days };
+  return days;
+}
+
+function priced(source: EarnSource, rule: RuleVersion, account: Account): { points: number; type: PointType; days: number } | string {
+  const days = lifeDays(source, rule);
+  if (typeof days === 'string') return days;
+  if (source.type === 'purchase') return { points: purchasePoints(source.subtotalCents, rule, account.tier), type: 'purchase', days };
+  return { points: source.points, type: source.type, days };
+}
+
+/**
+ * The lot page an earn at `now` will credit (the UTC month its points expire), so it is read
+ * with the account in one round; undefined when the decision will refuse before crediting.
+ */
+export function earnPageMonth(request: EarnRequest, config: TenantConfig, now: string): string | undefined {
+  const occurredAt = request.occurredAt ?? now;
+  if (Number.isNaN(Date.parse(occurredAt))) return undefined;
+  const rule = ruleInForce(config, occurredAt);
+  const days = rule ? lifeDays(request.source, rule) : undefined;
+  return typeof days === 'number' ? pageMonth(expiryAfterDays(occurredAt, days, config.timeZone)) : undefined;
 }
 
 /**
@@ -44,6 +63,14 @@ export function decideEarn(
   ctx: RequestContext,
 ): Decision {
   if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(account, 'account', ctx.now);
+  if (lock) {
+    return refuse(
+      'account_locked',
+      'This account is locked (account lock): it earns nothing until the lock is lifted or ends',
+      lockExtra(lock),
+    );
+  }
   const occurredAt = request.occurredAt ?? ctx.now;
   const skew = Date.parse(occurredAt) - Date.parse(ctx.now);
   if (skew > OCCURRED_AT_WINDOW.futureSkewMs || -skew > OCCURRED_AT_WINDOW.maxAgeMs) {

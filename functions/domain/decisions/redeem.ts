@@ -1,6 +1,6 @@
 import { discountCents } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
-import { blockingLock } from '../locks.ts';
+import { blockingLock, lockExtra } from '../locks.ts';
 import { availablePoints, debitWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
@@ -17,7 +17,7 @@ export interface RedeemRequest {
 export function decideRedeem(account: Account | undefined, request: RedeemRequest, config: TenantConfig, ctx: RequestContext): Decision {
   if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   const lock = blockingLock(account, 'redemption', ctx.now);
-  if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`);
+  if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`, lockExtra(lock));
   const rule = ruleInForce(config, ctx.now);
   if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
   if (request.points < rule.minRedemptionPoints) {
