@@ -8,7 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { TableAccess } from '../functions/domain/vocabulary.ts';
 import { createTableInput } from '../functions/store/table-definition.ts';
-import { esbuildOptions } from './bundle-options.ts';
+import { aliasArgs, esbuildOptions } from './bundle-options.ts';
 import { logicalIdOf } from './logical-id.ts';
 import { fromRepoRoot, REPO_ROOT } from './repo-root.ts';
 import { dataRemovalPolicy, type StageConfig } from './stage.ts';
@@ -110,6 +110,9 @@ export class ApiFunction extends Construct {
         // Empty, not omitted: NodejsFunction's default leaves `@aws-sdk/*` to the runtime.
         externalModules: [...esbuildOptions.external],
         mainFields: [...esbuildOptions.mainFields],
+        // NodejsFunction has no `alias` property: the aliases (lib/bundle-options.ts) go as
+        // esbuild's own flags (local bundling spawns esbuild with an argument list, no shell).
+        esbuildArgs: aliasArgs(),
       },
     });
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { hashKeyConfig } from '../config/hash-key.ts';
 import { SECRETS_MANAGER_CLIENT_LIMITS } from '../config/sdk-clients.ts';
 
@@ -10,6 +11,13 @@ import { SECRETS_MANAGER_CLIENT_LIMITS } from '../config/sdk-clients.ts';
  * while this module loads (functions/config/hash-key.ts reads and checks both variables).
  * The top-level await runs in the Lambda init phase, so no request waits for it and `keyedHash` stays synchronous; a missing or malformed secret fails the
  * cold start instead of a request.
+ *
+ * The client is imported statically although only AWS uses it. A dynamic `import()` kept it
+ * out of offline processes, but in a bundle it made esbuild keep the whole client namespace
+ * (every Secrets Manager command and error) and wrap every SDK module the DynamoDB client
+ * shares with it in a lazy initializer, all of it compiled at every cold start: init as on
+ * AWS (secret fetched) took 9 to 19 ms more CPU that way, earn's and health's bundles 20 KB
+ * more (README, design decisions, "Cold start").
  */
 let hashKey: Buffer;
 
@@ -20,8 +28,6 @@ function parseHexKey(hex: string | undefined, source: string): Buffer {
 
 const secretArn = hashKeyConfig.HASH_KEY_SECRET_ARN;
 if (secretArn) {
-  // Imported only when configured, so offline tools and tests never load the client.
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const out = await new SecretsManagerClient({ ...SECRETS_MANAGER_CLIENT_LIMITS }).send(new GetSecretValueCommand({ SecretId: secretArn }));
   hashKey = parseHexKey(out.SecretString, 'The secret named by HASH_KEY_SECRET_ARN');
 } else {

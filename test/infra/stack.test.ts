@@ -72,6 +72,9 @@ describe('functions from the manifest', () => {
   it('builds every function the same way: Node.js 24, ARM64, active tracing, its own log group with retention', () => {
     for (const [id, fn] of index.ofType('AWS::Lambda::Function')) {
       expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      // Bundles take credentials from the environment only (functions/config/lambda-credentials.ts);
+      // SnapStart would serve them another way.
+      expect(fn.Properties!.SnapStart, id).toBeUndefined();
       const logGroupId = fn.Properties!.LoggingConfig.LogGroup.Ref as string;
       expect(index.resources[logGroupId]!.Properties!.RetentionInDays, id).toBe(90);
     }

@@ -2,7 +2,7 @@ import { decideReversal } from '../../domain/decisions/reversal.ts';
 import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { createReversalRoute } from '../manifest.ts';
+import { createReversalRoute } from '../routes/create-reversal.ts';
 
 export const handler = httpHandler(createReversalRoute, async (request) => {
   const { body } = request;

@@ -5,7 +5,7 @@ import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { earnRoute } from '../manifest.ts';
+import { earnRoute } from '../routes/earn.ts';
 
 export const handler = httpHandler(earnRoute, async (request) => {
   const config = await requireTenantConfig(request.tenantId);

@@ -1,7 +1,7 @@
 import { partnerAccountView } from '../../domain/views.ts';
 import { getAccount } from '../../store/accounts.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { getAccountRoute } from '../manifest.ts';
+import { getAccountRoute } from '../routes/get-account.ts';
 import { ProblemError } from '../http/problem.ts';
 
 export const handler = httpHandler(getAccountRoute, async ({ params, tenantId }) => {

@@ -3,7 +3,7 @@ import { getAccount } from '../../store/accounts.ts';
 import { readAccountWithLivePages } from '../../store/lot-pages.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { getBalanceRoute } from '../manifest.ts';
+import { getBalanceRoute } from '../routes/get-balance.ts';
 import { ProblemError } from '../http/problem.ts';
 
 export const handler = httpHandler(getBalanceRoute, async ({ query, tenantId }) => {

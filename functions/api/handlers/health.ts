@@ -1,5 +1,5 @@
 import { httpHandler } from '../http/http-handler.ts';
-import { healthRoute } from '../manifest.ts';
+import { healthRoute } from '../routes/health.ts';
 
 /** Liveness only: it touches no dependency, so it is cheap to poll and reveals nothing. */
 export const handler = httpHandler(healthRoute, async () => ({

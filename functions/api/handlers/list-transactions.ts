@@ -3,7 +3,7 @@ import { getAccount } from '../../store/accounts.ts';
 import { queryLedgerPage } from '../../store/ledger-query.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { listTransactionsRoute } from '../manifest.ts';
+import { listTransactionsRoute } from '../routes/list-transactions.ts';
 import { ProblemError } from '../http/problem.ts';
 
 const DEFAULT_PAGE_SIZE = 25;

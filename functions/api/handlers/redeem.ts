@@ -4,7 +4,7 @@ import { runIdempotentCommand } from '../../usecases/run-idempotent-command.ts';
 import { requireTenantConfig } from '../../usecases/tenant-config.ts';
 import { commandIdentity, httpAnswer } from '../http/command-answer.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { redeemRoute } from '../manifest.ts';
+import { redeemRoute } from '../routes/redeem.ts';
 
 export const handler = httpHandler(redeemRoute, async (request) => {
   const config = await requireTenantConfig(request.tenantId);

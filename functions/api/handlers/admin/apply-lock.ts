@@ -2,7 +2,7 @@ import { decideApplyLock } from '../../../domain/decisions/locks.ts';
 import { runIdempotentCommand } from '../../../usecases/run-idempotent-command.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { applyLockRoute } from '../../manifest.ts';
+import { applyLockRoute } from '../../routes/admin/apply-lock.ts';
 
 export const handler = httpHandler(applyLockRoute, async (request) => {
   const { accountId } = request.params;

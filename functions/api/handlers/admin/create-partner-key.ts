@@ -4,7 +4,7 @@ import { createPartnerKey } from '../../../usecases/partner-keys.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { createPartnerKeyRoute } from '../../manifest.ts';
+import { createPartnerKeyRoute } from '../../routes/admin/create-partner-key.ts';
 
 export const handler = httpHandler(createPartnerKeyRoute, async (request) =>
   httpAnswer(

@@ -8,7 +8,7 @@ import { tenantView } from '../../../usecases/tenant-view.ts';
 import { usageKeyRegistry } from '../../../usecases/usage-key-registry.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { createTenantRoute } from '../../manifest.ts';
+import { createTenantRoute } from '../../routes/admin/create-tenant.ts';
 
 const usageKeys = usageKeyRegistry(usagePlanNames);
 

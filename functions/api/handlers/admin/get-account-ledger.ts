@@ -4,7 +4,7 @@ import { queryLedgerPage } from '../../../store/ledger-query.ts';
 import { ProblemError } from '../../http/problem.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { getAccountLedgerRoute } from '../../manifest.ts';
+import { getAccountLedgerRoute } from '../../routes/admin/get-account-ledger.ts';
 
 const DEFAULT_PAGE_SIZE = 50;
 

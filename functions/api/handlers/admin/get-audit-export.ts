@@ -8,7 +8,7 @@ import { getS3Client, s3ObjectStore } from '../../../audit/s3-objects.ts';
 import { auditBucketConfig } from '../../../config/audit-bucket.ts';
 import { ProblemError } from '../../http/problem.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { getAuditExportRoute } from '../../manifest.ts';
+import { getAuditExportRoute } from '../../routes/admin/get-audit-export.ts';
 
 /** Download links last long enough to fetch a day, not long enough to be passed around. */
 export const AUDIT_URL_SECONDS = 300;

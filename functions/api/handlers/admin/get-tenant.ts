@@ -2,7 +2,7 @@ import { getTenantConfigNow } from '../../../store/tenants.ts';
 import { ProblemError } from '../../http/problem.ts';
 import { tenantView } from '../../../usecases/tenant-view.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { getTenantRoute } from '../../manifest.ts';
+import { getTenantRoute } from '../../routes/admin/get-tenant.ts';
 
 export const handler = httpHandler(getTenantRoute, async ({ tenantId }) => {
   const config = await getTenantConfigNow(tenantId);

@@ -2,7 +2,7 @@ import { decideLiftLock } from '../../../domain/decisions/locks.ts';
 import { runIdempotentCommand } from '../../../usecases/run-idempotent-command.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { liftLockRoute } from '../../manifest.ts';
+import { liftLockRoute } from '../../routes/admin/lift-lock.ts';
 
 export const handler = httpHandler(liftLockRoute, async (request) => {
   const { accountId, lockId } = request.params;

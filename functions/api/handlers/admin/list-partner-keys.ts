@@ -4,7 +4,7 @@ import { partnerKeyView } from '../../../usecases/partner-keys.ts';
 import { decodeKeyCursor, encodeKeyCursor } from '../../http/cursor.ts';
 import { ProblemError } from '../../http/problem.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { listPartnerKeysRoute } from '../../manifest.ts';
+import { listPartnerKeysRoute } from '../../routes/admin/list-partner-keys.ts';
 
 const DEFAULT_PAGE_SIZE = 100;
 

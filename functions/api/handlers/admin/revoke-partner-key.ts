@@ -2,7 +2,7 @@ import { revokePartnerKey } from '../../../usecases/partner-keys.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { revokePartnerKeyRoute } from '../../manifest.ts';
+import { revokePartnerKeyRoute } from '../../routes/admin/revoke-partner-key.ts';
 
 export const handler = httpHandler(revokePartnerKeyRoute, async (request) =>
   httpAnswer(

@@ -2,7 +2,7 @@ import { rotatePartnerKey } from '../../../usecases/partner-keys.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
-import { rotatePartnerKeyRoute } from '../../manifest.ts';
+import { rotatePartnerKeyRoute } from '../../routes/admin/rotate-partner-key.ts';
 
 export const handler = httpHandler(rotatePartnerKeyRoute, async (request) =>
   httpAnswer(
