@@ -38,6 +38,8 @@ const LEVELS = (process.env.HOT_LEVELS ?? '100,200,500').split(',').map(Number);
 const CLIENT_BUDGET_MS = Number(process.env.HOT_CLIENT_BUDGET_S ?? 120) * 1000;
 const TABLE = 'bench-hot';
 const REDEEM_POINTS = 5000;
+const WARM_UP = Number(process.env.HOT_WARM_UP ?? 300);
+const WARM_UP_CONCURRENCY = 4;
 const BONUS_POINTS = 1000;
 // Retries and refusals under contention are the point here; keep the handlers' log to errors.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -114,13 +116,22 @@ async function main(): Promise<void> {
     const who = { tenantId: tenant.tenantId, keyId: tenant.keyId };
     const meter = installCapacityMeter(getDocumentClient());
     const callMs: Record<string, number[]> = {};
+    // HOT_TRACE=1: one line per second of each level (calls started, cancelled, their median time).
+    const trace: { at: number; command: string; ms: number; failed?: string }[] = [];
     getDocumentClient().middlewareStack.add(
       (next, context) => async (args) => {
         const t0 = performance.now();
+        let failed: string | undefined;
         try {
           return await next(args);
+        } catch (error) {
+          failed = (error as Error).name;
+          throw error;
         } finally {
-          (callMs[String(context.commandName)] ??= []).push(performance.now() - t0);
+          const ms = performance.now() - t0;
+          (callMs[String(context.commandName)] ??= []).push(ms);
+          if (process.env.HOT_TRACE)
+            trace.push({ at: t0, command: String(context.commandName).replace(/Command$/, ''), ms, ...(failed ? { failed } : {}) });
         }
       },
       { step: 'initialize', priority: 'high', name: 'benchCallTimes' },
@@ -172,6 +183,32 @@ async function main(): Promise<void> {
       };
       return { result, answer };
     };
+
+    // Warm-up, unmeasured: the JVM of a fresh DynamoDB Local (and this process) compile their
+    // hot paths during the first few hundred requests; every level should meet a warm server.
+    console.log(`warm-up: ${WARM_UP} requests on other accounts, ${WARM_UP_CONCURRENCY} at a time…`);
+    for (let a = 0; a < WARM_UP_CONCURRENCY; a += 1) {
+      await h.putAccount(putAccountEvent(who, `warm-${a}`, `warm-${a}-create`), localLambdaContext('putAccount', `warm-${a}`));
+    }
+    await Promise.all(
+      Array.from({ length: WARM_UP_CONCURRENCY }, async (_, a) => {
+        for (let i = a; i < WARM_UP; i += WARM_UP_CONCURRENCY) {
+          const key = `warm-${a}-${i}`;
+          const body = { accountId: `warm-${a}`, source: { type: 'purchase', orderId: key, subtotalCents: 10_000 } };
+          await invoke('earn', partnerEvent({ ...who, method: 'POST', path: '/api/v1/earn', idempotencyKey: key, body }));
+          await invoke(
+            'redeem',
+            partnerEvent({
+              ...who,
+              method: 'POST',
+              path: '/api/v1/redeem',
+              idempotencyKey: `${key}-r`,
+              body: { accountId: `warm-${a}`, points: 5000, orderId: key },
+            }),
+          );
+        }
+      }),
+    );
 
     const results: LevelResult[] = [];
     for (const n of LEVELS) {
@@ -236,6 +273,32 @@ async function main(): Promise<void> {
         }),
       );
       const tally = meter.take();
+      if (process.env.HOT_TRACE) {
+        const seconds = new Map<number, typeof trace>();
+        for (const t of trace.splice(0)) {
+          const second = Math.floor((t.at - started) / 1000);
+          if (second >= 0) seconds.set(second, [...(seconds.get(second) ?? []), t]);
+        }
+        for (const [second, calls] of [...seconds].sort(([a], [b]) => a - b)) {
+          const by = (command: string) => calls.filter((c) => c.command === command);
+          const line = ['BatchGetItem', 'TransactWriteItems', 'UpdateItem']
+            .map((command) => {
+              const list = by(command);
+              const failed = list.filter((c) => c.failed).length;
+              return `${command} ${list.length}${failed ? ` (${failed} failed)` : ''} p50 ${Math.round(
+                percentile(
+                  list.map((c) => c.ms),
+                  50,
+                ) || 0,
+              )}`;
+            })
+            .join(', ');
+          const committedNow = writers.filter(
+            (w) => w.settledAtMs !== undefined && Math.floor(w.settledAtMs / 1000) === second && w.outcome === 'committed',
+          ).length;
+          console.log(`  s${second}: commits ${committedNow}; ${line}`);
+        }
+      }
       loopDelay.disable();
       console.log(
         `load average ${loadavg()[0]!.toFixed(1)} at the end; event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms`,
