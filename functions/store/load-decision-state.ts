@@ -5,6 +5,7 @@ import { pageMonth } from '../domain/lots.ts';
 import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
 import { batchGet, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
+import { itemToTurnQueue, turnQueueKey, type TurnQueue } from './turn-queue.ts';
 
 export interface DecisionState {
   /** The first account asked for (the only one of a one-account command). */
@@ -13,6 +14,8 @@ export interface DecisionState {
   accounts: Record<string, Account | undefined>;
   order?: OrderRecord;
   idempotency?: IdempotencyRecord;
+  /** The first account's turn queue, when it has one (functions/store/turn-queue.ts). */
+  turns?: TurnQueue;
 }
 
 /** One account, or two for a decision that moves points between them. */
@@ -30,7 +33,7 @@ export interface DecisionStateKeys {
  * idempotency record, when the request names one, the order, and each account's lot page of
  * the current month (the one page partly expired, so availability is exact from the account
  * item and it) and of the next (where most redemptions start: one read round fewer, at the
- * price of one more key) — in one BatchGetItem. Later pages are read only when a decision
+ * price of one more key) and the first account's turn queue (a hot account's) — in one BatchGetItem. Later pages are read only when a decision
  * asks (`morePages`): the second round reads them with the accounts again, so the account
  * and its pages come from one instant as far as a BatchGetItem allows.
  */
@@ -42,6 +45,7 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
     ...accountIds.map((accountId) => keys.account(k.tenantId, accountId)),
     ...accountIds.flatMap((accountId) => monthsOf(accountId).map((month) => pageKey(accountPartition(k.tenantId, accountId), month))),
     keys.idempotency(k.tenantId, k.idempotency.namespace, k.idempotency.key),
+    turnQueueKey(k.tenantId, k.accountIds[0]),
     ...(k.order ? [keys.order(k.tenantId, k.order.sourceType, k.order.orderId)] : []),
   ];
   const found = await batchGet(wanted);
@@ -55,6 +59,7 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
       accounts[account.accountId] = account;
     } else if (item.entity === 'ORDER') state.order = itemToOrder(item);
     else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
+    else if (item.entity === 'TURNS') state.turns = itemToTurnQueue(item);
   }
   for (const [id, account] of Object.entries(accounts)) {
     if (account) accounts[id] = withAbsentMonths(withPages(account, pages), monthsOf(id));
