@@ -19,6 +19,7 @@
  * redemption (the shape of `npm run bench`'s hot wallet, where the issue's first figures come from).
  */
 import { randomBytes } from 'node:crypto';
+import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,6 +48,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 type Kind = 'redeem' | 'purchase' | 'bonus';
 const REDEEMS_ONLY = process.env.HOT_MIX === 'redeem';
+/** HOT_SOCKETS=unpooled: no limit on the shared client's sockets, nearer to one connection per invocation. */
+const UNPOOLED = process.env.HOT_SOCKETS === 'unpooled';
 const kindOf = (i: number): Kind => (REDEEMS_ONLY || i % 5 < 3 ? 'redeem' : i % 5 === 3 ? 'purchase' : 'bonus');
 
 interface Answer {
@@ -116,6 +119,13 @@ async function main(): Promise<void> {
     // The tenant's default limits (600 writes a minute per account): a level commits at most 501 on its account.
     const tenant = await provisionTenant({ tenantId: 'hot', displayName: 'Hot accounts' });
     const who = { tenantId: tenant.tenantId, keyId: tenant.keyId };
+    if (UNPOOLED) {
+      // Every writer of a level shares this process's one SDK client, whose HTTP agent keeps 50
+      // sockets: requests beyond them wait in the agent, and the SDK's 3 s request timeout
+      // counts that wait. On AWS each invocation has its own client and connection.
+      const handler = getDocumentClient().config.requestHandler as { updateHttpClientConfig?: (key: string, value: unknown) => void };
+      handler.updateHttpClientConfig?.('httpAgent', new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }));
+    }
     const meter = installCapacityMeter(getDocumentClient());
     const callMs: Record<string, number[]> = {};
     // HOT_TRACE=1: one line per second of each level (calls started, cancelled, their median time).
@@ -287,7 +297,8 @@ async function main(): Promise<void> {
             .map((command) => {
               const list = by(command);
               const failed = list.filter((c) => c.failed).length;
-              return `${command} ${list.length}${failed ? ` (${failed} failed)` : ''} p50 ${Math.round(
+              const timedOut = list.filter((c) => c.failed === 'TimeoutError').length;
+              return `${command} ${list.length}${failed ? ` (${failed} failed${timedOut ? `, ${timedOut} timed out` : ''})` : ''} p50 ${Math.round(
                 percentile(
                   list.map((c) => c.ms),
                   50,
