@@ -90,6 +90,7 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
   IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
   APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },
+  TURNS: { records: null, why: "a hot account's turn queue: when the next turn is free, pacing only; no money state" },
 };
 
 /** The audit records one stream change stands for; none for entities that are not exported. */

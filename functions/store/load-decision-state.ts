@@ -5,6 +5,7 @@ import { pageMonth } from '../domain/lots.ts';
 import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
 import { batchGet, earliestPages, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
+import { itemToTurnQueue, turnQueueKey, type TurnQueue } from './turn-queue.ts';
 
 export interface DecisionState {
   /** The first account asked for (the only one of a one-account command). */
@@ -13,6 +14,8 @@ export interface DecisionState {
   accounts: Record<string, Account | undefined>;
   order?: OrderRecord;
   idempotency?: IdempotencyRecord;
+  /** The first account's turn queue, when it has one (functions/store/turn-queue.ts). */
+  turns?: TurnQueue;
 }
 
 /** One account, or two for a decision that moves points between them. */
@@ -42,7 +45,8 @@ export const DEFAULT_PAGE_READS: PageReads = { earliest: 2, months: [] };
 /**
  * The one strongly consistent read before a commit, in one round: a BatchGetItem of the
  * accounts (wallets, page summaries, locks), the idempotency record, the order and the named
- * lot pages, and beside it a Query per account for its earliest live pages. Pages a decision
+ * lot pages and the first account's turn queue (a hot account's), and beside it a Query per
+ * account for its earliest live pages. Pages a decision
  * asks for later (`morePages`) are read with the accounts again, so the account and its
  * pages come from one instant as far as a BatchGetItem allows (a page whose version the
  * account does not name is left out: see `withPages`).
@@ -56,6 +60,7 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
     ...accountIds.map((accountId) => keys.account(k.tenantId, accountId)),
     ...accountIds.flatMap((accountId) => monthsOf(accountId).map((month) => pageKey(accountPartition(k.tenantId, accountId), month))),
     keys.idempotency(k.tenantId, k.idempotency.namespace, k.idempotency.key),
+    turnQueueKey(k.tenantId, k.accountIds[0]),
     ...(k.order ? [keys.order(k.tenantId, k.order.sourceType, k.order.orderId)] : []),
   ];
   const [found, earliestFound] = await Promise.all([
@@ -74,6 +79,7 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
       accounts[account.accountId] = account;
     } else if (item.entity === 'ORDER') state.order = itemToOrder(item);
     else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
+    else if (item.entity === 'TURNS') state.turns = itemToTurnQueue(item);
   }
   for (const [id, account] of Object.entries(accounts)) {
     if (account) accounts[id] = withAbsentMonths(withPages(account, pages), monthsOf(id));

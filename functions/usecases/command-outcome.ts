@@ -20,10 +20,12 @@ export type CommandOutcome =
   | { kind: 'key_reused' }
   /** Another request with this key is committing right now; retry to get its outcome. */
   | { kind: 'key_in_flight' }
-  /** What it acts on kept changing under it; nothing was written; retry with the same key. */
-  | { kind: 'contended' }
+  /** What it acts on kept changing under it, or its turn would come too late; nothing was written; retry with the same key after `retryAfterSeconds`. */
+  | { kind: 'contended'; retryAfterSeconds?: number }
   /** Too little time was left to decide again safely; nothing was written; retry with the same key. */
   | { kind: 'out_of_time' }
+  /** The deadline came while the database had not answered; it may have committed; retry with the same key for the one outcome. */
+  | { kind: 'cut_off' }
   /** DynamoDB refused an item for its size (lot pages keep items small; a safety net); nothing was written. */
   | { kind: 'state_too_large' };
 
@@ -61,7 +63,32 @@ export function deadlineGuard(remainingMs: (() => number) | undefined) {
     roundEnded(): void {
       longestRoundMs = Math.max(longestRoundMs, Date.now() - roundStartedAt);
     },
+    /** The last instant (epoch ms) a round expected to take `roundMs` may start and still pass `mayStartRound`; undefined without a deadline. */
+    latestRoundStart(roundMs: number): number | undefined {
+      if (!remainingMs) return undefined;
+      return Date.now() + remainingMs() - DEADLINE_SAFETY_MS - Math.max(longestRoundMs, roundMs);
+    },
   };
+}
+
+/**
+ * How long before the caller's deadline a command stops waiting, whatever it waits for, and
+ * answers: room for the answer to be mapped and sent, and for a timer that fires late on a
+ * busy process (seen up to about 0.4 s in the hot-account bench, where every request shares one).
+ */
+export const DEADLINE_CUTOFF_MS = 1000;
+
+/**
+ * A timer that fires `DEADLINE_CUTOFF_MS` before the caller's deadline, so a command answers
+ * in time even when the database is slower than every estimate (none without a deadline).
+ */
+export function deadlineCutoff(remainingMs: (() => number) | undefined): { reached: Promise<void>; cancel(): void } | undefined {
+  if (!remainingMs) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reached = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, remainingMs() - DEADLINE_CUTOFF_MS));
+  });
+  return { reached, cancel: () => clearTimeout(timer) };
 }
 
 /** The stored answer of a result: its body serialized once, so the first answer and every replay are the same bytes. */

@@ -15,13 +15,35 @@ import {
   type DecisionStateKeys,
   type PageReads,
 } from '../store/load-decision-state.ts';
-import { deadlineGuard, storedResult, type CommandIdentity, type CommandOutcome } from './command-outcome.ts';
+import { bookReturn, reserveTurn, setTurnLength } from '../store/turn-queue.ts';
+import { deadlineCutoff, deadlineGuard, storedResult, type CommandIdentity, type CommandOutcome } from './command-outcome.ts';
 import { requestHash } from './request-hash.ts';
 
-/** Enough rounds for a hot account: 100 concurrent redeems on one wallet all settle (bench). Each is one read and one transaction. */
+/** Rounds one request may run, each one read and one transaction; turns keep a hot account's requests to a few (bench/hot-account.ts). */
 export const MAX_ATTEMPTS = 20;
+/** Backoff before reading again after a torn read (not a conflict: conflicts wait for a turn). */
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 250;
+
+/** A new queue's turn length, and the bounds its adjustments keep to. */
+const FIRST_TURN_MS = 100;
+const MIN_TURN_MS = 10;
+const MAX_TURN_MS = 1000;
+/**
+ * How a turn's length moves after a commit made in it: shorter when the turn's first decision
+ * committed, longer when it was cancelled first (the turn before ran into it). Balanced when
+ * about one turn in three is cancelled once: the account is never left idle for long.
+ */
+const TURN_SHORTER = 0.9;
+const TURN_LONGER = 1.25;
+/**
+ * A turn whose commit is cancelled all the same (the round before it ran long, or a newcomer
+ * raced the queue) decides again at once, this many times, instead of queueing anew: the
+ * account has just moved, and the next turn is about to start.
+ */
+const RETRIES_IN_TURN = 2;
+/** Without a deadline (a job, a CLI), the longest a request waits for its turn. */
+const NO_DEADLINE_MAX_WAIT_MS = 30_000;
 
 export interface CommandSpec extends CommandIdentity {
   /** The accounts the decision reads and may write: one, or two (transfer, award, merge). */
@@ -39,14 +61,59 @@ export interface CommandSpec extends CommandIdentity {
  * replay of a committed command returns the stored answer; a decision made on stale state is
  * refused by the transaction's conditions and made again on fresh state, a bounded number of
  * times and never past the caller's deadline.
+ *
+ * Hot accounts: a request that lost the race for its (first) account does not spin against
+ * the others; it reserves the account's next turn (functions/store/turn-queue.ts, one
+ * UpdateItem), sleeps until it and decides again then. The queue is read with the state, so
+ * a newcomer that finds turns reserved queues behind them instead of racing them. A turn
+ * that would start too late for the deadline is not taken: the answer is `contended` at once,
+ * with a Retry-After spread by the queue's appointments. A commit made in its turn adjusts the
+ * length of the next turns (shorter, or longer if the turn had to decide again). Whatever a
+ * round waits for, the answer goes out shortly before the caller's deadline (`cut_off`).
  */
 export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOutcome> {
+  const cutoff = deadlineCutoff(spec.remainingMs);
+  if (!cutoff) return runRounds(spec, { reached: false });
+  // At the cutoff the answer goes out whatever the rounds are waiting for; they stop at their
+  // next step, and a commit already sent is settled by the caller's retry with the same key.
+  const stop: RoundsStop = { reached: false };
+  try {
+    return await Promise.race([runRounds(spec, stop), cutoff.reached.then((): CommandOutcome => stop.committed ?? { kind: 'cut_off' })]);
+  } finally {
+    stop.reached = true;
+    cutoff.cancel();
+  }
+}
+
+/** Set by the cutoff (`reached`: take no further step) and by the rounds (`committed`: the answer, once the commit is done). */
+interface RoundsStop {
+  reached: boolean;
+  committed?: CommandOutcome;
+}
+
+async function runRounds(spec: CommandSpec, stop: RoundsStop): Promise<CommandOutcome> {
   const { tenantId, idempotency } = spec;
   const hash = requestHash(spec.operationId, spec.hashInput.params, spec.hashInput.body);
   const transactionId = randomUUID();
   const deadline = deadlineGuard(spec.remainingMs);
+  const queue = { tenantId, accountId: spec.accountIds[0] };
+  /** The turn this request holds (the round it runs is in it), if any. */
+  let turn: { turnMs: number } | undefined;
+  /** The queue's turn length as last seen: what a round is expected to take. */
+  let turnMs = FIRST_TURN_MS;
+  let retriesInTurn = 0;
+  /** The queue's reserved end as last read (undefined: no queue, or not read yet). */
+  let freeAt: number | undefined;
+  const takeTurn = async (): Promise<CommandOutcome | { startsAt: number }> => {
+    if (stop.reached) return { kind: 'out_of_time' };
+    const reservation = await queueForTurn(queue, deadline, turnMs, freeAt);
+    if (reservation.kind === 'late') return { kind: 'out_of_time' };
+    if (reservation.kind === 'full') return { kind: 'contended', retryAfterSeconds: reservation.retryAfterSeconds };
+    turn = { turnMs: (turnMs = reservation.turnMs) };
+    return { startsAt: reservation.startsAt };
+  };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    if (!deadline.mayStartRound()) return { kind: 'out_of_time' };
+    if (stop.reached || !deadline.mayStartRound()) return { kind: 'out_of_time' };
     const stateKeys: DecisionStateKeys = {
       tenantId,
       accountIds: spec.accountIds,
@@ -59,6 +126,18 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
     if (replay === 'reused') return { kind: 'key_reused' };
     if (replay === 'replay' && state.idempotency) return { kind: 'replayed', result: state.idempotency.result };
     const now = new Date().toISOString();
+    if (state.turns) ({ freeAt, turnMs } = state.turns);
+    if (!turn && freeAt !== undefined && freeAt > Date.now()) {
+      // Turns are reserved on this account: queue behind them rather than race them. A turn
+      // that starts now after all (the queue emptied meanwhile) decides on what was just read.
+      const taken = await takeTurn();
+      if ('kind' in taken) return taken;
+      if (taken.startsAt > Date.now()) {
+        deadline.roundEnded();
+        await delay(taken.startsAt - Date.now());
+        continue;
+      }
+    }
     if (!state.idempotency && createdUnderThisKey(state.order, spec, now)) {
       // A torn read: BatchGetItem is not transactional, so it can see the order our key's
       // transaction wrote before the idempotency record it wrote with it. Read again.
@@ -92,10 +171,11 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
     const decided = decidedOn.decision;
     if (!decided.ok) return { kind: 'refused', refusal: decided };
     // Counted on the state the decision was made on (the second read's, when there was one).
-    const decision = withRateCounted(decided, decidedOn.state, spec.accountIds[0], now, spec.accountWritesPerMinute);
-    if (!decision.ok) return { kind: 'refused', refusal: decision };
-    const result = storedResult(decision.result);
-    const outcome = await commitPlan(decision, {
+    const counted = withRateCounted(decided, decidedOn.state, spec.accountIds[0], now, spec.accountWritesPerMinute);
+    if (!counted.ok) return { kind: 'refused', refusal: counted };
+    const result = storedResult(counted.result);
+    if (stop.reached) return { kind: 'out_of_time' };
+    const outcome = await commitPlan(counted, {
       tenantId,
       namespace: idempotency.namespace,
       idempotencyKey: idempotency.key,
@@ -105,13 +185,69 @@ export async function runIdempotentCommand(spec: CommandSpec): Promise<CommandOu
       createdAt: now,
     });
     deadline.roundEnded();
-    if (outcome.ok) return { kind: 'committed', result };
+    const heldTurn = turn;
+    turn = undefined;
+    if (outcome.ok) {
+      stop.committed = { kind: 'committed', result };
+      if (heldTurn && !stop.reached) await adjustTurn(queue, heldTurn.turnMs, retriesInTurn > 0);
+      return stop.committed;
+    }
     if (outcome.reason === 'idempotency_taken') continue;
     if (outcome.reason === 'idempotency_in_flight') return { kind: 'key_in_flight' };
     if (outcome.reason === 'too_large') return { kind: 'state_too_large' };
-    await backoff(attempt);
+    // Stale: another request committed first. Decide again in the account's next turn.
+    if (heldTurn && retriesInTurn < RETRIES_IN_TURN) {
+      retriesInTurn += 1;
+      turn = heldTurn;
+      continue;
+    }
+    retriesInTurn = 0;
+    const taken = await takeTurn();
+    if ('kind' in taken) return taken;
+    if (taken.startsAt > Date.now()) await delay(taken.startsAt - Date.now());
   }
-  return { kind: 'contended' };
+  return { kind: 'contended', retryAfterSeconds: 1 };
+}
+
+/**
+ * Reserves the next turn on the command's first account, no later than a round can start
+ * and still finish before the deadline. When turns are reserved beyond that, the answer says
+ * when to come back: half a time budget before the appointment the queue books for it, so
+ * that its turn, reserved then, falls within its budget, and callers refused together come
+ * back spread one turn apart.
+ */
+async function queueForTurn(
+  queue: { tenantId: string; accountId: string },
+  deadline: ReturnType<typeof deadlineGuard>,
+  turnMs: number,
+  freeAt: number | undefined,
+): Promise<{ kind: 'turn'; startsAt: number; turnMs: number } | { kind: 'full'; retryAfterSeconds: number } | { kind: 'late' }> {
+  const now = Date.now();
+  const latestStart = deadline.latestRoundStart(turnMs) ?? now + NO_DEADLINE_MAX_WAIT_MS;
+  // Too little time left for even an immediate turn: the request's own deadline, not the queue.
+  if (latestStart < now) return { kind: 'late' };
+  const reservation = await reserveTurn(queue.tenantId, queue.accountId, {
+    now,
+    latestStart,
+    firstTurnMs: FIRST_TURN_MS,
+    ...(freeAt !== undefined ? { freeAt } : {}),
+  });
+  if (reservation.kind === 'turn') return reservation;
+  const appointment = await bookReturn(queue.tenantId, queue.accountId, reservation.freeAt);
+  const comeBackAt = appointment - (latestStart - now) / 2;
+  return { kind: 'full', retryAfterSeconds: Math.max(1, Math.ceil((comeBackAt - Date.now()) / 1000)) };
+}
+
+/**
+ * After a commit made in a turn: the next turns a little shorter if this one's first decision
+ * committed, longer if it had to decide again. After the commit, so a failure to record it
+ * changes nothing: the request has committed and says so.
+ */
+async function adjustTurn(queue: { tenantId: string; accountId: string }, turnMs: number, decidedAgain: boolean): Promise<void> {
+  const next = turnMs * (decidedAgain ? TURN_LONGER : TURN_SHORTER);
+  await setTurnLength(queue.tenantId, queue.accountId, Math.round(Math.min(MAX_TURN_MS, Math.max(MIN_TURN_MS, next)))).catch(
+    () => undefined,
+  );
 }
 
 /** Page rounds one decision may ask for (a second is only for a decision that reaches further after the first). */

@@ -37,7 +37,9 @@ describe('command outcomes as HTTP', () => {
     [{ kind: 'key_reused' }, 'idempotency_key_reused', 422, {}],
     [{ kind: 'key_in_flight' }, 'idempotency_key_in_use', 409, { 'retry-after': '1' }],
     [{ kind: 'contended' }, 'concurrent_update', 409, { 'retry-after': '1' }],
+    [{ kind: 'contended', retryAfterSeconds: 7 }, 'concurrent_update', 409, { 'retry-after': '7' }],
     [{ kind: 'out_of_time' }, 'service_unavailable', 503, { 'retry-after': '1' }],
+    [{ kind: 'cut_off' }, 'service_unavailable', 503, { 'retry-after': '1' }],
     [{ kind: 'state_too_large' }, 'service_unavailable', 503, { 'retry-after': '60' }],
     [
       { kind: 'refused', refusal: { ok: false, code: 'rate_limited', detail: 'x', extra: { retryAfterSeconds: 17 } } },
@@ -54,7 +56,12 @@ describe('command outcomes as HTTP', () => {
     ],
   ];
   for (const [outcome, code, status, headers] of problems) {
-    const name = outcome.kind === 'refused' ? `refused ${outcome.refusal.code}` : outcome.kind;
+    const name =
+      outcome.kind === 'refused'
+        ? `refused ${outcome.refusal.code}`
+        : outcome.kind === 'contended' && outcome.retryAfterSeconds
+          ? `contended for ${outcome.retryAfterSeconds} s`
+          : outcome.kind;
     it(`${name} is ${status} ${code}`, () => expect(problemOf(outcome)).toMatchObject({ code, status, headers }));
   }
 

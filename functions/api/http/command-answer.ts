@@ -45,14 +45,21 @@ export function httpAnswer(outcome: CommandOutcome): HttpResult {
     case 'contended':
       throw new ProblemError(
         'concurrent_update',
-        'What this request acts on is changing under heavy concurrency; retry with the same Idempotency-Key',
+        'What this request acts on is changing under heavy concurrency; retry with the same Idempotency-Key after Retry-After',
         {},
-        { 'retry-after': '1' },
+        { 'retry-after': String(outcome.retryAfterSeconds ?? 1) },
       );
     case 'out_of_time':
       throw new ProblemError(
         'service_unavailable',
         'The request ran out of time before it could be committed; nothing was written; retry with the same Idempotency-Key',
+        {},
+        { 'retry-after': '1' },
+      );
+    case 'cut_off':
+      throw new ProblemError(
+        'service_unavailable',
+        'The database did not answer in time; the request may or may not have been committed; retry with the same Idempotency-Key to get its one outcome',
         {},
         { 'retry-after': '1' },
       );
