@@ -27,28 +27,6 @@ import type { RouteDefinition } from './route-types.ts';
  * bundle holds no other route's schemas (test/infra/bundle-contents.test.ts).
  */
 
-export {
-  healthRoute,
-  getOpenApiRoute,
-  putAccountRoute,
-  getAccountRoute,
-  earnRoute,
-  redeemRoute,
-  createReversalRoute,
-  getBalanceRoute,
-  listTransactionsRoute,
-  createTenantRoute,
-  getTenantRoute,
-  createPartnerKeyRoute,
-  listPartnerKeysRoute,
-  rotatePartnerKeyRoute,
-  revokePartnerKeyRoute,
-  getAccountLedgerRoute,
-  applyLockRoute,
-  liftLockRoute,
-  getAuditExportRoute,
-};
-
 export const routes: RouteDefinition[] = [
   healthRoute,
   getOpenApiRoute,

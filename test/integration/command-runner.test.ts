@@ -4,6 +4,7 @@ import type { Decision } from '../../functions/domain/plan.ts';
 import type { RequestContext } from '../../functions/domain/types.ts';
 import type { CommandIdentity } from '../../functions/usecases/command-outcome.ts';
 import { useTestTable } from '../support/test-table.ts';
+import { beforeTransactionNaming } from '../support/stage-before-transaction.ts';
 
 /**
  * The command runner called as a workflow task or a job would call it: no HTTP anywhere, on
@@ -121,23 +122,6 @@ async function balances(...ids: string[]) {
   return Object.fromEntries(ids.map((id) => [id, snapshot.accounts.find((a) => a.accountId === id)?.wallets.points.balance]));
 }
 
-/** Runs `act` once, just before the next TransactWriteItems whose items name `marker`, and lets that transaction go on. */
-function beforeTransactionNaming(marker: string, act: () => Promise<unknown>) {
-  const name = `stage-before-${marker}-${Math.random()}`;
-  let done = false;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!done && String(context.commandName).startsWith('TransactWrite') && JSON.stringify(args.input).includes(marker)) {
-        done = true;
-        await act();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return { remove: () => client.middlewareStack.remove(name), fired: () => done };
-}
-
 describe('two accounts in one decision', () => {
   it('a decision over A and B made stale by a write to B is refused whole, decided again, and committed once', async () => {
     let rounds = 0;
@@ -148,7 +132,7 @@ describe('two accounts in one decision', () => {
       return plan;
     };
     // Just before the move's first commit, another command credits B: B's version moves.
-    const staging = beforeTransactionNaming('move-a-b', () => run('bump-b', ['b'], earnBonus('b', 50)));
+    const staging = beforeTransactionNaming(client, 'move-a-b', () => run('bump-b', ['b'], earnBonus('b', 50)));
     const outcome = await run('move-a-b', ['a', 'b'], decide).finally(staging.remove);
     expect(staging.fired()).toBe(true);
     expect(outcome.kind).toBe('committed');

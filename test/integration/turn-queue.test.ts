@@ -4,6 +4,7 @@ import type { Decision } from '../../functions/domain/plan.ts';
 import type { RequestContext } from '../../functions/domain/types.ts';
 import type { CommandIdentity } from '../../functions/usecases/command-outcome.ts';
 import { useTestTable } from '../support/test-table.ts';
+import { beforeTransactionNaming } from '../support/stage-before-transaction.ts';
 
 /**
  * Hot accounts (issue 10, goal 4), on DynamoDB Local: the turn queue as the store keeps it, and
@@ -91,23 +92,6 @@ async function commandsDuring<T>(act: () => Promise<T>): Promise<{ result: T; co
   }
 }
 
-/** Runs `act` once, just before the next TransactWriteItems naming `marker`, then lets that transaction go on. */
-function beforeTransactionNaming(marker: string, act: () => Promise<unknown>) {
-  const name = `stage-before-${marker}-${Math.random()}`;
-  let done = false;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!done && String(context.commandName).startsWith('TransactWrite') && JSON.stringify(args.input).includes(marker)) {
-        done = true;
-        await act();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return { remove: () => client.middlewareStack.remove(name), fired: () => done };
-}
-
 const balanceOf = async (accountId: string) => (await accounts.getAccount(tenantId, accountId))?.wallets.points.balance;
 
 describe('the turn queue (store)', () => {
@@ -139,7 +123,7 @@ describe('the command runner on a hot account', () => {
       return plan;
     };
     // Just before the request's first commit, another request commits on the same account.
-    const staging = beforeTransactionNaming('loser', () => run('winner', 'hot', earnBonus('hot', 5)));
+    const staging = beforeTransactionNaming(client, 'loser', () => run('winner', 'hot', earnBonus('hot', 5)));
     const { result: outcome, commands } = await commandsDuring(() => run('loser', 'hot', decide).finally(staging.remove));
     expect(staging.fired()).toBe(true);
     expect(outcome.kind).toBe('committed');

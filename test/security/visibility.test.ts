@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { getAccountLedgerRoute } from '../../functions/api/manifest.ts';
+import { getAccountLedgerRoute } from '../../functions/api/routes/admin/get-account-ledger.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
 import { OPERATOR_ONLY_FIELDS } from '../../schemas/visibility.ts';
 import { propertyNamesDeep, resolveRef, type Schema } from '../support/json-schema.ts';
