@@ -6,12 +6,10 @@
  * table, invokes the route's handler in-process, prints a table and writes it into
  * bench/results.md between its markers (npm run bench keeps the section).
  */
-import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localAwsEnv } from '../local/aws-env.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/ensure-table.ts';
+import { prepareBenchTable } from './bench-table.ts';
 import { assertJavaAvailable } from '../local/java.ts';
 import { partnerEvent } from './handler-event.ts';
 import { percentile } from './percentile.ts';
@@ -134,9 +132,7 @@ async function main(): Promise<void> {
   await assertJavaAvailable();
   const dynamo = await startDynamoDbLocal({});
   try {
-    localAwsEnv(dynamo.endpoint, TABLE);
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.HASH_KEY ??= randomBytes(32).toString('hex');
+    await prepareBenchTable(dynamo.endpoint, TABLE);
     const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
     const { getDocumentClient } = await import('../functions/store/client.ts');
     const { HISTORY_READ_BUDGET } = await import('../functions/store/ledger-query.ts');

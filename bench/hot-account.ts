@@ -18,15 +18,13 @@
  * HOT_LEVELS=100,200,500 chooses the levels; HOT_MIX=redeem makes every writer a 5000-point
  * redemption (the shape of `npm run bench`'s hot wallet, where the issue's first figures come from).
  */
-import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { localAwsEnv } from '../local/aws-env.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/ensure-table.ts';
+import { prepareBenchTable } from './bench-table.ts';
 import { asInvocation, localInvokeStore } from '../local/gateway/invoke-store.ts';
 import { localLambdaContext } from '../local/gateway/lambda-context.ts';
 import { installCapacityMeter } from './capacity-meter.ts';
@@ -103,9 +101,7 @@ async function main(): Promise<void> {
 
   const dynamo = await startDynamoDbLocal({});
   try {
-    localAwsEnv(dynamo.endpoint, TABLE);
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.HASH_KEY ??= randomBytes(32).toString('hex');
+    await prepareBenchTable(dynamo.endpoint, TABLE);
     // Handler modules read their configuration on load: import them only now.
     const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
     const { getDocumentClient } = await import('../functions/store/client.ts');

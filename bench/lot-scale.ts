@@ -8,11 +8,9 @@
  * started KB of the larger of the old and new item of each transactional Put. Read rounds are
  * the BatchGetItem calls of the request (a debit sends its earliest-pages Query beside each).
  */
-import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { localAwsEnv } from '../local/aws-env.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/ensure-table.ts';
+import { prepareBenchTable } from './bench-table.ts';
 import { localLambdaContext } from '../local/gateway/lambda-context.ts';
 import { installCapacityMeter, type Tally } from './capacity-meter.ts';
 import { partnerEvent, putAccountEvent } from './handler-event.ts';
@@ -40,9 +38,7 @@ const rounds = (tally: Tally) => tally.calls.BatchGetItemCommand ?? 0;
 async function main(): Promise<void> {
   const dynamo = await startDynamoDbLocal({});
   try {
-    localAwsEnv(dynamo.endpoint, TABLE);
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.HASH_KEY ??= randomBytes(32).toString('hex');
+    await prepareBenchTable(dynamo.endpoint, TABLE);
     const { provisionTenant } = await import('../functions/usecases/provision-tenant.ts');
     const { getDocumentClient } = await import('../functions/store/client.ts');
     const { getAccount } = await import('../functions/store/accounts.ts');

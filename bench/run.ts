@@ -6,7 +6,6 @@
  * BENCH_SAMPLES (default 200) requests per operation; BENCH_SECONDS (10) and
  * BENCH_CONNECTIONS (16) for each throughput run.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,9 +14,9 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localAwsEnv, localDynamoDbClientConfig } from '../local/aws-env.ts';
+import { localDynamoDbClientConfig } from '../local/aws-env.ts';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/ensure-table.ts';
+import { prepareBenchTable } from './bench-table.ts';
 import { assertJavaAvailable } from '../local/java.ts';
 import { apiEarnRate } from './api-earn-rate.ts';
 import { bundleReport } from './bundle-sizes.ts';
@@ -47,9 +46,7 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoDbLocal({});
   let server: Server | undefined;
   try {
-    localAwsEnv(dynamo.endpoint, TABLE);
-    await ensureTable(dynamo.endpoint, TABLE);
-    process.env.HASH_KEY ??= randomBytes(32).toString('hex');
+    await prepareBenchTable(dynamo.endpoint, TABLE);
     // Handler modules read the environment on load: import them only now.
     const { routes } = await import('../functions/api/manifest.ts');
     const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');

@@ -6,7 +6,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditSealWorkflow, type WorkflowDefinition } from '../../functions/workflows/definitions.ts';
+import { auditSealWorkflow, DISTRIBUTED_MAP_FIELDS, type WorkflowDefinition } from '../../functions/workflows/definitions.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import { STAGES } from '../../lib/stage.ts';
 import { Workflows } from '../../lib/workflows.ts';
@@ -21,16 +21,6 @@ import { TemplateIndex } from './support/template-index.ts';
  * fields on an inline Map, so that is checked here on its own: AWS documents the tolerated
  * failure threshold for Distributed Map only, and an inline Map fails on any failed item.
  */
-const DISTRIBUTED_ONLY = [
-  'ItemReader',
-  'ItemBatcher',
-  'ResultWriter',
-  'ToleratedFailurePercentage',
-  'ToleratedFailurePercentagePath',
-  'ToleratedFailureCount',
-  'ToleratedFailureCountPath',
-  'Label',
-];
 
 type State = Record<string, any>;
 type Machine = { id: string; definition: { States: Record<string, State> }; text: string; substitutions: Record<string, any> };
@@ -62,7 +52,7 @@ const isInlineMap = (state: State) => state.Type === 'Map' && (state.ItemProcess
 const inlineMapOffenders = (states: Record<string, State>) =>
   walk(states)
     .filter(({ state }) => isInlineMap(state))
-    .flatMap(({ path, state }) => DISTRIBUTED_ONLY.filter((field) => field in state).map((field) => `${path}: ${field}`));
+    .flatMap(({ path, state }) => DISTRIBUTED_MAP_FIELDS.filter((field) => field in state).map((field) => `${path}: ${field}`));
 
 /** The definition with its substitutions made as CloudFormation makes them (a function ARN for each). */
 const substituted = (machine: Machine) =>
