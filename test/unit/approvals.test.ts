@@ -8,6 +8,10 @@ import {
   type ApprovalRequest,
   type OperatorRef,
 } from '../../functions/domain/approvals.ts';
+import { decideAdjustment, mayRequestAdjustment } from '../../functions/domain/decisions/adjustment.ts';
+import { expiryAfterDays } from '../../functions/domain/time.ts';
+import { partnerTransactionView } from '../../functions/domain/views.ts';
+import { account, config, ctx } from '../support/domain-fixtures.ts';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 const requester: OperatorRef = { id: 'op-req', role: 'tenant_admin' };
@@ -104,5 +108,44 @@ describe('ending', () => {
     const applied = markApplied(approved, 'tx-1', NOW) as ApprovalRequest;
     expect(applied).toMatchObject({ status: 'applied', outcome: { transactionId: 'tx-1' } });
     expect(markApplied(applied, 'tx-2', NOW)).toBe(applied);
+  });
+});
+
+describe('adjustments', () => {
+  const operator = ctx({ actor: { kind: 'operator', id: 'op-admin-1', role: 'tenant_admin' }, idempotencyNamespace: 'operator' });
+  const action = (points: number) => ({ accountId: 'a1', points, reasonCode: 'goodwill' as const, ticket: 'SUP-1', note: 'private' });
+
+  it('a credit makes an adjustment lot that lives 365 days, and one ADJUSTMENT entry carrying reason, ticket, note and approval', () => {
+    const decided = decideAdjustment(account(), action(50), 'ap-1', config, operator);
+    expect(decided.ok).toBe(true);
+    if (!decided.ok) return;
+    const [entry] = decided.entries;
+    expect(entry).toMatchObject({
+      type: 'ADJUSTMENT',
+      amount: 50,
+      reasonCode: 'goodwill',
+      adjustment: { approvalId: 'ap-1', ticket: 'SUP-1', note: 'private' },
+      lots: [{ type: 'adjustment', points: 50 }],
+    });
+    expect(entry!.lots[0]!.expiresAt.slice(0, 10)).toBe(expiryAfterDays(NOW, 365, config.timeZone).slice(0, 10));
+    expect(JSON.stringify(partnerTransactionView(entry!))).not.toMatch(/SUP-1|private|ap-1/);
+  });
+
+  it('a debit takes lots in spend order and leaves the rest as debt (a clawback)', () => {
+    const funded = decideAdjustment(account(), action(80), 'ap-1', config, operator);
+    if (!funded.ok) throw new Error('funding refused');
+    const debited = decideAdjustment(funded.accounts[0]!.next, action(-200), 'ap-2', config, ctx({ ...operator, transactionId: 'tx-2' }));
+    expect(debited.ok && debited.accounts[0]!.next.wallets.points).toMatchObject({ balance: -120, debt: 120 });
+    expect(debited.ok && debited.entries[0]).toMatchObject({ amount: -200, debtAfter: 120, lots: [{ type: 'adjustment', points: 80 }] });
+  });
+
+  it('support may request service credits up to 100 points; admins anything', () => {
+    const credit = (points: number, reasonCode: 'service_credit' | 'goodwill' = 'service_credit') => ({ ...action(points), reasonCode });
+    expect(mayRequestAdjustment(['support'], credit(100))).toBe(true);
+    expect(mayRequestAdjustment(['support'], credit(101))).toBe(false);
+    expect(mayRequestAdjustment(['support'], credit(-10))).toBe(false);
+    expect(mayRequestAdjustment(['support'], credit(10, 'goodwill'))).toBe(false);
+    expect(mayRequestAdjustment(['finance'], credit(10))).toBe(false);
+    expect(mayRequestAdjustment(['tenant_admin'], credit(-5000, 'goodwill'))).toBe(true);
   });
 });
