@@ -33,4 +33,10 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   lock_not_found: 'not_found',
   lock_until_not_in_future: 'validation_error',
   too_many_locks: 'limit_exceeded',
+  approver_not_allowed: 'approver_not_allowed',
+  already_approved: 'already_approved',
+  // A third tenant admin where two were needed: nothing for this approval to do.
+  approver_not_needed: 'already_approved',
+  approval_not_pending: 'approval_not_pending',
+  approval_expired: 'approval_not_pending',
 };

@@ -10,6 +10,7 @@ export interface EntryFacts {
   reasonCode?: string;
   ruleVersion?: number;
   source?: LedgerEntry['source'];
+  adjustment?: LedgerEntry['adjustment'];
   occurredAt?: string;
 }
 
@@ -40,6 +41,7 @@ export function appendEntry(
     ...(facts.reasonCode !== undefined ? { reasonCode: facts.reasonCode } : {}),
     ...(facts.ruleVersion !== undefined ? { ruleVersion: facts.ruleVersion } : {}),
     ...(facts.source !== undefined ? { source: facts.source } : {}),
+    ...(facts.adjustment !== undefined ? { adjustment: facts.adjustment } : {}),
     lots: facts.lots,
     ...(ctx.clientMeta !== undefined ? { clientMeta: ctx.clientMeta } : {}),
     ...(facts.occurredAt !== undefined ? { occurredAt: facts.occurredAt } : {}),

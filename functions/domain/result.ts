@@ -34,6 +34,12 @@ export const REFUSAL_CODES = [
   'lock_not_found',
   'lock_until_not_in_future',
   'too_many_locks',
+  // Approvals.
+  'approver_not_allowed',
+  'already_approved',
+  'approver_not_needed',
+  'approval_not_pending',
+  'approval_expired',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -152,6 +152,8 @@ export interface LedgerEntry {
   reasonCode?: string;
   ruleVersion?: number;
   source?: { type: string; orderId?: string; campaignId?: string };
+  /** An operator adjustment's facts: operator-only (never in a partner's view), hashed like the rest. */
+  adjustment?: { approvalId: string; ticket: string; note: string };
   /** Lots created or consumed by this entry. */
   lots: LotMovement[];
   clientMeta?: { ipHash?: string; deviceHash?: string };

@@ -40,6 +40,10 @@ export type LockReasonCode = (typeof LOCK_REASON_CODES)[number];
 export const LOCK_LIFT_REASON_CODES = ['review_cleared', 'resolved', 'member_request', 'applied_in_error', 'other'] as const;
 export type LockLiftReasonCode = (typeof LOCK_LIFT_REASON_CODES)[number];
 
+/** Why an operator adjusts a balance; `service_credit` is the one support staff may request (up to 100 points). */
+export const ADJUSTMENT_REASON_CODES = ['goodwill', 'service_credit', 'correction', 'fraud_recovery', 'migration', 'other'] as const;
+export type AdjustmentReasonCode = (typeof ADJUSTMENT_REASON_CODES)[number];
+
 export function isPartnerScope(value: string): value is PartnerScope {
   return (PARTNER_SCOPES as readonly string[]).includes(value);
 }
