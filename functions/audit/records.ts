@@ -34,6 +34,10 @@ export type AuditKind =
   | 'tenant.removed'
   | 'account.lock_applied'
   | 'account.lock_lifted'
+  | 'approval.requested'
+  | 'approval.approved'
+  | 'approval.rejected'
+  | 'approval.expired'
   | 'account_event.modified'
   | 'account_event.removed';
 
@@ -83,8 +87,14 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   TENANT: { records: tenantRecords, why: 'tenant creation and configuration changes (no secrets in a tenant item)' },
   ACCOUNT_EVENT: {
     records: accountEventRecords,
-    why: 'operator actions on an account that move no points (locks applied and lifted), once; append-only, so a MODIFY or REMOVE is a tamper event',
+    why: 'operator actions on an account that move no points by themselves (locks applied and lifted; approval requests, approvals, rejections, expiries), once; append-only, so a MODIFY or REMOVE is a tamper event',
   },
+  APPROVAL: {
+    records: null,
+    why: "an approval request's current state: its request and each decision are account events, its applied action a ledger entry",
+  },
+  APPROVAL_POINTER: { records: null, why: 'a listing pointer (requests by status); moved with the request' },
+  APPROVAL_TASK: { records: null, why: "the approval workflow's callback token while it waits; no money state" },
   ACCOUNT: { records: null, why: 'a state snapshot: every balance change is a ledger entry; profile data stays out of the audit trail' },
   LOTS: { records: null, why: 'a lot page: state derived from ledger entries (each entry names the lots it created or consumed)' },
   ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
@@ -189,6 +199,10 @@ function partnerKeyRecords(change: StreamChange): AuditRecord[] {
 const ACCOUNT_EVENT_KINDS: Record<AccountEvent['type'], AuditKind> = {
   'lock.applied': 'account.lock_applied',
   'lock.lifted': 'account.lock_lifted',
+  'approval.requested': 'approval.requested',
+  'approval.approved': 'approval.approved',
+  'approval.rejected': 'approval.rejected',
+  'approval.expired': 'approval.expired',
 };
 
 function accountEventRecords(change: StreamChange): AuditRecord[] {

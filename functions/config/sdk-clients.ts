@@ -28,3 +28,5 @@ export const DYNAMODB_CLIENT_LIMITS = bounded(2, 1000, 3000);
 export const S3_CLIENT_LIMITS = bounded(2, 1000, 3000);
 export const SECRETS_MANAGER_CLIENT_LIMITS = bounded(3, 1000, 2000);
 export const API_GATEWAY_CLIENT_LIMITS = bounded(2, 1000, 3000);
+/** Step Functions (starting an approval's workflow, handing it a decision): 2 x 3 s + 0.05 s. */
+export const STEP_FUNCTIONS_CLIENT_LIMITS = bounded(2, 1000, 3000);

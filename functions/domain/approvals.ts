@@ -45,7 +45,51 @@ export interface ApprovalRequest<Action = unknown> {
   action: Action;
   /** Set once the action ran: its transaction. */
   outcome?: { transactionId: string; appliedAt: string };
+  /** How long the workflow waits for the decision (it times out just after `expiresAt`). */
+  waitSeconds: number;
   version: number;
+}
+
+/** SPEC section 10: a request not decided within 7 days expires; tenants may configure it. */
+export const DEFAULT_APPROVAL_EXPIRY_DAYS = 7;
+/**
+ * The longest configurable wait. Step Functions allows a year; the local runner's timers overflow
+ * past 24.8 days (shared/TOOLCHAIN.md), and a request nobody decides within three weeks is stale.
+ */
+export const MAX_APPROVAL_EXPIRY_DAYS = 21;
+/** Step Functions' timeout fires a little after `expiresAt`, so a decision made in time is never cut off. */
+const WAIT_MARGIN_SECONDS = 5;
+
+/** The seconds a request of a tenant with this expiry stays open (fractions of a day allowed; at least one second). */
+export const expirySecondsOf = (expiryDays: number) => Math.max(1, Math.round(expiryDays * 86_400));
+
+/** The role an operator approves as: the higher of the approver roles they hold. */
+export function approverRole(roles: readonly string[]): OperatorRole | undefined {
+  if (roles.includes('platform_admin')) return 'platform_admin';
+  return roles.includes('tenant_admin') ? 'tenant_admin' : undefined;
+}
+
+/** A new request, pending, open for `expirySeconds`. */
+export function newApprovalRequest<Action>(input: {
+  tenantId: string;
+  approvalId: string;
+  kind: ApprovalKind;
+  requestedBy: OperatorRef;
+  now: string;
+  expirySeconds: number;
+  required: RequiredApprovals;
+  action: Action;
+}): ApprovalRequest<Action> {
+  const { now, expirySeconds, ...rest } = input;
+  return {
+    ...rest,
+    status: 'pending',
+    requestedAt: now,
+    expiresAt: new Date(Date.parse(now) + expirySeconds * 1000).toISOString(),
+    approvals: [],
+    waitSeconds: expirySeconds + WAIT_MARGIN_SECONDS,
+    version: 1,
+  };
 }
 
 /** SPEC section 10: up to 100 points one tenant admin; 101 to 500 two; above 500 two and a platform admin. */
@@ -107,6 +151,12 @@ export function reject(request: ApprovalRequest, by: OperatorRef, now: string, r
   const closed = stillOpen(request, now);
   if (closed) return closed;
   return { ...request, status: 'rejected', rejection: { by, at: now, reasonCode }, version: request.version + 1 };
+}
+
+/** A pending request past its expiry, marked so (the workflow's timeout); anything else stays as it is. */
+export function markExpired(request: ApprovalRequest, now: string): ApprovalRequest {
+  if (effectiveStatus(request, now) !== 'expired' || request.status !== 'pending') return request;
+  return { ...request, status: 'expired', version: request.version + 1 };
 }
 
 /** Marks an approved request applied by the transaction that ran its action. */

@@ -73,20 +73,46 @@ export interface AccountLock {
  * lifted): append-only, written in the transaction that made the change, exported to the
  * audit trail and shown in the operator's ledger view, never to partners.
  */
-export interface AccountEvent {
+/** What an approval event on an account records: the request, and the decision or outcome it stands for. */
+export interface ApprovalEventFacts {
+  approvalId: string;
+  kind: string;
+  /** Signed points the approved action moves (an adjustment's). */
+  points?: number;
+  reasonCode?: string;
+  ticket?: string;
+  /** The operator's note with the request or the approval: operator-only, like the whole event. */
+  note?: string;
+  required?: { tenant_admin: number; platform_admin: number };
+  /** The approval slot a vote filled. */
+  as?: string;
+}
+
+interface AccountEventBase {
   tenantId: string;
   accountId: string;
   eventId: string;
-  type: 'lock.applied' | 'lock.lifted';
   at: string;
   actor: Actor;
   requestId: string;
   /** The points wallet's sequence number when it took effect: entries after it saw the change. */
   pointsSeq: number;
-  lock: AccountLock;
-  /** For a lift: why. */
-  reasonCode?: string;
 }
+
+/** An operator action on an account that moves no points by itself: a lock, or an approval request and its decisions. */
+export type AccountEvent =
+  | (AccountEventBase & {
+      type: 'lock.applied' | 'lock.lifted';
+      lock: AccountLock;
+      /** For a lift: why. */
+      reasonCode?: string;
+    })
+  | (AccountEventBase & {
+      type: 'approval.requested' | 'approval.approved' | 'approval.rejected' | 'approval.expired';
+      approval: ApprovalEventFacts;
+      /** For a rejection: why. */
+      reasonCode?: string;
+    });
 
 export interface Verification {
   email: boolean;

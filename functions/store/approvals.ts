@@ -1,6 +1,7 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRequest, ApprovalStatus } from '../domain/approvals.ts';
 import { getDocumentClient, tableName } from './client.ts';
+import { TABLE_KEYS } from './table-definition.ts';
 import { versionedPut, type TransactItem } from './transact.ts';
 
 /**
@@ -14,6 +15,8 @@ type Item = Record<string, unknown>;
 
 export const approvalKeys = {
   item: (tenantId: string, approvalId: string) => ({ PK: `T#${tenantId}#APPROVAL#${approvalId}`, SK: 'APPROVAL' }),
+  /** The workflow's callback token while it waits for the decision, beside the request. */
+  taskToken: (tenantId: string, approvalId: string) => ({ PK: `T#${tenantId}#APPROVAL#${approvalId}`, SK: 'TASK_TOKEN' }),
   pointer: (tenantId: string, status: ApprovalStatus, requestedAt: string, approvalId: string) => ({
     PK: `T#${tenantId}#APPROVALS#${status}`,
     SK: `${requestedAt}#${approvalId}`,
@@ -83,4 +86,30 @@ export async function listApprovals(
   const items = pointers.flatMap((pointer) => byId.get(pointer.approvalId as string) ?? []);
   const last = pointers.at(-1)?.SK as string | undefined;
   return { items, ...(out.LastEvaluatedKey && last ? { next: last } : {}) };
+}
+
+/** A callback token outlives no wait: kept a day past the longest one, then removed by TTL. */
+const TOKEN_TTL_SECONDS = 22 * 86_400;
+
+/** Stores the token the waiting workflow step will be completed with; the latest token wins (a retried step gets a new one). */
+export async function putTaskToken(tenantId: string, approvalId: string, taskToken: string, now: Date): Promise<void> {
+  await getDocumentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...approvalKeys.taskToken(tenantId, approvalId),
+        entity: 'APPROVAL_TASK',
+        taskToken,
+        storedAt: now.toISOString(),
+        [TABLE_KEYS.ttlAttribute]: Math.floor(now.getTime() / 1000) + TOKEN_TTL_SECONDS,
+      },
+    }),
+  );
+}
+
+export async function getTaskToken(tenantId: string, approvalId: string): Promise<string | undefined> {
+  const out = await getDocumentClient().send(
+    new GetCommand({ TableName: tableName(), Key: approvalKeys.taskToken(tenantId, approvalId), ConsistentRead: true }),
+  );
+  return out.Item?.taskToken as string | undefined;
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   approve,
+  DEFAULT_APPROVAL_EXPIRY_DAYS,
   effectiveStatus,
+  expirySecondsOf,
   markApplied,
+  markExpired,
+  newApprovalRequest,
   reject,
   requiredForPoints,
   type ApprovalRequest,
@@ -19,19 +23,16 @@ const admin = (n: number): OperatorRef => ({ id: `op-admin-${n}`, role: 'tenant_
 const platform: OperatorRef = { id: 'op-platform', role: 'platform_admin' };
 
 function request(points: number): ApprovalRequest {
-  return {
+  return newApprovalRequest({
     tenantId: 't1',
     approvalId: 'ap-1',
     kind: 'adjustment',
-    status: 'pending',
     requestedBy: requester,
-    requestedAt: NOW,
-    expiresAt: '2026-06-08T12:00:00.000Z',
+    now: NOW,
+    expirySeconds: expirySecondsOf(DEFAULT_APPROVAL_EXPIRY_DAYS),
     required: requiredForPoints(points),
-    approvals: [],
     action: { accountId: 'a1', points },
-    version: 1,
-  };
+  });
 }
 
 /** Applies approvals in turn; a refusal stops with its code. */
@@ -100,6 +101,9 @@ describe('ending', () => {
     const late = '2026-06-08T12:00:00.000Z';
     expect(effectiveStatus(request(50), late)).toBe('expired');
     expect(approve(request(50), admin(1), late)).toMatchObject({ code: 'approval_expired' });
+    expect(markExpired(request(50), late)).toMatchObject({ status: 'expired', version: 2 });
+    // A second before, it is still open, and marking it expired changes nothing.
+    expect(markExpired(request(50), '2026-06-08T11:59:59.000Z')).toEqual(request(50));
   });
 
   it('only an approved request is applied, once', () => {

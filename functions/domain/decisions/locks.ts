@@ -28,7 +28,7 @@ export const lockView = (accountId: string, lock: AccountLock) => ({ accountId, 
 function accountEvent(
   account: Account,
   ctx: RequestContext,
-  type: AccountEvent['type'],
+  type: 'lock.applied' | 'lock.lifted',
   lock: AccountLock,
   reasonCode?: string,
 ): AccountEvent {
