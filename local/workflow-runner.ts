@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   type AslDefinition,
   allStates,
+  CALLBACK_RESOURCE,
   DISTRIBUTED_MAP_FIELDS,
   mapMode,
   taskPlaceholder,
@@ -20,9 +22,14 @@ import {
  *
  * - Retry intervals are overridden to 0: locally a retry runs at once (the attempts are the
  *   definition's). Executions keep no history beyond the library's event log.
+ * - The callback pattern (`lambda:invoke.waitForTaskToken`), which the library does not
+ *   implement: such a state's local handler mints a token for the attempt, puts it where the
+ *   definition put `$$.Task.Token`, calls the function with the state's Payload and then waits
+ *   on `callbacks` (local/step-functions-server.ts resolves it on SendTaskSuccess). The state's
+ *   own timeout (TimeoutSecondsPath included) is the library's, as is Retry and Catch.
  * - It refuses what the library would not run as AWS does instead of running it differently:
- *   a Task whose Resource is not its own placeholder (the library would call a real Lambda; and
- *   the callback pattern, `.waitForTaskToken`, is not implemented), Distributed Map (ItemReader,
+ *   a Task whose Resource is not its own placeholder or the callback integration naming it (the
+ *   library would call a real Lambda), Distributed Map (ItemReader,
  *   ItemBatcher, ResultWriter, tolerated failure thresholds, Label: the library ignores them and
  *   runs every Map inline), and JSONata and variables (QueryLanguage, Assign, Arguments, Output:
  *   not implemented in 3.0.0). And a Task must state its TimeoutSeconds: the library gives a
@@ -32,7 +39,16 @@ import {
 
 export type TaskHandler = (input: never) => Promise<unknown>;
 
+/** Where a callback state's wait ends: the token's output, or its failure. */
+export interface TaskCallbacks {
+  wait(taskToken: string): Promise<unknown>;
+}
+
 export interface RunOptions {
+  /** For definitions with callback states. */
+  callbacks?: TaskCallbacks;
+  /** Stops the execution (it then fails): a local service shutting down. */
+  signal?: AbortSignal;
   /**
    * Hears of each failed call of a task handler, before Retry or Catch decide what follows: on
    * AWS each such call is a Lambda error, which the function's Errors alarm counts.
@@ -63,7 +79,11 @@ export function localRunProblems(definition: Pick<AslDefinition, 'StartAt' | 'St
   for (const { path, name, state } of allStates(definition)) {
     for (const field of NOT_RUN_LOCALLY) if (field in state) problems.push(`state ${path}: ${field} is not run locally`);
     if (state.Type === 'Task') {
-      if (state.Resource !== taskPlaceholder(name))
+      const functionName = (state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName;
+      if (state.Resource === CALLBACK_RESOURCE) {
+        if (functionName !== taskPlaceholder(name))
+          problems.push(`state ${path}: Parameters.FunctionName must be ${taskPlaceholder(name)} to run locally`);
+      } else if (state.Resource !== taskPlaceholder(name))
         problems.push(`state ${path}: Resource must be ${taskPlaceholder(name)} to run locally`);
       else if (!tasks[name]) problems.push(`state ${path}: no task handler`);
       if (!('TimeoutSeconds' in state || 'TimeoutSecondsPath' in state))
@@ -96,30 +116,66 @@ export async function runWorkflow(
       tasks[state] ? localArn(state) : placeholder,
     ),
   ) as StateMachineDefinition;
+  timeoutPathsFromStateInput(substituted as unknown as AslDefinition);
   const machine = new StateMachine(substituted);
+  // What `$$.Task.Token` reads in this execution; each callback attempt swaps in a token of its own.
+  const tokenSlot = `rrr-local-token-slot-${randomUUID()}`;
 
   const handlers = Object.fromEntries(
     states
       .filter(({ state }) => state.Type === 'Task')
-      .map(({ name }) => [
-        name,
-        async (value: unknown) => {
+      .map(({ name, state }) => {
+        const call = async (value: unknown) => {
           try {
             return await tasks[name]!(value as never);
           } catch (error) {
             options.onTaskError?.(name, error as Error);
             throw error;
           }
-        },
-      ]),
+        };
+        if (state.Resource !== CALLBACK_RESOURCE) return [name, call];
+        return [
+          name,
+          async (parameters: { Payload?: unknown }) => {
+            const { callbacks } = options;
+            if (!callbacks) throw new Error(`state ${name} waits for a callback: runWorkflow needs options.callbacks`);
+            const taskToken = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
+            // Listening before the function runs: it may complete its own task (a decision made before the token was stored).
+            const completed = callbacks.wait(taskToken);
+            // Its failure is the state's when awaited below; once the state has moved on (timed out, the function failed), nobody's.
+            completed.catch(() => undefined);
+            await call(JSON.parse(JSON.stringify(parameters.Payload ?? {}).replaceAll(tokenSlot, taskToken)));
+            return completed;
+          },
+        ];
+      }),
   );
   const retryIntervalOverrides = Object.fromEntries(states.filter(({ state }) => 'Retry' in state).map(({ name }) => [name, 0]));
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+    context: { Task: { Token: tokenSlot } } as never,
   });
+  options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
   try {
     return await execution.result;
   } catch (error) {
     throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+  }
+}
+
+/** Where a Task's timeout travels through the library's Parameters (see timeoutPathsFromStateInput); removed before the function sees them. */
+const TIMEOUT_PARAMETER = 'rrrLocalTimeoutSeconds';
+
+/**
+ * AWS reads a Task's TimeoutSecondsPath from the state's input; aws-local-stepfunctions 3.0.0
+ * reads it from the input after Parameters, where a Lambda integration's `FunctionName` and
+ * `Payload` are. So that the same document times out as it would on AWS, the path is copied into
+ * the Parameters (which read the state's input) and the timeout read from there.
+ */
+function timeoutPathsFromStateInput(definition: AslDefinition): void {
+  for (const { state } of allStates(definition)) {
+    if (state.Type !== 'Task' || typeof state.TimeoutSecondsPath !== 'string' || !state.Parameters) continue;
+    state.Parameters = { ...(state.Parameters as object), [`${TIMEOUT_PARAMETER}.$`]: state.TimeoutSecondsPath };
+    state.TimeoutSecondsPath = `$.${TIMEOUT_PARAMETER}`;
   }
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { AccountEventView } from './account-events.ts';
 import { AccountId, Instant } from './common.ts';
 import { MAX_PAGE_SIZE } from './transactions.ts';
+import { MAX_APPROVAL_EXPIRY_DAYS } from '../functions/domain/approvals.ts';
 import { PARTNER_SCOPES } from '../functions/domain/vocabulary.ts';
 
 export const TenantId = z.string().check(z.minLength(3), z.maxLength(32), z.regex(/^[a-z0-9][a-z0-9-]*$/));
@@ -28,6 +29,17 @@ export const CreateTenantBody = z.strictObject({
   displayName: z.string().check(z.minLength(1), z.maxLength(100)),
   timeZone: z.optional(TimeZone),
   plan: z.optional(PartnerPlanName.check(z.describe("Usage plan for the tenant's partner keys; default standard"))),
+  approvals: z.optional(
+    z.strictObject({
+      expiryDays: z
+        .number()
+        .check(
+          z.positive(),
+          z.maximum(MAX_APPROVAL_EXPIRY_DAYS),
+          z.describe('Days an approval request stays open undecided (default 7; fractions allowed: 0.5 is 12 hours)'),
+        ),
+    }),
+  ),
 });
 
 export const TenantParams = z.strictObject({ tenantId: TenantId });
@@ -37,6 +49,7 @@ export const TenantView = z.object({
   displayName: z.string(),
   timeZone: z.string(),
   tiers: z.array(z.string()),
+  approvals: z.object({ expiryDays: z.number() }),
   ruleVersions: z.array(
     z.object({
       version: z.int(),
@@ -115,6 +128,11 @@ export const OperatorLedgerEntry = z.object({
   reasonCode: z.optional(z.string()),
   ruleVersion: z.optional(z.int()),
   source: z.optional(z.object({ type: z.string(), orderId: z.optional(z.string()), campaignId: z.optional(z.string()) })),
+  adjustment: z.optional(
+    z
+      .object({ approvalId: z.string(), ticket: z.string(), note: z.string() })
+      .check(z.describe("An operator adjustment's approval, ticket and private note")),
+  ),
   lots: z.array(z.object({ type: z.string(), expiresAt: Instant, points: z.int() })),
   clientMeta: z.optional(z.object({ ipHash: z.optional(z.string()), deviceHash: z.optional(z.string()) })),
   occurredAt: z.optional(Instant),

@@ -17,6 +17,11 @@ import { getAccountLedgerRoute } from './routes/admin/get-account-ledger.ts';
 import { applyLockRoute } from './routes/admin/apply-lock.ts';
 import { liftLockRoute } from './routes/admin/lift-lock.ts';
 import { getAuditExportRoute } from './routes/admin/get-audit-export.ts';
+import { createAdjustmentRoute } from './routes/admin/create-adjustment.ts';
+import { listApprovalsRoute } from './routes/admin/list-approvals.ts';
+import { getApprovalRoute } from './routes/admin/get-approval.ts';
+import { approveApprovalRoute } from './routes/admin/approve-approval.ts';
+import { rejectApprovalRoute } from './routes/admin/reject-approval.ts';
 import type { RouteDefinition } from './route-types.ts';
 
 /*
@@ -47,4 +52,9 @@ export const routes: RouteDefinition[] = [
   applyLockRoute,
   liftLockRoute,
   getAuditExportRoute,
+  createAdjustmentRoute,
+  listApprovalsRoute,
+  getApprovalRoute,
+  approveApprovalRoute,
+  rejectApprovalRoute,
 ];

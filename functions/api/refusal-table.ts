@@ -39,4 +39,6 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   approver_not_needed: 'already_approved',
   approval_not_pending: 'approval_not_pending',
   approval_expired: 'approval_not_pending',
+  approval_not_found: 'not_found',
+  adjustment_not_allowed: 'forbidden',
 };

@@ -34,6 +34,11 @@ export interface RouteDefinition {
   tableAccess: TableAccess;
   /** Reads the sealed audit exports (exports/ of the audit bucket): GetObject and decrypt, nothing else. */
   auditExports?: 'read';
+  /**
+   * Step Functions workflows the handler starts (states:StartExecution, and the state machine's
+   * ARN in its environment) or hands a waiting task's result to (states:SendTaskSuccess).
+   */
+  workflows?: { starts?: 'Approval'[]; completes?: 'Approval'[] };
   /** Registers tenants' usage keys with API Gateway (CreateApiKey, CreateUsagePlanKey on the partner plans), nothing else. */
   usageKeys?: 'register';
   request?: {

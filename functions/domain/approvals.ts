@@ -58,7 +58,7 @@ export const DEFAULT_APPROVAL_EXPIRY_DAYS = 7;
  */
 export const MAX_APPROVAL_EXPIRY_DAYS = 21;
 /** Step Functions' timeout fires a little after `expiresAt`, so a decision made in time is never cut off. */
-const WAIT_MARGIN_SECONDS = 5;
+const WAIT_MARGIN_SECONDS = 2;
 
 /** The seconds a request of a tenant with this expiry stays open (fractions of a day allowed; at least one second). */
 export const expirySecondsOf = (expiryDays: number) => Math.max(1, Math.round(expiryDays * 86_400));

@@ -1,11 +1,12 @@
+import type { ApprovalRequest } from './approvals.ts';
 import { pageChanges, type PageWrite } from './lot-pages.ts';
 import type { Account, AccountEvent, LedgerEntry, OrderRecord, Wallet } from './types.ts';
 
 export type { PageWrite } from './lot-pages.ts';
 import type { Refusal } from './result.ts';
 
-/** What a command did, in domain terms: `api/` chooses the status for each (created 201, updated 200). */
-export type ResultEffect = 'created' | 'updated';
+/** What a command did, in domain terms: `api/` chooses the status for each (created 201, updated 200, accepted 202). */
+export type ResultEffect = 'created' | 'updated' | 'accepted';
 
 /** A command's answer: its effect and a JSON-ready body, stored verbatim for replays. */
 export interface CommandResult {
@@ -32,6 +33,8 @@ export interface WritePlan {
   order?: { next: OrderRecord; expectedVersion: number | null };
   /** Operator actions on an account that move no points (locks), recorded beside the change. */
   events?: AccountEvent[];
+  /** The approval request whose action this decision applies, marked applied in the same transaction. */
+  approval?: { next: ApprovalRequest; before: ApprovalRequest };
   result: CommandResult;
 }
 

@@ -40,6 +40,8 @@ export const REFUSAL_CODES = [
   'approver_not_needed',
   'approval_not_pending',
   'approval_expired',
+  'approval_not_found',
+  'adjustment_not_allowed',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -27,6 +27,8 @@ export interface TenantConfig {
   tiers: string[];
   ruleVersions: RuleVersion[];
   limits?: { accountWritesPerMinute?: number };
+  /** Approval requests expire when undecided this long (7 days unless set; fractions of a day allowed). */
+  approvals?: { expiryDays?: number };
 }
 
 export const accountWriteLimit = (config: TenantConfig) => config.limits?.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;

@@ -44,6 +44,16 @@ export type LockLiftReasonCode = (typeof LOCK_LIFT_REASON_CODES)[number];
 export const ADJUSTMENT_REASON_CODES = ['goodwill', 'service_credit', 'correction', 'fraud_recovery', 'migration', 'other'] as const;
 export type AdjustmentReasonCode = (typeof ADJUSTMENT_REASON_CODES)[number];
 
+/** Why an approver rejects a request. */
+export const APPROVAL_REJECT_REASON_CODES = [
+  'not_justified',
+  'insufficient_evidence',
+  'wrong_amount',
+  'duplicate',
+  'withdrawn',
+  'other',
+] as const;
+
 export function isPartnerScope(value: string): value is PartnerScope {
   return (PARTNER_SCOPES as readonly string[]).includes(value);
 }

@@ -1,4 +1,5 @@
 import type { AccountWrite, WritePlan } from '../domain/plan.ts';
+import { approvalWrites } from './approvals.ts';
 import { tableName } from './client.ts';
 import type { IdempotencyRecord } from './idempotency-record.ts';
 import { accountEventToItem, accountToItem, ledgerEntryToItem, orderToItem, pageToItem } from './items.ts';
@@ -29,6 +30,7 @@ export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Pro
         Put: { TableName: table, Item: accountEventToItem(event), ConditionExpression: 'attribute_not_exists(PK)' },
       }),
     ),
+    ...(plan.approval ? approvalWrites(plan.approval.next, plan.approval.before) : []),
   ];
   return commitWithIdempotency(idempotency, items);
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_APPROVAL_EXPIRY_DAYS } from '../domain/approvals.ts';
 import type { TenantConfig } from '../domain/tenant-config.ts';
 
 export function tenantView(config: TenantConfig) {
@@ -6,6 +7,7 @@ export function tenantView(config: TenantConfig) {
     displayName: config.displayName,
     timeZone: config.timeZone,
     tiers: config.tiers,
+    approvals: { expiryDays: config.approvals?.expiryDays ?? DEFAULT_APPROVAL_EXPIRY_DAYS },
     ruleVersions: config.ruleVersions.map(({ version, effectiveFrom, purchasePointsPerUsd, minRedemptionPoints, pointsPerCent }) => ({
       version,
       effectiveFrom,

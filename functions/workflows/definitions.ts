@@ -1,4 +1,5 @@
 import { SEAL_NODE_OPTIONS } from '../audit/seal.ts';
+import { MAX_APPROVAL_EXPIRY_DAYS } from '../domain/approvals.ts';
 import type { TableAccess } from '../domain/vocabulary.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface WorkflowTask {
   ephemeralStorageMiB?: number;
   /** NODE_OPTIONS for the function (V8 flags measured for its workload). */
   nodeOptions?: string;
+  /** Completes its own workflow's waiting task (states:SendTaskSuccess on that state machine). */
+  completesTasks?: boolean;
 }
 
 export interface WorkflowDefinition {
@@ -49,6 +52,9 @@ export interface WorkflowDefinition {
 
 /** The string a Task state puts where its Lambda ARN goes. */
 export const taskPlaceholder = (stateName: string) => `\${${stateName}}`;
+
+/** The Lambda integration that waits for a callback: the function gets `$$.Task.Token` and the state waits for SendTaskSuccess with it. */
+export const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 
 /** How many tenant-days, and how many ranges of each, are sealed at once (AWS acts on both: Lambda concurrency). */
 export const SEAL_DAYS_AT_ONCE = 10;
@@ -249,4 +255,90 @@ export const auditSealWorkflow: WorkflowDefinition = {
   tasks: sealTasks,
 };
 
-export const workflowDefinitions: WorkflowDefinition[] = [auditSealWorkflow];
+/** The Approval workflow's Lambdas: small table work each. */
+const approvalTasks = {
+  AwaitDecision: {
+    handler: 'functions/workflows/approval/await-decision.ts',
+    tableAccess: 'readwrite',
+    completesTasks: true,
+    timeoutSeconds: 10,
+  },
+  ExpireIfUndecided: { handler: 'functions/workflows/approval/expire-if-undecided.ts', tableAccess: 'readwrite', timeoutSeconds: 10 },
+  ApplyApproval: { handler: 'functions/workflows/approval/apply-approval.ts', tableAccess: 'readwrite', timeoutSeconds: 30 },
+} satisfies Record<string, WorkflowTask & { timeoutSeconds: number }>;
+
+/** Lambda's transient failures of an invocation (not the function's own errors), retried on every Task that calls one. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/**
+ * One approval request, from its creation to its end. AwaitDecision hands the request and the
+ * state's callback token to its function, which stores the token; the state then waits, without
+ * polling and at no cost, until a decision route completes it with the request's status (or the
+ * wait, `waitSeconds`, a little longer than the request's life, times out: ExpireIfUndecided
+ * marks the request expired unless an approval landed just in time). An approved request's
+ * action runs in ApplyApproval through the one command path, under the request's own idempotency
+ * key, retried until it lands: however often it runs, it applies once. The execution is named
+ * after the request, so starting it twice starts it once. Generic over the request's kind:
+ * merges and transfer reversals reuse it with their own action.
+ */
+export const approvalWorkflow: WorkflowDefinition = {
+  name: 'Approval',
+  definition: {
+    Comment: 'An approval request: wait for the decision (callback), then apply the approved action once, or expire',
+    StartAt: 'AwaitDecision',
+    // The longest wait a tenant may configure, and a day to apply and expire in.
+    TimeoutSeconds: (MAX_APPROVAL_EXPIRY_DAYS + 1) * 86_400,
+    States: {
+      AwaitDecision: {
+        Type: 'Task',
+        Resource: CALLBACK_RESOURCE,
+        Parameters: {
+          FunctionName: taskPlaceholder('AwaitDecision'),
+          Payload: { 'taskToken.$': '$$.Task.Token', 'tenantId.$': '$.tenantId', 'approvalId.$': '$.approvalId' },
+        },
+        TimeoutSecondsPath: '$.waitSeconds',
+        // The function's own failures (States.TaskFailed never matches the wait's timeout): store the token again.
+        Retry: [{ ErrorEquals: [...LAMBDA_SERVICE_ERRORS, 'States.TaskFailed'], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2 }],
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'ExpireIfUndecided' }],
+        ResultPath: '$.decision',
+        Next: 'Decided',
+      },
+      ExpireIfUndecided: {
+        Type: 'Task',
+        Resource: taskPlaceholder('ExpireIfUndecided'),
+        TimeoutSeconds: taskTimeout(approvalTasks.ExpireIfUndecided),
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2 }],
+        ResultPath: '$.decision',
+        Next: 'Decided',
+      },
+      Decided: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.decision.status', StringEquals: 'approved', Next: 'ApplyApproval' }],
+        // Rejected or expired: nothing to apply. (Applied: an earlier execution did it.)
+        Default: 'Closed',
+      },
+      ApplyApproval: {
+        Type: 'Task',
+        Resource: taskPlaceholder('ApplyApproval'),
+        TimeoutSeconds: taskTimeout(approvalTasks.ApplyApproval),
+        // A refusal (the account gone) will not change: the execution fails, and alarms. Anything else
+        // (a contended account, a dependency down): the same key again until it lands (about an hour of attempts).
+        Retry: [
+          { ErrorEquals: ['ApplyFailed'], MaxAttempts: 0 },
+          { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 12, BackoffRate: 2, MaxDelaySeconds: 600 },
+        ],
+        ResultPath: '$.outcome',
+        End: true,
+      },
+      Closed: { Type: 'Succeed' },
+    },
+  },
+  tasks: approvalTasks,
+};
+
+export const workflowDefinitions: WorkflowDefinition[] = [auditSealWorkflow, approvalWorkflow];

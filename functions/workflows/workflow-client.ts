@@ -30,7 +30,9 @@ function stateMachineArn(workflow: 'Approval'): string {
  */
 export async function startWorkflow(workflow: 'Approval', executionName: string, input: Record<string, unknown>): Promise<void> {
   try {
-    await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name: executionName, input: JSON.stringify(input) }));
+    await sfn().send(
+      new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name: executionName, input: JSON.stringify(input) }),
+    );
   } catch (error) {
     if ((error as Error).name === 'ExecutionAlreadyExists') return;
     throw error;

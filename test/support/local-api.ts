@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { KeyRateLimit } from '../../local/gateway/key-rate-limit.ts';
 import type { GatewayOptions } from '../../local/gateway.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from '../../local/s3-local.ts';
+import type { LocalStepFunctions } from '../../local/step-functions-server.ts';
 import { useTestTable } from './test-table.ts';
 
 export interface ApiResponse {
@@ -27,8 +28,15 @@ export interface LocalApi {
   operatorIssuer: import('../../local/operator-issuer.ts').OperatorIssuer;
   /** Names of DynamoDB commands sent since the last reset, in order. */
   sdkCalls: { name: string; consistentRead: boolean; key?: string }[];
+  /** The local Step Functions (one per test process): its executions, and errors its tasks threw. */
+  workflows: LocalStepFunctions;
+  taskErrors: { state: string; error: Error }[];
   close(): Promise<void>;
 }
+
+/** One local Step Functions per test process: the functions' client reads its endpoint once. */
+let sharedWorkflows: Promise<LocalStepFunctions> | undefined;
+const taskErrors: LocalApi['taskErrors'] = [];
 
 type PartnerAuthorizer = GatewayOptions['authorizePartner'];
 
@@ -52,6 +60,10 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const s3 = await startLocalS3();
   localS3Env(s3);
   process.env.HASH_KEY ??= randomBytes(32).toString('hex');
+  const rootDir = new URL('../..', import.meta.url).pathname;
+  const { startLocalWorkflows } = await import('../../local/local-workflows.ts');
+  sharedWorkflows ??= startLocalWorkflows(rootDir, { onTaskError: (state, error) => taskErrors.push({ state, error }) });
+  const workflows = await sharedWorkflows;
   const { routes } = await import('../../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../../functions/api/authorizer.ts');
   const { createGateway } = await import('../../local/gateway.ts');
@@ -72,7 +84,6 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     { step: 'initialize', name: 'countCallsForTests' },
   );
 
-  const rootDir = new URL('../..', import.meta.url).pathname;
   const authorizePartner = wrapAuthorizer ? wrapAuthorizer(authorizePartnerRequest) : authorizePartnerRequest;
   const server: Server = createGateway({ routes, rootDir, authorizePartner, authorizeOperator: operators.authorize, ...opts });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,6 +93,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     tableName,
     s3,
     sdkCalls,
+    workflows,
+    taskErrors,
     async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes, limits) {
       const { partnerKey } = await provisionTenant({
         tenantId,
@@ -96,6 +109,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     operatorIssuer: operators,
     async close() {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      workflows.abortExecutions();
       await s3.stop();
     },
   };

@@ -5,7 +5,7 @@ import type { HttpResult, ParsedRequest } from './http-handler.ts';
 import { ProblemError } from './problem.ts';
 
 /** Effects to statuses: the one place a command's result gets its HTTP status. */
-const STATUS_OF_EFFECT = { created: 201, updated: 200 } as const;
+const STATUS_OF_EFFECT = { created: 201, updated: 200, accepted: 202 } as const;
 
 /** Headers a refusal's machine-readable detail implies. */
 function refusalHeaders(code: RefusalCode, extra: Record<string, unknown> | undefined): Record<string, string> {

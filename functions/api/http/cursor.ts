@@ -24,3 +24,14 @@ export function decodeKeyCursor(cursor: string): string {
   if (!match) throw new ProblemError('validation_error', 'cursor is not one this API issued');
   return match[1]!;
 }
+
+/** A position in a tenant's list of approval requests of one status: the last request's time and id. */
+export function encodeApprovalCursor(position: string): string {
+  return Buffer.from(`a1:${position}`).toString('base64url');
+}
+
+export function decodeApprovalCursor(cursor: string): string {
+  const match = /^a1:(\d{4}-\d{2}-\d{2}T[\d:.]+Z#[0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ProblemError('validation_error', 'cursor is not one this API issued');
+  return match[1]!;
+}

@@ -15,10 +15,14 @@ const usageKeys = usageKeyRegistry(usagePlanNames);
 export const handler = httpHandler(createTenantRoute, async (request) =>
   httpAnswer(
     await runIdempotentWrite(commandIdentity(request), async () => {
-      const { tenantId, displayName, timeZone, plan = 'standard' } = request.body;
+      const { tenantId, displayName, timeZone, approvals, plan = 'standard' } = request.body;
       if (await getTenantConfigNow(tenantId)) return refuse('tenant_already_exists', `Tenant ${tenantId} already exists`);
       // Rules apply from the epoch so events dated before the tenant existed still price.
-      const config = { ...defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z'), ...(timeZone ? { timeZone } : {}) };
+      const config = {
+        ...defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z'),
+        ...(timeZone ? { timeZone } : {}),
+        ...(approvals ? { approvals } : {}),
+      };
       // The tenant's usage key is on its API Gateway usage plan before the tenant exists, so its
       // first partner request is metered. If the commit then fails, the API Gateway key is left
       // over unused (no authorizer ever returns its value); a retry registers a fresh one.
