@@ -15,6 +15,8 @@ import { readJsonIfExists, writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
 import type { KeptDemoKey } from './demo-key.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { startLocalWorkflows } from './local-workflows.ts';
+import type { LocalStepFunctions } from './step-functions-server.ts';
 import { parseCli } from '../scripts/cli-args.ts';
 
 /** Scripts and tests wait for exactly this line on stdout. */
@@ -32,7 +34,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const PARENT_POLL_MS = 500;
 
 /** What has been started so far, so any exit path can stop exactly that. */
-const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?: StreamPoller } = {};
+const running: { server?: Server; dynamo?: DynamoDbLocal; s3?: LocalS3; poller?: StreamPoller; workflows?: LocalStepFunctions } = {};
 let shuttingDown = false;
 
 async function main(): Promise<void> {
@@ -53,6 +55,11 @@ async function main(): Promise<void> {
   const s3Dir = inMemory ? undefined : join(localDir, 's3');
   running.s3 = await startLocalS3(s3Dir === undefined ? {} : { directory: s3Dir });
   localS3Env(running.s3);
+  // Step Functions for the workflows the functions start (approvals), from the deployed definitions.
+  running.workflows = await startLocalWorkflows(repoRoot, {
+    onTaskError: (state, error) => console.error(`[workflow] ${state}: ${error.message}`),
+    log: (line) => console.error(`[workflow] ${line}`),
+  });
 
   // Imported only now, after the environment above, exactly as a Lambda cold start would.
   const { ensureTenant } = await import('../functions/usecases/provision-tenant.ts');
@@ -67,6 +74,8 @@ async function main(): Promise<void> {
 
   const credentialsPath = join(localDir, 'credentials.json');
   await ensureTenant(DEMO_TENANT);
+  const { resumeOpenApprovals } = await import('./resume-approvals.ts');
+  const resumed = inMemory ? 0 : await resumeOpenApprovals();
   // With kept data, the demo key of the last run stays the one demo key; in memory, a fresh one.
   const kept = inMemory ? undefined : ((await readJsonIfExists(credentialsPath)) as KeptDemoKey | undefined);
   const demoKey = await keepDemoKey(DEMO_TENANT.tenantId, kept);
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
       `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
       `  audit S3     ${running.s3.endpoint} bucket ${running.s3.bucket} (${s3Dir === undefined ? 'temporary' : `objects in ${displayPath(s3Dir)}`}); npx rrr-audit list`,
+      `  workflows    Step Functions on ${running.workflows.endpoint} (approvals${resumed > 0 ? `; ${resumed} open request(s) resumed` : ''})`,
       `  credentials  ${displayPath(credentialsPath)}`,
       '',
       'Try:',
@@ -180,7 +190,7 @@ function displayPath(path: string): string {
 }
 
 async function stopEverything(): Promise<void> {
-  const { server, dynamo, s3, poller } = running;
+  const { server, dynamo, s3, poller, workflows } = running;
   if (server !== undefined) {
     const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
     // Keep-alive connections would otherwise hold close() open until they time out.
@@ -189,6 +199,8 @@ async function stopEverything(): Promise<void> {
   }
   // The batch in hand finishes (and is checkpointed) before its database and bucket go away.
   await poller?.stop();
+  // Waiting executions end here; open requests are resumed at the next start.
+  await workflows?.close();
   await s3?.stop();
   // Awaited so that Java is gone before this process reports success.
   await dynamo?.stop();
@@ -222,7 +234,8 @@ const { values: options } = parseCli({
   usage: `Usage: npm start [-- --in-memory]
 
 Runs the whole service offline: DynamoDB Local, the API on PORT (default 3000; PORT=0 picks a
-free port), a local S3 and the audit stream poller, with a seeded demo tenant. Prints the
+free port), a local S3, the audit stream poller and the approval workflows (local Step
+Functions), with a seeded demo tenant. Prints the
 base URL and the demo partner key and writes them, with operator tokens, to
 .local/credentials.json (RRR_LOCAL_DIR to use another folder).
 
