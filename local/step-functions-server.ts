@@ -11,6 +11,11 @@ import { runWorkflow, type RunOptions, type TaskHandler } from './workflow-runne
  * file adds what that library leaves out: named executions, and the callback tokens of
  * `.waitForTaskToken` states, completed by SendTaskSuccess or SendTaskFailure.
  *
+ * StartExecution, SendTaskSuccess and SendTaskFailure answer once the execution has moved as far
+ * as it goes by itself (it waits for a callback again, or it has ended): AWS answers at once and
+ * the execution runs on; here what it does by itself is done when the call returns, so the
+ * writes a workflow makes never land in the middle of a test's next step. A timing AWS allows.
+ *
  * Kept to AWS's behaviour where the functions rely on it: a second StartExecution with a running
  * execution's name and input returns that execution, any other reuse of a name is
  * ExecutionAlreadyExists; a token whose task no longer waits is TaskTimedOut. Limits, stated:
@@ -35,6 +40,10 @@ export interface LocalExecution {
   error?: string;
   cause?: string;
   done: Promise<void>;
+  /** Resolves when the execution next waits for a callback, or ends. */
+  pause: Promise<void>;
+  /** The execution goes on (its callback was settled): `pause` becomes the next one. */
+  resume(): void;
 }
 
 export interface LocalStepFunctions {
@@ -91,7 +100,16 @@ export async function startLocalStepFunctions(
       status: 'RUNNING',
       startDate: Date.now() / 1000,
       done: Promise.resolve(),
+      pause: Promise.resolve(),
+      resume: () => nextPause(),
     };
+    let paused = () => {};
+    const nextPause = () => {
+      execution.pause = new Promise<void>((resolve) => {
+        paused = resolve;
+      });
+    };
+    nextPause();
     const stopping = new AbortController();
     running.set(executionArn, stopping);
     const callbacks = {
@@ -100,6 +118,7 @@ export async function startLocalStepFunctions(
           if (stopping.signal.aborted) reject(stopped());
           else waiting.set(taskToken, { resolve, reject, executionArn });
         }),
+      parked: () => paused(),
     };
     execution.done = runWorkflow(entry.workflow.definition, entry.tasks, JSON.parse(input), {
       ...options,
@@ -119,33 +138,39 @@ export async function startLocalStepFunctions(
         // A token of an ended execution waits no more (its state timed out or the execution failed).
         for (const [token, wait] of waiting) if (wait.executionArn === executionArn) waiting.delete(token);
         running.delete(executionArn);
+        paused();
       });
     executions.set(executionArn, execution);
-    return { executionArn, startDate: execution.startDate };
+    return execution.pause.then(() => ({ executionArn, startDate: execution.startDate }));
   }
 
+  /** The waiting task of a token, taken: what settles it, and the execution's next pause (which settling it leads to). */
   function takeWaiting(taskToken: string | undefined) {
     const wait = waiting.get(taskToken ?? '');
     if (!wait) throw new ApiError('TaskTimedOut', 'Task Timed Out: the token does not belong to a waiting task');
     waiting.delete(taskToken!);
-    return wait;
+    const execution = executions.get(wait.executionArn)!;
+    execution.resume();
+    return { ...wait, pause: execution.pause.then(() => ({})) };
   }
 
   const actions: Record<string, (body: Record<string, string | undefined>) => unknown> = {
     StartExecution: (body) => startExecution(body),
     SendTaskSuccess: (body) => {
-      takeWaiting(body.taskToken).resolve(JSON.parse(body.output ?? 'null'));
-      return {};
+      const wait = takeWaiting(body.taskToken);
+      wait.resolve(JSON.parse(body.output ?? 'null'));
+      return wait.pause;
     },
     SendTaskFailure: (body) => {
       const failure = Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'TaskFailed' });
-      takeWaiting(body.taskToken).reject(failure);
-      return {};
+      const wait = takeWaiting(body.taskToken);
+      wait.reject(failure);
+      return wait.pause;
     },
     DescribeExecution: (body) => {
       const execution = executions.get(body.executionArn ?? '');
       if (!execution) throw new ApiError('ExecutionDoesNotExist', `Execution does not exist: ${body.executionArn}`);
-      const { done: _done, ...described } = execution;
+      const { done: _done, pause: _pause, resume: _resume, ...described } = execution;
       return described;
     },
   };
@@ -167,7 +192,7 @@ export async function startLocalStepFunctions(
     try {
       const handle = actions[action];
       if (!handle) throw new ApiError('UnknownOperationException', `Not served locally: ${action}`);
-      payload = handle(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      payload = await handle(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
     } catch (error) {
       status = 400;
       payload =

@@ -42,6 +42,8 @@ export type TaskHandler = (input: never) => Promise<unknown>;
 /** Where a callback state's wait ends: the token's output, or its failure. */
 export interface TaskCallbacks {
   wait(taskToken: string): Promise<unknown>;
+  /** The state's function has run: the execution now waits for the token. */
+  parked?(taskToken: string): void;
 }
 
 export interface RunOptions {
@@ -145,6 +147,7 @@ export async function runWorkflow(
             // Its failure is the state's when awaited below; once the state has moved on (timed out, the function failed), nobody's.
             completed.catch(() => undefined);
             await call(JSON.parse(JSON.stringify(parameters.Payload ?? {}).replaceAll(tokenSlot, taskToken)));
+            callbacks.parked?.(taskToken);
             return completed;
           },
         ];

@@ -611,7 +611,13 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   credentials = { partnerKey: { 'x-api-key': tenant.partnerKey }, operatorJwt: { authorization: `Bearer ${platformToken}` } };
   fixtures = {
-    ...accountFixtures(api.baseUrl, tenant.tenantId, tenant.partnerKey, platformToken),
+    ...accountFixtures(
+      api.baseUrl,
+      tenant.tenantId,
+      tenant.partnerKey,
+      platformToken,
+      await api.operatorIssuer.mint({ subject: 'fixture-requester', roles: ['platform_admin'] }),
+    ),
     tenantId: tenant.tenantId,
     accountId: 'fuzz-acct',
     orderId: 'fuzz-order',

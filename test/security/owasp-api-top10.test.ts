@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -59,11 +59,12 @@ let api: LocalApi;
 let A: { tenantId: string; partnerKey: string };
 let B: { tenantId: string; partnerKey: string };
 let platformToken: string;
+let requesterToken: string;
 let fixturesA: Fixtures;
 
 function fixturesOf({ tenantId, partnerKey }: { tenantId: string; partnerKey: string }): Fixtures {
   return {
-    ...accountFixtures(api.baseUrl, tenantId, partnerKey, platformToken),
+    ...accountFixtures(api.baseUrl, tenantId, partnerKey, platformToken, requesterToken),
     tenantId,
     accountId: 'victim',
     orderId: 'victim-order',
@@ -108,6 +109,7 @@ beforeAll(async () => {
   A = await api.newTenant();
   B = await api.newTenant();
   platformToken = await api.operatorToken(['platform_admin']);
+  requesterToken = await api.operatorIssuer.mint({ subject: 'fixture-requester', roles: ['platform_admin'] });
   fixturesA = fixturesOf(A);
   const a = partnerClient(api.baseUrl, A.partnerKey);
   for (const accountId of ['victim', 'victim-put', 'victim-twin']) expect((await a.putAccount(accountId)).status).toBe(201);
@@ -563,10 +565,33 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
       for (let i = 0; i < 105; i += 1) {
         await commitPartnerKeyChange(createPartnerKey({ tenantId: A.tenantId, scopes: ['read'], now, label: `page-size ${i}` }));
       }
+      // And more pending approval requests than the largest page (stored as the request route stores them; no workflow needed to list them).
+      const { newApprovalRequest } = await import('../../functions/domain/approvals.ts');
+      const { approvalWrites } = await import('../../functions/store/approvals.ts');
+      const { getDocumentClient } = await import('../../functions/store/client.ts');
+      const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+      for (let i = 0; i < 105; i += 1) {
+        const request = newApprovalRequest({
+          tenantId: A.tenantId,
+          approvalId: randomUUID(),
+          kind: 'adjustment',
+          requestedBy: { id: 'page-size-requester', role: 'tenant_admin' },
+          now,
+          expirySeconds: 86_400,
+          required: { tenant_admin: 1, platform_admin: 0 },
+          action: { accountId: 'long-history', points: 1, reasonCode: 'goodwill', ticket: `PS-${i}`, note: 'page size' },
+        });
+        await getDocumentClient().send(new TransactWriteCommand({ TransactItems: approvalWrites(request, undefined) }));
+      }
     });
 
     it('the paged routes are the ones the manifest gives a limit', () => {
-      expect(pagedRoutes.map((route) => route.operationId).sort()).toEqual(['getAccountLedger', 'listPartnerKeys', 'listTransactions']);
+      expect(pagedRoutes.map((route) => route.operationId).sort()).toEqual([
+        'getAccountLedger',
+        'listApprovals',
+        'listPartnerKeys',
+        'listTransactions',
+      ]);
     });
 
     for (const route of pagedRoutes) {
@@ -684,7 +709,11 @@ describe('API5:2023 Broken Function Level Authorization', () => {
   it('no read-only role (support, finance) is allowed on any route that writes', () => {
     const writes = operatorRoutes.filter((route) => route.method !== 'GET' || route.tableAccess === 'readwrite');
     expect(writes.length).toBeGreaterThanOrEqual(4);
-    for (const route of writes) expect(route.roles ?? [], route.operationId).not.toEqual(expect.arrayContaining(['support']));
+    // Support staff may request service credits (SPEC section 10: up to 100 points, only admins approve): the one write they make.
+    const supportMayRequest = new Set(['createAdjustment']);
+    for (const route of writes.filter((route) => !supportMayRequest.has(route.operationId))) {
+      expect(route.roles ?? [], route.operationId).not.toEqual(expect.arrayContaining(['support']));
+    }
     for (const route of writes) expect(route.roles ?? [], route.operationId).not.toEqual(expect.arrayContaining(['finance']));
   });
 

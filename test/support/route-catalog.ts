@@ -61,10 +61,16 @@ export interface Fixtures {
   newAccountId(): Promise<string>;
   /** An active lock on a fresh account, to lift. */
   lock(): Promise<{ accountId: string; lockId: string }>;
+  /** A pending 50-point adjustment request on a fresh account, requested by another operator than the samples' caller. */
+  approval(): Promise<string>;
 }
 
-/** The account and lock fixtures, made through the API as a partner and a platform admin would. */
-export function accountFixtures(baseUrl: string, tenantId: string, partnerKey: string, operatorToken: string) {
+/**
+ * The account, lock and approval fixtures, made through the API as a partner and a platform
+ * admin would; approval requests by `requesterToken`, an operator other than the samples' caller
+ * (nobody approves their own).
+ */
+export function accountFixtures(baseUrl: string, tenantId: string, partnerKey: string, operatorToken: string, requesterToken: string) {
   const newAccountId = async () => {
     const accountId = unique('acct');
     const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}`, {
@@ -86,7 +92,18 @@ export function accountFixtures(baseUrl: string, tenantId: string, partnerKey: s
     if (response.status !== 201 || !body.lockId) throw new Error(`fixture lock: ${response.status} ${JSON.stringify(body)}`);
     return { accountId, lockId: body.lockId };
   };
-  return { newAccountId, lock };
+  const approval = async () => {
+    const accountId = await newAccountId();
+    const response = await fetch(`${baseUrl}/api/v1/admin/tenants/${tenantId}/adjustments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${requesterToken}`, 'content-type': 'application/json', 'idempotency-key': newIdempotencyKey() },
+      body: JSON.stringify({ accountId, points: 50, reasonCode: 'goodwill', ticket: 'FIX-1', note: 'fixture' }),
+    });
+    const body = (await response.json()) as { approvalId?: string };
+    if (response.status !== 202 || !body.approvalId) throw new Error(`fixture approval: ${response.status} ${JSON.stringify(body)}`);
+    return body.approvalId;
+  };
+  return { newAccountId, lock, approval };
 }
 
 export interface SampleRequest {
@@ -129,6 +146,15 @@ export const SAMPLES: Record<string, (f: Fixtures) => Promise<SampleRequest>> = 
     const { accountId, lockId } = await f.lock();
     return { params: { tenantId: f.tenantId, accountId, lockId }, body: { reasonCode: 'resolved' } };
   },
+  createAdjustment: async (f) => ({
+    params: { tenantId: f.tenantId },
+    // A service credit: the one adjustment every role allowed here (support included) may request.
+    body: { accountId: await f.newAccountId(), points: 25, reasonCode: 'service_credit', ticket: 'SAMPLE-1', note: 'sample' },
+  }),
+  listApprovals: async (f) => ({ params: { tenantId: f.tenantId }, query: { status: 'pending', limit: '5' } }),
+  getApproval: async (f) => ({ params: { tenantId: f.tenantId, approvalId: await f.approval() } }),
+  approveApproval: async (f) => ({ params: { tenantId: f.tenantId, approvalId: await f.approval() }, body: { note: 'sample' } }),
+  rejectApproval: async (f) => ({ params: { tenantId: f.tenantId, approvalId: await f.approval() }, body: { reasonCode: 'other' } }),
   // No day is ever sealed in a test table: the valid request is answered "no such export".
   getAuditExport: async (f) => ({ params: { tenantId: f.tenantId, day: '2026-01-01' }, expectStatus: 404 }),
 };
