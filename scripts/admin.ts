@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCK_LIFT_REASON_CODES, LOCK_REASON_CODES } from '../functions/domain/vocabulary.ts';
+import {
+  ADJUSTMENT_REASON_CODES,
+  APPROVAL_REJECT_REASON_CODES,
+  LOCK_LIFT_REASON_CODES,
+  LOCK_REASON_CODES,
+} from '../functions/domain/vocabulary.ts';
+import { MAX_ADJUSTMENT_POINTS } from '../schemas/approvals.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
+
+const APPROVAL_STATUSES = ['pending', 'approved', 'applied', 'rejected', 'expired'] as const;
 
 /** Operator CLI over the admin API (the same routes an operator console would call). */
 const spec = {
@@ -19,13 +27,28 @@ Commands:
   lock          --tenant ID --account ID --kind redemption|transfer|account --reason ${LOCK_REASON_CODES.join('|')}
                 [--until 2027-01-01T00:00:00Z]
   unlock        --tenant ID --account ID --lock LOCK_ID --reason ${LOCK_LIFT_REASON_CODES.join('|')}
+  adjust        --tenant ID --account ID --points N --reason ${ADJUSTMENT_REASON_CODES.join('|')}
+                --ticket REF --note TEXT
+                requests a signed adjustment (a debit: --points -50); prints the approval
+                request, pending (up to 100 points 1 tenant admin approves; 101 to 500 two;
+                above 500 two and a platform admin; never the requester)
+  approvals list    --tenant ID [--status ${APPROVAL_STATUSES.join('|')}] [--limit 1-100]
+                    [--cursor CURSOR]      one page (pending by default); --cursor nextCursor for the next
+  approvals show    --tenant ID --id APPROVAL_ID
+  approvals approve --tenant ID --id APPROVAL_ID [--note TEXT]
+                    prints the request: pending, approved, or applied (outcome.transactionId)
+  approvals reject  --tenant ID --id APPROVAL_ID --reason ${APPROVAL_REJECT_REASON_CODES.join('|')}
 
 Options:
+  --token JWT             the operator token to send (default: RRR_OPERATOR_TOKEN, else the
+                          local platform admin's); approving needs another operator than the
+                          requester, e.g. a second local tenant admin:
+                          --token "$(npm run -s operator-token -- --role tenant_admin --tenant demo --subject alice)"
   --idempotency-key KEY   send this Idempotency-Key (default: a fresh one per call)
   -h, --help              this text
 
-Talks to RRR_BASE_URL with RRR_OPERATOR_TOKEN (both needed for a deployed stage), or by
-default to the local service (npm start) with the platform admin token from
+Talks to RRR_BASE_URL with RRR_OPERATOR_TOKEN or --token (both needed for a deployed stage),
+or by default to the local service (npm start) with the platform admin token from
 .local/credentials.json (RRR_LOCAL_DIR to look elsewhere). Prints the JSON answer; exits 1 on
 a refusal, 2 on a usage mistake.`,
   allowPositionals: true,
@@ -43,11 +66,25 @@ a refusal, 2 on a usage mistake.`,
     kind: { type: 'string' },
     until: { type: 'string' },
     lock: { type: 'string' },
+    points: { type: 'string' },
+    ticket: { type: 'string' },
+    note: { type: 'string' },
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    cursor: { type: 'string' },
+    id: { type: 'string' },
+    token: { type: 'string' },
     'idempotency-key': { type: 'string' },
   },
 } as const;
 
-const { positionals, values } = parseCli(spec);
+/** `--points -50` reads as `--points=-50` (parseArgs would take -50 for an option and refuse it). */
+const args = process.argv
+  .slice(2)
+  .flatMap((arg, i, all) =>
+    arg === '--points' && /^-\d/.test(all[i + 1] ?? '') ? [] : all[i - 1] === '--points' && /^-\d/.test(arg) ? [`--points=${arg}`] : [arg],
+  );
+const { positionals, values } = parseCli(spec, args);
 
 const tenantPath = () => `/api/v1/admin/tenants/${encodeURIComponent(requiredOption('tenant', values.tenant))}`;
 const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption('key', values.key))}`;
@@ -62,6 +99,15 @@ function instantOption(name: 'expires-at' | 'until'): string | undefined {
 }
 
 const expiresAt = () => instantOption('expires-at');
+
+/** A required option with a fixed set of values, checked here so a typo is a usage mistake, not a 400. */
+function choiceOption(name: string, raw: string | undefined, choices: readonly string[]): string {
+  const value = requiredOption(name, raw);
+  if (!choices.includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not "${value}"`);
+  return value;
+}
+
+const approvalPath = () => `${tenantPath()}/approvals/${encodeURIComponent(requiredOption('id', values.id))}`;
 
 const commands: Record<string, () => { method: string; path: string; body?: unknown; pages?: boolean }> = {
   'create-tenant': () => ({
@@ -106,14 +152,56 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
     path: `${locksPath()}/${encodeURIComponent(requiredOption('lock', values.lock))}/lift`,
     body: { reasonCode: requiredOption('reason', values.reason) },
   }),
+  adjust: () => {
+    const accountId = requiredOption('account', values.account);
+    const points = integerOption('points', requiredOption('points', values.points), -MAX_ADJUSTMENT_POINTS, MAX_ADJUSTMENT_POINTS)!;
+    if (points === 0) throw new UsageError('--points must not be zero');
+    return {
+      method: 'POST',
+      path: `${tenantPath()}/adjustments`,
+      body: {
+        accountId,
+        points,
+        reasonCode: choiceOption('reason', values.reason, ADJUSTMENT_REASON_CODES),
+        ticket: requiredOption('ticket', values.ticket),
+        note: requiredOption('note', values.note),
+      },
+    };
+  },
+  'approvals list': () => {
+    const query = new URLSearchParams();
+    if (values.status !== undefined) query.set('status', choiceOption('status', values.status, APPROVAL_STATUSES));
+    const limit = integerOption('limit', values.limit, 1, 100);
+    if (limit !== undefined) query.set('limit', String(limit));
+    if (values.cursor !== undefined) query.set('cursor', requiredOption('cursor', values.cursor));
+    const search = query.toString();
+    return { method: 'GET', path: `${tenantPath()}/approvals${search ? `?${search}` : ''}` };
+  },
+  'approvals show': () => ({ method: 'GET', path: approvalPath() }),
+  'approvals approve': () => ({
+    method: 'POST',
+    path: `${approvalPath()}/approve`,
+    body: values.note !== undefined ? { note: requiredOption('note', values.note) } : {},
+  }),
+  'approvals reject': () => ({
+    method: 'POST',
+    path: `${approvalPath()}/reject`,
+    body: { reasonCode: choiceOption('reason', values.reason, APPROVAL_REJECT_REASON_CODES) },
+  }),
 };
+
+const APPROVAL_SUBCOMMANDS = Object.keys(commands)
+  .filter((name) => name.startsWith('approvals '))
+  .map((name) => name.slice('approvals '.length));
+const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals'];
 
 /** Where to send it: a deployed stage only with an explicit token, never the local one's. */
 async function target(): Promise<{ baseUrl: string; token: string }> {
   const baseUrl = process.env.RRR_BASE_URL || undefined;
-  const token = process.env.RRR_OPERATOR_TOKEN || undefined;
+  if (values.token === '') throw new UsageError('--token is empty');
+  const token = values.token ?? (process.env.RRR_OPERATOR_TOKEN || undefined);
   if (baseUrl !== undefined && token === undefined) {
-    throw new UsageError('RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not: set the operator token for that stage');
+    throw new UsageError('RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not: set the operator token for that stage (or pass --token)');
   }
   if (baseUrl !== undefined && token !== undefined) return { baseUrl, token };
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -128,10 +216,20 @@ async function target(): Promise<{ baseUrl: string; token: string }> {
 }
 
 await runCli(spec, async () => {
-  const [name, ...extra] = positionals;
-  if (name === undefined) throw new UsageError(`a command is required: one of ${Object.keys(commands).join(', ')}`);
-  const build = commands[name];
-  if (build === undefined) throw new UsageError(`unknown command "${name}": use one of ${Object.keys(commands).join(', ')}`);
+  const [first, ...rest] = positionals;
+  if (first === undefined) throw new UsageError(`a command is required: one of ${COMMAND_NAMES.join(', ')}`);
+  let name = first;
+  let extra = rest;
+  if (first === 'approvals') {
+    const [sub, ...after] = rest;
+    if (sub === undefined) throw new UsageError(`approvals needs a subcommand: one of ${APPROVAL_SUBCOMMANDS.join(', ')}`);
+    if (!APPROVAL_SUBCOMMANDS.includes(sub))
+      throw new UsageError(`unknown approvals subcommand "${sub}": use one of ${APPROVAL_SUBCOMMANDS.join(', ')}`);
+    name = `approvals ${sub}`;
+    extra = after;
+  }
+  const build = first.startsWith('approvals ') ? undefined : commands[name];
+  if (build === undefined) throw new UsageError(`unknown command "${first}": use one of ${COMMAND_NAMES.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const request = build();
   const { baseUrl, token } = await target();

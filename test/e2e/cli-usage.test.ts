@@ -77,6 +77,40 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
       /--expires-at must be an ISO 8601 instant/,
     ],
     ['scripts/admin.ts', ['list-keys', '--tenant'], /Option '--tenant <value>' argument missing/],
+    ['scripts/admin.ts', ['approvals'], /approvals needs a subcommand: one of list, show, approve, reject/],
+    ['scripts/admin.ts', ['approvals', 'accept', '--tenant', 'demo'], /unknown approvals subcommand "accept"/],
+    ['scripts/admin.ts', ['adjust', '--tenant', 'demo', '--account', 'm1', '--reason', 'goodwill'], /--points is required/],
+    [
+      'scripts/admin.ts',
+      ['adjust', '--tenant', 'demo', '--account', 'm1', '--points', '12.5', '--reason', 'goodwill', '--ticket', 'T-1', '--note', 'n'],
+      /--points must be a whole number from -10000000 to 10000000, not "12.5"/,
+    ],
+    [
+      'scripts/admin.ts',
+      ['adjust', '--tenant', 'demo', '--account', 'm1', '--points', '0', '--reason', 'goodwill', '--ticket', 'T-1', '--note', 'n'],
+      /--points must not be zero/,
+    ],
+    [
+      'scripts/admin.ts',
+      ['adjust', '--tenant', 'demo', '--account', 'm1', '--points', '-50', '--reason', 'because', '--ticket', 'T-1', '--note', 'n'],
+      /--reason must be one of goodwill, service_credit, .* not "because"/,
+    ],
+    [
+      'scripts/admin.ts',
+      ['adjust', '--tenant', 'demo', '--account', 'm1', '--points', '-50', '--reason', 'goodwill'],
+      /--ticket is required/,
+    ],
+    ['scripts/admin.ts', ['approvals', 'list', '--tenant', 'demo', '--status', 'open'], /--status must be one of pending, approved/],
+    ['scripts/admin.ts', ['approvals', 'list', '--tenant', 'demo', '--limit', '0'], /--limit must be a whole number from 1 to 100/],
+    ['scripts/admin.ts', ['approvals', 'show', '--tenant', 'demo'], /--id is required/],
+    ['scripts/admin.ts', ['approvals', 'show', '--tenant', 'demo', '--id', 'a', 'b'], /unexpected argument "b"/],
+    ['scripts/admin.ts', ['approvals', 'reject', '--tenant', 'demo', '--id', 'a'], /--reason is required/],
+    [
+      'scripts/admin.ts',
+      ['approvals', 'reject', '--tenant', 'demo', '--id', 'a', '--reason', 'meh'],
+      /--reason must be one of not_justified/,
+    ],
+    ['scripts/admin.ts', ['approvals', 'approve', '--tenant', 'demo', '--id', 'a', '--token', ''], /--token is empty/],
     ['scripts/operator-token.ts', [], /--role must be one of/],
     ['scripts/operator-token.ts', ['--role', 'support'], /--tenant is required for support/],
     ['scripts/operator-token.ts', ['--role', 'finance', '--ttl', '5'], /--ttl must be a whole number from 60 to 86400/],
@@ -101,6 +135,39 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
       expectOneLineUsageError(stderr, message);
     });
   }
+
+  it('admin --help describes the adjustment and approval commands and the --token option', async () => {
+    for (const args of [['--help'], ['adjust', '--help'], ['approvals', 'approve', '-h']]) {
+      const { code, stdout } = await run('scripts/admin.ts', args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(
+        /^ {2}adjust {8}--tenant ID --account ID --points N --reason goodwill\|service_credit\|correction\|fraud_recovery\|migration\|other$/m,
+      );
+      expect(stdout).toMatch(/--ticket REF --note TEXT/);
+      expect(stdout).toMatch(
+        /^ {2}approvals list {4}--tenant ID \[--status pending\|approved\|applied\|rejected\|expired\] \[--limit 1-100\]$/m,
+      );
+      expect(stdout).toMatch(/\[--cursor CURSOR\]/);
+      expect(stdout).toMatch(/^ {2}approvals show {4}--tenant ID --id APPROVAL_ID$/m);
+      expect(stdout).toMatch(/^ {2}approvals approve --tenant ID --id APPROVAL_ID \[--note TEXT\]$/m);
+      expect(stdout).toMatch(
+        /^ {2}approvals reject {2}--tenant ID --id APPROVAL_ID --reason not_justified\|insufficient_evidence\|wrong_amount\|duplicate\|withdrawn\|other$/m,
+      );
+      expect(stdout).toMatch(/--token JWT/);
+      expect(stdout).toContain('npm run -s operator-token -- --role tenant_admin --tenant demo --subject');
+    }
+  });
+
+  it('admin --token satisfies a deployed stage without RRR_OPERATOR_TOKEN (and never reads local credentials)', async () => {
+    const { code, stdout, stderr } = await run('scripts/admin.ts', ['approvals', 'list', '--tenant', 'demo', '--token', 'a.b.c'], {
+      RRR_BASE_URL: 'http://127.0.0.1:9',
+    });
+    // Port 9 refuses the connection: a one-line failure (exit 1), not the usage refusal.
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^admin: /)]);
+    expect(stderr).not.toMatch(/RRR_OPERATOR_TOKEN is not/);
+  });
 
   it('admin with RRR_BASE_URL but no token refuses, and never falls back to the local credentials', async () => {
     // A local service's credentials that must not be used (its port would refuse anyway).
