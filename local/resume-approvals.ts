@@ -26,7 +26,9 @@ export async function resumeOpenApprovals(): Promise<number> {
     );
     for (const item of page.Items ?? []) {
       const request = itemToApproval(item);
-      await startWorkflow('Approval', executionName(request), workflowInput(request));
+      // The wait left, not the whole: the request still expires at its own `expiresAt`.
+      const left = Math.max(1, Math.ceil((Date.parse(request.expiresAt) - Date.now()) / 1000) + 2);
+      await startWorkflow('Approval', executionName(request), { ...workflowInput(request), waitSeconds: left });
       resumed += 1;
     }
     start = page.LastEvaluatedKey;
