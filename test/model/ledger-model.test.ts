@@ -47,7 +47,20 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
         const admin = operatorClient(api.baseUrl, await api.operatorToken(['tenant_admin'], tenant.tenantId));
         const model: ModelState = { ledger: new ReferenceLedger(TIME_ZONE, TODAY), sent: [], step: 0 };
         const operator = { tenantId: tenant.tenantId, call: admin.call };
-        const real: RealSystem = { client, operator, book: new AnswerBook(), keyPrefix: 'k', tally };
+        const approvers = await Promise.all(
+          ['model-admin-2', 'model-admin-3'].map(async (subject) => {
+            const token = await api.operatorIssuer.mint({ subject, roles: ['tenant_admin'], tenantId: tenant.tenantId });
+            return operatorClient(api.baseUrl, token).call;
+          }),
+        );
+        const real: RealSystem = {
+          client,
+          operator,
+          approvers: [approvers[0]!, approvers[1]!],
+          book: new AnswerBook(),
+          keyPrefix: 'k',
+          tally,
+        };
         // Two members exist from the start; the third only once a command creates it.
         for (const accountId of ['m-0', 'm-1']) {
           const body = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' as const } };

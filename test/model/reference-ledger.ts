@@ -17,7 +17,7 @@ import { DAY_MS, localDateOf } from './calendar.ts';
 export const RULES = {
   tiers: ['Guest', 'Member', 'VIP Bronze', 'VIP Silver', 'VIP Gold'],
   purchasePointsPerUsd: 12,
-  expiryDays: { purchase: 365, bonus: 365, promotionDefault: 90 },
+  expiryDays: { purchase: 365, bonus: 365, promotionDefault: 90, adjustment: 365 },
   promotionDays: { min: 30, max: 90 },
   minRedemptionPoints: 5000,
   pointsPerCent: 10,
@@ -57,7 +57,7 @@ export const keySpaceOf = (request: ModelRequest) => (request.kind === 'lock' ||
 
 export type Expected =
   /** `body` lists the fields the answer must carry with exactly these values. */
-  | { kind: 'success'; status: 200 | 201; body: Record<string, unknown> }
+  | { kind: 'success'; status: 200 | 201 | 202; body: Record<string, unknown> }
   /** `duplicateOf`: the key slot (`partner|key`) of the earn whose transactionId the problem must carry. */
   | { kind: 'refusal'; status: number; code: string; extra?: Record<string, unknown>; duplicateOf?: string }
   /** The same status and body as the first answer to this key, marked as a replay. */
@@ -74,7 +74,7 @@ export interface BalanceExpectation {
 }
 
 interface Lot {
-  type: 'purchase' | CampaignType;
+  type: 'purchase' | CampaignType | 'adjustment';
   expiryDay: string;
   /** Orders lots of the same expiry day: the service's award instant, or any increasing stamp. */
   awardedAt: string;
@@ -102,7 +102,7 @@ export interface OrderState {
   earnKey: string;
 }
 
-const ok = (status: 200 | 201, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
+const ok = (status: 200 | 201 | 202, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
 const refuse = (status: number, code: string, extra?: Record<string, unknown>): Expected => ({
   kind: 'refusal',
   status,
@@ -205,6 +205,34 @@ export class ReferenceLedger {
     if (!account.locks.some((lock) => lock.lockId === lockId)) return refuse(404, 'not_found');
     account.locks = account.locks.filter((lock) => lock.lockId !== lockId);
     return ok(200, { accountId, lockId, status: 'lifted' });
+  }
+
+  /**
+   * An operator's adjustment request (POST .../adjustments): refused for an account that does
+   * not exist, otherwise pending until decided. Nothing moves until it is approved and applied
+   * (`applyAdjustment`); a rejected one changes nothing. Locks do not stop it: an adjustment is
+   * an operator's correction, approved by other operators.
+   */
+  requestAdjustment(accountId: string, points: number): Expected {
+    if (!this.accounts.has(accountId)) return refuse(404, 'not_found');
+    const size = Math.abs(points);
+    const required = { tenant_admin: size <= 100 ? 1 : 2, platform_admin: size <= 500 ? 0 : 1 };
+    return ok(202, { status: 'pending', kind: 'adjustment', required, action: { accountId, points } });
+  }
+
+  /**
+   * An approved adjustment applied at `appliedAt` (the service's instant: no request carries
+   * one): a credit pays debt first and the rest is an `adjustment` lot living the rule's 365
+   * days from then; a debit takes lots in spend order and what they cannot cover becomes debt
+   * (a clawback), as a reversal's does.
+   */
+  applyAdjustment(accountId: string, points: number, appliedAt: string, awardedAt: string): void {
+    const account = this.accounts.get(accountId);
+    if (!account) throw new Error(`reference: an adjustment applied to ${accountId}, which does not exist`);
+    if (points > 0) {
+      const expiryDay = this.checkExpiryDay(this.expiryDayOf(appliedAt, RULES.expiryDays.adjustment));
+      this.credit(account, points, 'adjustment', expiryDay, awardedAt);
+    } else this.debit(account, -points, true);
   }
 
   /** `redemption` blocks redeems, `account` every partner change but reversals; `transfer` none of these. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { PartnerClient } from '../support/local-api.ts';
+import { expect, vi } from 'vitest';
+import type { ApiResponse, PartnerClient } from '../support/local-api.ts';
 import { type AnswerBook, checkAnswer, checkBalance } from './check-answer.ts';
 import { keySpaceOf, type LockKind, type ModelRequest, type ReferenceLedger } from './reference-ledger.ts';
 import { campaignArb, purchaseArb, putAccountArb, redeemArb, reversalArb, type Pools } from './request-arbitraries.ts';
@@ -15,8 +16,10 @@ export interface ModelState {
 /** The service side: a partner client on a fresh tenant and the answers it gave. */
 export interface RealSystem {
   client: PartnerClient;
-  /** A tenant admin of the same tenant: applies and lifts locks. */
+  /** A tenant admin of the same tenant: applies and lifts locks, and requests adjustments. */
   operator: NonNullable<ModelClients['operator']>;
+  /** Two other tenant admins of the tenant: they approve or reject the adjustments `operator` requests. */
+  approvers: [PartnerClient['call'], PartnerClient['call']];
   book: AnswerBook;
   keyPrefix: string;
   /** Answers by request kind and outcome, across runs: shows which paths a run exercised. */
@@ -136,6 +139,93 @@ class UnlockAccount implements ModelCommand {
   toString = () => `unlock(#${this.pick})`;
 }
 
+/**
+ * An adjustment as operators make one: a tenant admin requests it (POST .../adjustments), the
+ * tenant admins it needs besides the requester (one up to 100 points, two above) approve it,
+ * and the Approval workflow applies it in the background; the run waits for the request to
+ * read `applied` (polling, no sleep), then the reference applies it at the service's
+ * `appliedAt`. Rejected (after one approval when two are needed), it changes nothing. With
+ * `clawback`, a debit of everything available and `clawback` points more (at most 200 points):
+ * the rest becomes debt.
+ */
+class Adjust implements ModelCommand {
+  constructor(
+    readonly accountId: string,
+    readonly points: number,
+    readonly decision: 'approve' | 'reject',
+    readonly clawback?: number,
+  ) {}
+  check = () => true;
+  async run(model: ModelState, real: RealSystem) {
+    model.step += 1;
+    const available = model.ledger.balanceOf(this.accountId)?.available ?? 0;
+    const points = this.clawback === undefined ? this.points : -Math.min(200, available + this.clawback);
+    const where = `step ${model.step} adjust ${this.accountId} ${points} (${this.decision})`;
+    const base = `/api/v1/admin/tenants/${real.operator.tenantId}`;
+    const key = `${real.keyPrefix}-adjust-${model.step}`;
+    const body = {
+      accountId: this.accountId,
+      points,
+      reasonCode: points > 0 ? 'goodwill' : 'fraud_recovery',
+      ticket: `SUP-${model.step}`,
+      note: 'model',
+    };
+    const expected = model.ledger.requestAdjustment(this.accountId, points);
+    const requested = await real.operator.call('POST', `${base}/adjustments`, body, { 'idempotency-key': key });
+    checkAnswer(expected, requested, real.book, `operator|${key}`, where);
+    count(real, `adjust ${requested.status} ${requested.body?.code ?? ''}`.trim());
+    if (expected.kind !== 'success') return;
+
+    const { approvalId } = requested.body as { approvalId: string };
+    const needed = (requested.body.required as { tenant_admin: number }).tenant_admin;
+    const decide = (by: number, decision: 'approve' | 'reject') =>
+      real.approvers[by]!(
+        'POST',
+        `${base}/approvals/${approvalId}/${decision}`,
+        decision === 'approve' ? {} : { reasonCode: 'not_justified' },
+      );
+    for (let by = 0; by < needed - 1; by += 1) {
+      const approved = await decide(by, 'approve');
+      expect({ status: approved.status, approval: approved.body?.status }, where).toEqual({ status: 200, approval: 'pending' });
+    }
+    const show = () => real.operator.call('GET', `${base}/approvals/${approvalId}`);
+    if (this.decision === 'reject') {
+      const rejected = await decide(needed - 1, 'reject');
+      expect({ status: rejected.status, approval: rejected.body?.status }, where).toEqual({ status: 200, approval: 'rejected' });
+      expect((await show()).body.status, where).toBe('rejected');
+      count(real, 'adjust rejected');
+    } else {
+      const startedAt = Date.now();
+      const approved = await decide(needed - 1, 'approve');
+      expect(approved.status, where).toBe(200);
+      expect(['approved', 'applied'], where).toContain(approved.body?.status);
+      const settled = await vi.waitFor(
+        async (): Promise<ApiResponse> => {
+          const response = await show();
+          if (response.body?.status === 'approved') throw new Error(`${where}: still being applied`);
+          return response;
+        },
+        { timeout: 15_000, interval: 10 },
+      );
+      expect(settled.body.status, where).toBe('applied');
+      const { transactionId, appliedAt } = settled.body.outcome as { transactionId: string; appliedAt: string };
+      expect(Date.parse(appliedAt), `${where}: appliedAt`).toBeGreaterThanOrEqual(startedAt - 1000);
+      expect(Date.parse(appliedAt), `${where}: appliedAt`).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(real.book.transactionIds.has(transactionId), `${where}: transactionId reused`).toBe(false);
+      real.book.transactionIds.add(transactionId);
+      const debtBefore = model.ledger.balanceOf(this.accountId)!.debt;
+      model.ledger.applyAdjustment(this.accountId, points, appliedAt, String(model.step).padStart(8, '0'));
+      const debtAfter = model.ledger.balanceOf(this.accountId)!.debt;
+      count(real, `adjust applied ${points > 0 ? 'credit' : debtAfter > debtBefore ? 'debit into debt' : 'debit'}`);
+    }
+    checkBalance(model.ledger.balanceOf(this.accountId), await real.client.balance(this.accountId), `${where}: balance after`);
+  }
+  toString = () =>
+    `adjust(${this.accountId}, ${this.clawback === undefined ? this.points : `clawback +${this.clawback}`}, ${this.decision})`;
+}
+
+const count = (real: RealSystem, outcome: string) => real.tally.set(outcome, (real.tally.get(outcome) ?? 0) + 1);
+
 class ReadBalance implements ModelCommand {
   constructor(readonly accountId: string) {}
   check = () => true;
@@ -175,6 +265,14 @@ export function sequentialCommands(pools: Pools, maxCommands: number) {
         .map(([id, kind]): ModelCommand => new LockAccount(id, kind)),
       fc.nat().map((pick): ModelCommand => new UnlockAccount(pick)),
       fc.nat().map((pick): ModelCommand => new UnlockAccount(pick)),
+      fc
+        .record({
+          accountId: fc.constantFrom(...pools.accountIds),
+          points: fc.integer({ min: -200, max: 200 }).filter((points) => points !== 0),
+          decision: fc.constantFrom<'approve' | 'reject'>('approve', 'approve', 'approve', 'reject'),
+          clawback: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, fc.integer({ min: 1, max: 100 })),
+        })
+        .map(({ accountId, points, decision, clawback }): ModelCommand => new Adjust(accountId, points, decision, clawback)),
       fc
         .tuple(fc.nat(), fc.option(fc.nat(), { nil: undefined, freq: 2 }))
         .map(([keyPick, requestPick]): ModelCommand => new Resend(keyPick, requestPick)),

@@ -21,3 +21,30 @@ export function beforeTransactionNaming(client: DocumentClient, marker: string, 
   );
   return { remove: () => client.middlewareStack.remove(name), fired: () => done };
 }
+
+/**
+ * Watches the TransactWriteItems whose items name `marker`: `attempts()` counts every one sent,
+ * `commits()` those that committed. With `failAfterCommit`, the first one to commit (with all of
+ * the SDK's own attempts, outside which this sits) throws that error instead of answering: the
+ * function that sent it dies after its commit and before its answer (killed, timed out), so its
+ * caller retries something that already landed.
+ */
+export function watchTransactionsNaming(client: DocumentClient, marker: string, options: { failAfterCommit?: Error } = {}) {
+  const name = `watch-${marker}-${Math.random()}`;
+  let failed = false;
+  let attempts = 0;
+  let commits = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!String(context.commandName).startsWith('TransactWrite') || !JSON.stringify(args.input).includes(marker)) return next(args);
+      attempts += 1;
+      const result = await next(args);
+      commits += 1;
+      if (failed || !options.failAfterCommit) return result;
+      failed = true;
+      throw options.failAfterCommit;
+    },
+    { step: 'initialize', name },
+  );
+  return { remove: () => client.middlewareStack.remove(name), failed: () => failed, attempts: () => attempts, commits: () => commits };
+}
