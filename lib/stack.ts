@@ -89,6 +89,9 @@ export class RedRoomRewardsStack extends Stack {
       hashKeySecret,
       audit: { bucket: audit.bucket, key: dataKey },
     });
+    // Wired once both exist: the state machines' ARNs into the route functions that start them,
+    // and each route's rights on exactly the state machines its `workflows` names.
+    for (const route of routes) workflows.grantToRoute(route, this.routeFunctions.get(route.operationId)!);
     const jobs = new ScheduledJobs(this, 'Jobs', {
       stage,
       jobs: props.scheduledJobs ?? DEFAULT_SOURCES.scheduledJobs,

@@ -3,16 +3,33 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { inlineMapProblems, type WorkflowDefinition } from '../functions/workflows/definitions.ts';
 import { ApiFunction } from './api-function.ts';
 import { grantAuditAccess } from './audit-access.ts';
 import { logicalIdOf } from './logical-id.ts';
 import { dataRemovalPolicy, type StageConfig } from './stage.ts';
+
+/** A workflow a route may start or complete a task of (functions/api/route-types.ts). */
+export type RouteWorkflow = NonNullable<NonNullable<RouteDefinition['workflows']>['starts']>[number];
+
+/** The environment variable functions/workflows/workflow-client.ts reads each started workflow's state machine ARN from. */
+export const WORKFLOW_ARN_ENV: Record<RouteWorkflow, string> = { Approval: 'APPROVAL_WORKFLOW_ARN' };
+
+/**
+ * The one action a task is completed with: the functions hand a waiting task its result
+ * (workflow-client.ts completeTask) and never fail it or heartbeat it. Scoped to the state
+ * machine: the service authorization reference lists no resource type for it, but Step
+ * Functions authorizes a token of a Lambda callback task against its state machine's ARN
+ * (what aws-cdk-lib's grantTaskResponse relies on too), so no `*` is needed.
+ */
+const COMPLETE_TASK_ACTIONS = ['states:SendTaskSuccess'];
 
 export interface WorkflowsProps {
   stage: StageConfig;
@@ -78,6 +95,20 @@ export class Workflows extends Construct {
           includeExecutionData: false,
         },
       });
+      for (const [stateName, task] of Object.entries(workflow.tasks)) {
+        if (!task.completesTasks) continue;
+        // Not a grant on the function's role: that lands in the role's default policy, which the
+        // function depends on, and this statement names the state machine, whose definition names
+        // the function: a cycle CloudFormation refuses. A policy of its own is attached to the same
+        // role without the function depending on it. CloudFormation creates it right after the
+        // state machine; a completion refused in that window (a first deploy only) fails the
+        // invocation, which the state's Retry runs again.
+        const fn = this.functions.get(`${workflow.name}.${stateName}`)!;
+        new Policy(fn, 'CompletesTasks', {
+          roles: [fn.function.role!],
+          statements: [new PolicyStatement({ actions: COMPLETE_TASK_ACTIONS, resources: [stateMachine.stateMachineArn] })],
+        });
+      }
       for (const fn of functions) {
         fn.function.grantInvoke(stateMachine);
         Validations.of(stateMachine).acknowledge({
@@ -99,5 +130,28 @@ export class Workflows extends Construct {
       }
       this.stateMachines.set(workflow.name, stateMachine);
     }
+  }
+
+  /**
+   * What a route's `workflows` asks for, on its function: for each workflow it starts, the state
+   * machine's ARN in its environment and StartExecution on that state machine; for each it
+   * completes tasks of, SendTaskSuccess on that state machine. Nothing on any other.
+   */
+  grantToRoute(route: RouteDefinition, fn: ApiFunction): void {
+    for (const name of route.workflows?.starts ?? []) {
+      const stateMachine = this.stateMachineFor(route, name);
+      stateMachine.grantStartExecution(fn.function);
+      fn.function.addEnvironment(WORKFLOW_ARN_ENV[name], stateMachine.stateMachineArn);
+    }
+    for (const name of route.workflows?.completes ?? []) {
+      this.stateMachineFor(route, name).grant(fn.function, ...COMPLETE_TASK_ACTIONS);
+    }
+  }
+
+  private stateMachineFor(route: RouteDefinition, name: RouteWorkflow): StateMachine {
+    const stateMachine = this.stateMachines.get(name);
+    // Deployed without it, the route would fail on every call that reaches the workflow.
+    if (!stateMachine) throw new Error(`Route ${route.operationId} uses workflow ${name}, which is not among the deployed workflows`);
+    return stateMachine;
   }
 }

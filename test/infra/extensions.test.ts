@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
-import { taskPlaceholder, type WorkflowDefinition } from '../../functions/workflows/definitions.ts';
+import { approvalWorkflow, taskPlaceholder, type WorkflowDefinition } from '../../functions/workflows/definitions.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { ScheduledJobDefinition } from '../../lib/schedules.ts';
 import { synthesize } from './support/synth.ts';
@@ -37,7 +37,8 @@ const job: ScheduledJobDefinition = {
   cron: { minute: '15', hour: '5' },
   tableAccess: 'readwrite',
 };
-const sources = { routes: [...routes, operatorRoute], workflows: [workflow], scheduledJobs: [job] };
+// The manifest's routes start and complete the Approval workflow: the stack refuses them without it.
+const sources = { routes: [...routes, operatorRoute], workflows: [approvalWorkflow, workflow], scheduledJobs: [job] };
 
 describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
   let template: Template;
@@ -65,7 +66,9 @@ describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
     });
-    const machine = index.ofType('AWS::StepFunctions::StateMachine')[0]![1];
+    const [, machine] = index
+      .ofType('AWS::StepFunctions::StateMachine')
+      .find(([, m]) => JSON.stringify(m.Properties!.DefinitionSubstitutions).includes('TestApprovalTaskDecide'))!;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder, not a JS template
     expect(JSON.stringify(machine.Properties!.DefinitionString)).toContain('${Decide}');
     const alarms = JSON.stringify(index.ofType('AWS::CloudWatch::Alarm'));
