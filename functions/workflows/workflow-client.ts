@@ -1,4 +1,4 @@
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { readEnv } from '../config/env.ts';
 import { STEP_FUNCTIONS_CLIENT_LIMITS } from '../config/sdk-clients.ts';
@@ -51,14 +51,5 @@ export async function completeTask(taskToken: string, output: Record<string, unk
   } catch (error) {
     if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((error as Error).name)) return 'not_waiting';
     throw error;
-  }
-}
-
-/** Fails a waiting task with an error name its state's Catch can match. */
-export async function failTask(taskToken: string, error: string, cause: string): Promise<void> {
-  try {
-    await sfn().send(new SendTaskFailureCommand({ taskToken, error, cause }));
-  } catch (failure) {
-    if (!['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes((failure as Error).name)) throw failure;
   }
 }
