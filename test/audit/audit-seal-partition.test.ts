@@ -12,7 +12,7 @@ import { planDay, sealDay, type SealOptions } from '../../functions/audit/seal.t
 import { describeProblem, verifyExport } from '../../functions/audit/verify.ts';
 import { fetchedObjects, readWalletIndex } from '../../functions/audit/wallet-index.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
-import { type AslDefinition, auditSealWorkflow, taskPlaceholder } from '../../functions/workflows/definitions.ts';
+import { type AslDefinition, auditSealWorkflow } from '../../functions/workflows/definitions.ts';
 import { localS3ClientConfig, localS3Env, startLocalS3, type LocalS3 } from '../../local/s3-local.ts';
 import { runWorkflow, type TaskHandler } from '../../local/workflow-runner.ts';
 import { chain, insertEntries, memoryStore, silentLog } from './support.ts';
@@ -343,19 +343,20 @@ describe('the AuditSeal workflow, run from its definition on the local S3', () =
     );
     const distributed = { ...(SealDays!.ItemProcessor as object), ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } };
     await expect(runWorkflow(withDays({ ItemProcessor: distributed }), tasks, {})).rejects.toThrow(/only inline Maps are run locally/);
-    // The callback pattern is not implemented by the library; a Task must run its own handler.
+    // A callback state runs locally only with its own function (the library would call a real Lambda).
     const callback = {
       StartAt: 'Approve',
       States: {
         Approve: {
           Type: 'Task' as const,
           Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-          Parameters: { FunctionName: taskPlaceholder('Approve') },
+          Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:elsewhere' },
+          TimeoutSeconds: 60,
           End: true,
         },
       },
     };
-    await expect(runWorkflow(callback, tasks, {})).rejects.toThrow(/state Approve: Resource must be \$\{Approve\}/);
+    await expect(runWorkflow(callback, tasks, {})).rejects.toThrow(/state Approve: Parameters.FunctionName must be \$\{Approve\}/);
     await expect(
       runWorkflow({ StartAt: 'PlanSeals', States: { PlanSeals: { ...PlanSeals!, Next: undefined, End: true } } }, {}, {}),
     ).rejects.toThrow(/state PlanSeals: no task handler/);
