@@ -141,11 +141,15 @@ function idempotencyViolations(entries: LedgerEntry[], records: IdempotencyRecor
   for (const [transactionId, keys] of keysByTransaction) {
     if (keys.size > 1) out.push(`transaction ${transactionId} carries ${keys.size} idempotency keys`);
   }
-  const recordByKey = new Map(records.map((record) => [record.idempotencyKey, record]));
+  // One key may have a record in each namespace (an operator's lock and a partner's earn under
+  // the same key string); entries do not name theirs, so any record of the key may be theirs.
+  const recordsByKey = new Map<string, IdempotencyRecord[]>();
+  for (const record of records) recordsByKey.set(record.idempotencyKey, [...(recordsByKey.get(record.idempotencyKey) ?? []), record]);
   for (const [key, transactions] of transactionsByKey) {
-    const record = recordByKey.get(key);
-    const stored = record ? (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId : undefined;
-    if (stored === undefined || !transactions.has(String(stored)))
+    const stored = (recordsByKey.get(key) ?? []).map(
+      (record) => (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId,
+    );
+    if (!stored.some((transactionId) => transactionId !== undefined && transactions.has(String(transactionId))))
       out.push(`idempotency key ${key}: entries without their idempotency record`);
   }
   for (const record of records) {
