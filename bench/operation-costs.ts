@@ -69,7 +69,8 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         await putAccount(`redeem1-${run}`);
         await earn({ accountId: `redeem1-${run}`, source: { type: 'bonus', campaignId: 'bench', points: 5000 * (n + 10) } });
       },
-      request: (i) => call(h.redeem, post('/api/v1/redeem', { accountId: `redeem1-${run}`, points: 5000, orderId: `checkout-${i}` }), 201),
+      request: (i) =>
+        call(h.redeem, post('/api/v1/redeem', { accountId: `redeem1-${run}`, points: 5000, orderId: `checkout-${run}-${i}` }), 201),
     },
     {
       name: 'redeem (3 lots)',
@@ -86,7 +87,7 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         }
       },
       request: (i) =>
-        call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${i}` }), 201),
+        call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${run}-${i}` }), 201),
     },
     {
       name: 'reversal',

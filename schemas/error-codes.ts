@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, title: 'Method not allowed on this resource' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still in flight' },
   already_exists: { status: 409, title: 'It already exists' },
-  duplicate_order: { status: 409, title: 'This order has already earned points' },
+  duplicate_order: { status: 409, title: 'This order has already earned or redeemed points' },
   concurrent_update: { status: 409, title: 'The account changed concurrently; retry the request' },
   already_approved: { status: 409, title: 'This approver has already approved, or no approval of their role is still needed' },
   approval_not_pending: { status: 409, title: 'The approval request is no longer pending (approved, applied, rejected or expired)' },

@@ -205,3 +205,24 @@ export interface OrderRecord {
    */
   createdBy?: IdempotencyRef & { at: string };
 }
+
+/**
+ * An order that redeemed points: the natural key of a redemption (one-shot today, a held one
+ * later), unique by (tenant, order id) forever, whichever account and idempotency key. Kept
+ * under its own source type, so it never meets the purchase order of the same id.
+ */
+export interface RedemptionOrderRecord {
+  tenantId: string;
+  sourceType: 'redemption';
+  orderId: string;
+  accountId: string;
+  transactionId: string;
+  points: number;
+  discountCents: number;
+  version: number;
+  /** The idempotency key that created the order, and when: see `OrderRecord.createdBy`. */
+  createdBy: IdempotencyRef & { at: string };
+}
+
+/** Any order record, by its source type. */
+export type StoredOrder = OrderRecord | RedemptionOrderRecord;

@@ -1,6 +1,6 @@
 import type { PageWrite } from '../domain/lot-pages.ts';
 import { nextExpiry } from '../domain/lots.ts';
-import type { Account, AccountEvent, LedgerEntry, Lot, OrderRecord, PageSummary, Wallet } from '../domain/types.ts';
+import type { Account, AccountEvent, LedgerEntry, Lot, PageSummary, StoredOrder, Wallet } from '../domain/types.ts';
 import { POINT_TYPES } from '../domain/vocabulary.ts';
 import { expiryIndexKeys, keys } from './keys.ts';
 
@@ -145,8 +145,8 @@ export function accountEventToItem(event: AccountEvent): Item {
 
 export const itemToAccountEvent = (item: Item): AccountEvent => stripKeys<AccountEvent>(item);
 
-export function orderToItem(order: OrderRecord): Item {
+export function orderToItem(order: StoredOrder): Item {
   return { ...keys.order(order.tenantId, order.sourceType, order.orderId), entity: 'ORDER', ...order };
 }
 
-export const itemToOrder = (item: Item): OrderRecord => stripKeys<OrderRecord>(item);
+export const itemToOrder = (item: Item): StoredOrder => stripKeys<StoredOrder>(item);

@@ -1,5 +1,5 @@
 import type { IdempotencyNamespace } from '../domain/idempotency.ts';
-import type { Account, OrderRecord } from '../domain/types.ts';
+import type { Account, OrderRecord, RedemptionOrderRecord, StoredOrder } from '../domain/types.ts';
 import { itemToIdempotency, type IdempotencyRecord } from './idempotency-record.ts';
 import { pageMonth } from '../domain/lots.ts';
 import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
@@ -12,7 +12,10 @@ export interface DecisionState {
   account?: Account;
   /** Every account asked for, by account id; absent ones do not exist. */
   accounts: Record<string, Account | undefined>;
+  /** The purchase order asked for (`order` with source type purchase), if it exists. */
   order?: OrderRecord;
+  /** The redemption order asked for (`order` with source type redemption), if it exists. */
+  redemptionOrder?: RedemptionOrderRecord;
   idempotency?: IdempotencyRecord;
   /** The first account's turn queue, when it has one (functions/store/turn-queue.ts). */
   turns?: TurnQueue;
@@ -25,7 +28,7 @@ export interface DecisionStateKeys {
   tenantId: string;
   accountIds: AccountIds;
   idempotency: { namespace: IdempotencyNamespace; key: string };
-  order?: { sourceType: 'purchase'; orderId: string };
+  order?: { sourceType: StoredOrder['sourceType']; orderId: string };
   /** The lot pages read with the accounts (default: the two earliest live ones). */
   pages?: PageReads;
 }
@@ -77,8 +80,11 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
     else if (item.entity === 'ACCOUNT') {
       const account = itemToAccount(item);
       accounts[account.accountId] = account;
-    } else if (item.entity === 'ORDER') state.order = itemToOrder(item);
-    else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
+    } else if (item.entity === 'ORDER') {
+      const order = itemToOrder(item);
+      if (order.sourceType === 'redemption') state.redemptionOrder = order;
+      else state.order = order;
+    } else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
     else if (item.entity === 'TURNS') state.turns = itemToTurnQueue(item);
   }
   for (const [id, account] of Object.entries(accounts)) {

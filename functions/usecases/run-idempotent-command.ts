@@ -5,7 +5,7 @@ import { PagesNeeded } from '../domain/lots.ts';
 import type { Decision, WritePlan } from '../domain/plan.ts';
 import { countAccountWrite } from '../domain/rate-limit.ts';
 import { refuse } from '../domain/result.ts';
-import type { OrderRecord, RequestContext } from '../domain/types.ts';
+import type { RequestContext, StoredOrder } from '../domain/types.ts';
 import { commitPlan } from '../store/commit-plan.ts';
 import { IDEMPOTENCY_RETENTION_SECONDS } from '../store/idempotency-record.ts';
 import {
@@ -138,7 +138,7 @@ async function runRounds(spec: CommandSpec, stop: RoundsStop): Promise<CommandOu
         continue;
       }
     }
-    if (!state.idempotency && createdUnderThisKey(state.order, spec, now)) {
+    if (!state.idempotency && createdUnderThisKey(orderRead(state), spec, now)) {
       // A torn read: BatchGetItem is not transactional, so it can see the order our key's
       // transaction wrote before the idempotency record it wrote with it. Read again.
       deadline.roundEnded();
@@ -160,7 +160,7 @@ async function runRounds(spec: CommandSpec, stop: RoundsStop): Promise<CommandOu
     // meanwhile): deciding on it would refuse what is a replay. Read everything again instead.
     const reload = async (pages: Record<string, string[]>) => {
       const again = await loadDecisionState(stateKeys, pages);
-      return again.idempotency || createdUnderThisKey(again.order, spec, now) ? 'torn' : again;
+      return again.idempotency || createdUnderThisKey(orderRead(again), spec, now) ? 'torn' : again;
     };
     const decidedOn = await decideWithPages(spec.decide, state, ctx, reload);
     if (decidedOn === 'torn') {
@@ -289,8 +289,13 @@ function backoff(attempt: number): Promise<void> {
   return delay(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
 }
 
+/** The order record the command asked for, purchase or redemption, if it exists. */
+function orderRead(state: DecisionState): StoredOrder | undefined {
+  return state.order ?? state.redemptionOrder;
+}
+
 /** The order was written by this very key, recently enough that its idempotency record must still exist. */
-function createdUnderThisKey(order: OrderRecord | undefined, spec: CommandSpec, now: string): boolean {
+function createdUnderThisKey(order: StoredOrder | undefined, spec: CommandSpec, now: string): boolean {
   const by = order?.createdBy;
   if (!by || by.namespace !== spec.idempotency.namespace || by.key !== spec.idempotency.key) return false;
   return Date.parse(now) - Date.parse(by.at) < IDEMPOTENCY_RETENTION_SECONDS * 1000 - 3_600_000;

@@ -23,6 +23,7 @@ let domain: {
   result: typeof import('../../functions/domain/result.ts');
   upsert: typeof import('../../functions/domain/decisions/account-upsert.ts');
   earn: typeof import('../../functions/domain/decisions/earn.ts');
+  redeem: typeof import('../../functions/domain/decisions/redeem.ts');
   config: typeof import('../../functions/domain/tenant-config.ts');
 };
 let audit: typeof import('../support/table-audit.ts');
@@ -40,6 +41,7 @@ beforeAll(async () => {
     result: await import('../../functions/domain/result.ts'),
     upsert: await import('../../functions/domain/decisions/account-upsert.ts'),
     earn: await import('../../functions/domain/decisions/earn.ts'),
+    redeem: await import('../../functions/domain/decisions/redeem.ts'),
     config: await import('../../functions/domain/tenant-config.ts'),
   };
   audit = await import('../support/table-audit.ts');
@@ -311,5 +313,62 @@ describe('a torn read of an earn committed under the same key', () => {
     const outcome = await command(asksForAPage).finally(() => client.middlewareStack.remove(name));
     expect(staged?.kind).toBe('committed');
     expect(outcome).toEqual({ kind: 'replayed', result: (staged as { result: unknown }).result });
+  });
+});
+
+describe('a torn read of a redemption committed under the same key', () => {
+  it('sees the redemption order but not the idempotency record, reads again and replays; another key is duplicate_order', async () => {
+    await run('open-tr', ['tr'], (state, ctx) =>
+      domain.upsert.decideAccountUpsert(
+        state.account,
+        { accountId: 'tr', profile: { profileId: 'p-tr', role: 'CONSUMER' } },
+        config(),
+        ctx,
+      ),
+    );
+    await run('fund-tr', ['tr'], earnBonus('tr', 20_000));
+    const order = { sourceType: 'redemption' as const, orderId: 'torn-r1' };
+    const redeem: Decide = (state, ctx) =>
+      domain.redeem.decideRedeem(
+        state.account,
+        state.redemptionOrder,
+        { accountId: 'tr', points: 5000, orderId: 'torn-r1' },
+        config(),
+        ctx,
+      );
+    const command = (key: string) => runner.runIdempotentCommand({ ...identity(key), accountIds: ['tr'], order, decide: redeem });
+    const first = await command('torn-redeem');
+    expect(first.kind).toBe('committed');
+
+    const name = 'tear-next-redeem-batch-get';
+    let reads = 0;
+    let torn = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== 'BatchGetItemCommand') return result;
+        const output = result.output as { Responses?: Record<string, Record<string, unknown>[]> };
+        reads += 1;
+        if (!torn) {
+          torn = true;
+          for (const [table, items] of Object.entries(output.Responses ?? {})) {
+            output.Responses![table] = items.filter((item) => {
+              const entity = item.entity as unknown;
+              return entity !== 'IDEMPOTENCY' && (entity as { S?: string } | undefined)?.S !== 'IDEMPOTENCY';
+            });
+          }
+        }
+        return result;
+      },
+      { step: 'finalizeRequest', priority: 'low', name },
+    );
+    const again = await command('torn-redeem').finally(() => client.middlewareStack.remove(name));
+    expect(torn).toBe(true);
+    expect(reads).toBe(2);
+    expect(again).toEqual({ kind: 'replayed', result: (first as { result: unknown }).result });
+
+    const other = await command('torn-redeem-other');
+    expect(other).toMatchObject({ kind: 'refused', refusal: { code: 'duplicate_order' } });
+    expect(await balances('tr')).toEqual({ tr: 15_000 });
   });
 });

@@ -31,7 +31,7 @@ export function checkAnswer(expected: Expected, actual: ApiResponse, book: Answe
     if (expected.extra) expect(actual.body, where).toMatchObject(expected.extra);
     if (expected.duplicateOf !== undefined) {
       const original = book.committed.get(expected.duplicateOf)?.body?.transactionId;
-      expect(actual.body.transactionId, `${where}: duplicate_order names the original earn`).toBe(original);
+      expect(actual.body.transactionId, `${where}: duplicate_order names the original earn or redemption`).toBe(original);
     }
     return;
   }

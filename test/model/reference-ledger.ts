@@ -58,7 +58,7 @@ export const keySpaceOf = (request: ModelRequest) => (request.kind === 'lock' ||
 export type Expected =
   /** `body` lists the fields the answer must carry with exactly these values. */
   | { kind: 'success'; status: 200 | 201 | 202; body: Record<string, unknown> }
-  /** `duplicateOf`: the key slot (`partner|key`) of the earn whose transactionId the problem must carry. */
+  /** `duplicateOf`: the key slot (`partner|key`) of the earn or redemption whose transactionId the problem must carry. */
   | { kind: 'refusal'; status: number; code: string; extra?: Record<string, unknown>; duplicateOf?: string }
   /** The same status and body as the first answer to this key, marked as a replay. */
   | { kind: 'replay'; key: string };
@@ -102,6 +102,13 @@ export interface OrderState {
   earnKey: string;
 }
 
+/** A checkout that redeemed: one per order id in the tenant, whichever account. */
+export interface RedemptionState {
+  accountId: string;
+  points: number;
+  redeemKey: string;
+}
+
 const ok = (status: 200 | 201 | 202, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
 const refuse = (status: number, code: string, extra?: Record<string, unknown>): Expected => ({
   kind: 'refusal',
@@ -113,6 +120,8 @@ const refuse = (status: number, code: string, extra?: Record<string, unknown>): 
 export class ReferenceLedger {
   readonly accounts = new Map<string, Account>();
   readonly orders = new Map<string, OrderState>();
+  /** Redemptions by order id: a second one for the order (another key, any account) is 409. */
+  readonly redemptions = new Map<string, RedemptionState>();
   /** Idempotency keys of committed requests (`space|key`), with the request they committed. */
   readonly committedKeys = new Map<string, string>();
   /** Every lock id the service gave, lifted ones included (lifting one again is a 404). */
@@ -173,7 +182,7 @@ export class ReferenceLedger {
       case 'earn':
         return this.earn(key, request.body, awardedAt);
       case 'redeem':
-        return this.redeem(request.body);
+        return this.redeem(key, request.body);
       case 'reverse':
         return this.reverse(request.body);
       case 'lock':
@@ -289,10 +298,12 @@ export class ReferenceLedger {
     return ok(201, { accountId: body.accountId, points, balance: account.balance, ruleVersion: RULES.ruleVersion });
   }
 
-  private redeem(body: Extract<ModelRequest, { kind: 'redeem' }>['body']): Expected {
+  private redeem(key: string, body: Extract<ModelRequest, { kind: 'redeem' }>['body']): Expected {
     const account = this.accounts.get(body.accountId);
     if (!account) return refuse(404, 'not_found');
     if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
+    const first = this.redemptions.get(body.orderId);
+    if (first) return { ...refuse(409, 'duplicate_order'), duplicateOf: first.redeemKey } as Expected;
     if (body.points < RULES.minRedemptionPoints) {
       return refuse(422, 'below_minimum_redemption', { minimum: RULES.minRedemptionPoints });
     }
@@ -300,6 +311,7 @@ export class ReferenceLedger {
     const available = this.balanceOf(body.accountId)!.available;
     if (available < body.points) return refuse(422, 'insufficient_points', { available });
     this.debit(account, body.points, false);
+    this.redemptions.set(body.orderId, { accountId: body.accountId, points: body.points, redeemKey: `partner|${key}` });
     return ok(201, {
       accountId: body.accountId,
       points: body.points,

@@ -116,12 +116,19 @@ export function redeemArb(pools: Pools): fc.Arbitrary<ModelRequest> {
     { arbitrary: fc.integer({ min: 1, max: 4999 }), weight: 1 },
     { arbitrary: fc.integer({ min: 5001, max: 40_000 }), weight: 1 },
   );
-  return fc
-    .record({ accountId: fc.constantFrom(...pools.accountIds), points, checkout: fc.nat({ max: 9999 }) })
-    .map(({ accountId, points: p, checkout }) => ({
-      kind: 'redeem' as const,
-      body: { accountId, points: p, orderId: `checkout-${checkout}` },
-    }));
+  return (
+    fc
+      // Mostly a fresh checkout; sometimes one of a few, so a second redemption of an order (any account) is 409.
+      .record({
+        accountId: fc.constantFrom(...pools.accountIds),
+        points,
+        checkout: fc.oneof({ arbitrary: fc.nat({ max: 9999 }), weight: 4 }, { arbitrary: fc.nat({ max: 2 }), weight: 1 }),
+      })
+      .map(({ accountId, points: p, checkout }) => ({
+        kind: 'redeem' as const,
+        body: { accountId, points: p, orderId: `checkout-${checkout}` },
+      }))
+  );
 }
 
 export function reversalArb(pools: Pools): fc.Arbitrary<ModelRequest> {

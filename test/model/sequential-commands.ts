@@ -113,6 +113,25 @@ class RedeemAvailable implements ModelCommand {
   toString = () => `redeemAvailable(${this.accountId}, +${this.over})`;
 }
 
+/**
+ * A checkout that already redeemed, redeemed again under a new key, as a partner retrying a
+ * checkout without its first key does: on its own account or another one, it is 409
+ * duplicate_order naming the first (unless the account is missing or locked first).
+ */
+class RedeemRedeemedOrder implements ModelCommand {
+  constructor(
+    readonly pick: number,
+    readonly accountId: string | undefined,
+  ) {}
+  check = (model: Readonly<ModelState>) => model.ledger.redemptions.size > 0;
+  run(model: ModelState, real: RealSystem) {
+    const [orderId, first] = [...model.ledger.redemptions][this.pick % model.ledger.redemptions.size]!;
+    const body = { accountId: this.accountId ?? first.accountId, points: first.points, orderId };
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, { kind: 'redeem', body }, 'send');
+  }
+  toString = () => `redeemRedeemedOrder(#${this.pick}, ${this.accountId ?? 'same account'})`;
+}
+
 /** An operator locks an account; redeems (and, for an account lock, earns and profile changes) are refused until it is lifted. */
 class LockAccount implements ModelCommand {
   constructor(
@@ -259,6 +278,9 @@ export function sequentialCommands(pools: Pools, maxCommands: number) {
       fc
         .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom(0, 0, 10, 100))
         .map(([id, over]): ModelCommand => new RedeemAvailable(id, over)),
+      fc
+        .tuple(fc.nat(), fc.option(fc.constantFrom(...pools.accountIds), { nil: undefined }))
+        .map(([pick, accountId]): ModelCommand => new RedeemRedeemedOrder(pick, accountId)),
       fc.constantFrom(...pools.accountIds).map((id): ModelCommand => new ReadBalance(id)),
       fc
         .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom<LockKind>('redemption', 'account', 'transfer'))

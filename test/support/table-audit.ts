@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
-import type { Account, LedgerEntry, OrderRecord } from '../../functions/domain/types.ts';
+import type { Account, LedgerEntry, OrderRecord, RedemptionOrderRecord } from '../../functions/domain/types.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { itemToIdempotency, type IdempotencyRecord } from '../../functions/store/idempotency-record.ts';
 import { itemToAccount, itemToLedgerEntry, itemToOrder, itemToPage, type StoredPage } from '../../functions/store/items.ts';
@@ -10,7 +10,10 @@ export interface TenantSnapshot {
   accounts: Account[];
   /** Each account's points-wallet entries, in sequence order. */
   entries: Map<string, LedgerEntry[]>;
+  /** Purchase orders (what earned, what was reversed). */
   orders: OrderRecord[];
+  /** Redemption orders: one per (tenant, order id). */
+  redemptions: RedemptionOrderRecord[];
   idempotency: IdempotencyRecord[];
   /** Each account's points-wallet lot pages. */
   pages: Map<string, StoredPage[]>;
@@ -47,14 +50,17 @@ export async function scanTenantItems(tenantId: string): Promise<Record<string, 
  */
 export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
   const items = await scanTenantItems(tenantId);
-  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], idempotency: [], pages: new Map() };
+  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], redemptions: [], idempotency: [], pages: new Map() };
   for (const item of items) {
     if (item.entity === 'LOTS') {
       const page = itemToPage(item);
       snapshot.pages.set(page.accountId, [...(snapshot.pages.get(page.accountId) ?? []), page]);
     } else if (item.entity === 'ACCOUNT') snapshot.accounts.push(itemToAccount(item));
-    else if (item.entity === 'ORDER') snapshot.orders.push(itemToOrder(item));
-    else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
+    else if (item.entity === 'ORDER') {
+      const order = itemToOrder(item);
+      if (order.sourceType === 'redemption') snapshot.redemptions.push(order);
+      else snapshot.orders.push(order);
+    } else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
     else if (item.entity === 'LEDGER') {
       const entry = itemToLedgerEntry(item);
       if (entry.wallet !== 'points') continue;
@@ -88,6 +94,7 @@ export async function auditTenant(tenantId: string): Promise<TenantAudit> {
   const allEntries = [...snapshot.entries.values()].flat();
   violations.push(...idempotencyViolations(allEntries, snapshot.idempotency));
   violations.push(...orderViolations(allEntries, snapshot.orders));
+  violations.push(...redemptionViolations(allEntries, snapshot.redemptions));
   return { ...snapshot, violations };
 }
 
@@ -134,11 +141,15 @@ function idempotencyViolations(entries: LedgerEntry[], records: IdempotencyRecor
   for (const [transactionId, keys] of keysByTransaction) {
     if (keys.size > 1) out.push(`transaction ${transactionId} carries ${keys.size} idempotency keys`);
   }
-  const recordByKey = new Map(records.map((record) => [record.idempotencyKey, record]));
+  // One key may have a record in each namespace (an operator's lock and a partner's earn under
+  // the same key string); entries do not name theirs, so any record of the key may be theirs.
+  const recordsByKey = new Map<string, IdempotencyRecord[]>();
+  for (const record of records) recordsByKey.set(record.idempotencyKey, [...(recordsByKey.get(record.idempotencyKey) ?? []), record]);
   for (const [key, transactions] of transactionsByKey) {
-    const record = recordByKey.get(key);
-    const stored = record ? (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId : undefined;
-    if (stored === undefined || !transactions.has(String(stored)))
+    const stored = (recordsByKey.get(key) ?? []).map(
+      (record) => (JSON.parse(record.result.bodyJson) as Record<string, unknown>).transactionId,
+    );
+    if (!stored.some((transactionId) => transactionId !== undefined && transactions.has(String(transactionId))))
       out.push(`idempotency key ${key}: entries without their idempotency record`);
   }
   for (const record of records) {
@@ -162,6 +173,26 @@ function orderViolations(entries: LedgerEntry[], orders: OrderRecord[]): string[
       out.push(`order ${order.orderId}: reversed ${order.reversedPoints} but REVERSAL entries sum to ${reversed}`);
     if (order.reversedPoints > order.earnedPoints) out.push(`order ${order.orderId}: reversed more than it earned`);
   }
+  return out;
+}
+
+/** Each redemption order is its one REDEEM entry, and no order redeemed twice. */
+function redemptionViolations(entries: LedgerEntry[], redemptions: RedemptionOrderRecord[]): string[] {
+  const out: string[] = [];
+  const redeems = entries.filter((entry) => entry.type === 'REDEEM');
+  for (const order of redemptions) {
+    const entry = redeems.find((candidate) => candidate.transactionId === order.transactionId);
+    if (!entry) out.push(`redemption order ${order.orderId}: no REDEEM entry for its transaction`);
+    else if (entry.accountId !== order.accountId || entry.amount !== -order.points || entry.source?.orderId !== order.orderId) {
+      out.push(`redemption order ${order.orderId}: its REDEEM entry is another account, amount or order`);
+    }
+  }
+  const byOrder = new Map<string, number>();
+  for (const entry of redeems) {
+    const orderId = entry.source?.orderId;
+    if (orderId !== undefined) byOrder.set(orderId, (byOrder.get(orderId) ?? 0) + 1);
+  }
+  for (const [orderId, count] of byOrder) if (count > 1) out.push(`order ${orderId} redeemed ${count} times`);
   return out;
 }
 

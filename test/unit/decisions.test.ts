@@ -7,7 +7,7 @@ import { decideAccountUpsert } from '../../functions/domain/decisions/account-up
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
 import { creditWallet } from '../../functions/domain/lots.ts';
 import type { Decision } from '../../functions/domain/plan.ts';
-import type { Account, OrderRecord } from '../../functions/domain/types.ts';
+import type { Account, OrderRecord, RedemptionOrderRecord } from '../../functions/domain/types.ts';
 import { account, config, ctx, NOW } from '../support/domain-fixtures.ts';
 
 function ok(decision: Decision) {
@@ -143,7 +143,9 @@ describe('decideRedeem', () => {
   const rich = earned(account(), 20_000);
 
   it('debits the points and prices the discount (1000 points = 100 cents)', () => {
-    const plan = ok(decideRedeem(rich, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })));
+    const plan = ok(
+      decideRedeem(rich, undefined, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })),
+    );
     expect(plan.result.body).toMatchObject({ points: 5000, discountCents: 500, balance: 15_000 });
     expect(plan.entries[0]).toMatchObject({ type: 'REDEEM', amount: -5000, seq: 2, balanceAfter: 15_000 });
     expect(
@@ -154,6 +156,37 @@ describe('decideRedeem', () => {
         ...plan.entries,
       ]),
     ).toBeUndefined();
+  });
+
+  it('writes the redemption order with the debit, new (no version before)', () => {
+    const plan = ok(
+      decideRedeem(rich, undefined, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })),
+    );
+    expect(plan.order).toMatchObject({
+      expectedVersion: null,
+      next: {
+        sourceType: 'redemption',
+        orderId: 'r1',
+        accountId: 'a1',
+        transactionId: 'tx-2',
+        points: 5000,
+        discountCents: 500,
+        version: 1,
+      },
+    });
+  });
+
+  it('refuses an order that has already redeemed, naming the first transaction', () => {
+    const first = ok(
+      decideRedeem(rich, undefined, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx({ transactionId: 'tx-2' })),
+    );
+    expect(first.order?.next.sourceType).toBe('redemption');
+    const existing = first.order!.next as RedemptionOrderRecord;
+    expect(decideRedeem(rich, existing, { accountId: 'a1', points: 6000, orderId: 'r1' }, config, ctx())).toMatchObject({
+      ok: false,
+      code: 'duplicate_order',
+      extra: { transactionId: 'tx-2' },
+    });
   });
 
   const refusals: [string, Account | undefined, number, string][] = [
@@ -182,7 +215,7 @@ describe('decideRedeem', () => {
   ];
   for (const [name, acct, points, code] of refusals) {
     it(`refuses ${name} with ${code}`, () =>
-      expect(decideRedeem(acct, { accountId: 'a1', points, orderId: 'r1' }, config, ctx())).toMatchObject({ ok: false, code }));
+      expect(decideRedeem(acct, undefined, { accountId: 'a1', points, orderId: 'r1' }, config, ctx())).toMatchObject({ ok: false, code }));
   }
 
   it('ignores a lock that has ended', () => {
@@ -198,7 +231,7 @@ describe('decideRedeem', () => {
         },
       ],
     };
-    expect(decideRedeem(unlocked, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx()).ok).toBe(true);
+    expect(decideRedeem(unlocked, undefined, { accountId: 'a1', points: 5000, orderId: 'r1' }, config, ctx()).ok).toBe(true);
   });
 });
 

@@ -12,8 +12,9 @@ export const handler = httpHandler(redeemRoute, async (request) => {
     await runIdempotentCommand({
       ...commandIdentity(request),
       accountIds: [request.body.accountId],
+      order: { sourceType: 'redemption', orderId: request.body.orderId },
       accountWritesPerMinute: accountWriteLimit(config),
-      decide: (state, ctx) => decideRedeem(state.account, request.body, config, ctx),
+      decide: (state, ctx) => decideRedeem(state.account, state.redemptionOrder, request.body, config, ctx),
     }),
   );
 });

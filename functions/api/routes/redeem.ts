@@ -17,6 +17,7 @@ export const redeemRoute = defineRoute({
     'insufficient_points',
     'below_minimum_redemption',
     'account_locked',
+    'duplicate_order',
     'idempotency_key_missing',
     'idempotency_key_in_use',
     'idempotency_key_reused',

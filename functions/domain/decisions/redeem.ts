@@ -5,7 +5,7 @@ import { availablePoints, debitWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
-import type { Account, RequestContext } from '../types.ts';
+import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
 
 export interface RedeemRequest {
   accountId: string;
@@ -13,11 +13,26 @@ export interface RedeemRequest {
   orderId: string;
 }
 
-/** One-shot redemption: debits unexpired lots in spend order for a discount. */
-export function decideRedeem(account: Account | undefined, request: RedeemRequest, config: TenantConfig, ctx: RequestContext): Decision {
+/**
+ * One-shot redemption: debits unexpired lots in spend order for a discount. One redemption per
+ * order (tenant, order id), whichever account or idempotency key: the order record is written
+ * with the debit, and a second redemption of the order is refused naming the first.
+ */
+export function decideRedeem(
+  account: Account | undefined,
+  existingOrder: RedemptionOrderRecord | undefined,
+  request: RedeemRequest,
+  config: TenantConfig,
+  ctx: RequestContext,
+): Decision {
   if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   const lock = blockingLock(account, 'redemption', ctx.now);
   if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`, lockExtra(lock));
+  if (existingOrder) {
+    return refuse('duplicate_order', `Order ${existingOrder.orderId} has already redeemed points`, {
+      transactionId: existingOrder.transactionId,
+    });
+  }
   const rule = ruleInForce(config, ctx.now);
   if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
   if (request.points < rule.minRedemptionPoints) {
@@ -53,17 +68,30 @@ export function decideRedeem(account: Account | undefined, request: RedeemReques
     },
     ctx,
   );
+  const discount = discountCents(request.points, rule);
+  const order: RedemptionOrderRecord = {
+    tenantId: ctx.tenantId,
+    sourceType: 'redemption',
+    orderId: request.orderId,
+    accountId: account.accountId,
+    transactionId: ctx.transactionId,
+    points: request.points,
+    discountCents: discount,
+    version: 1,
+    createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
+  };
   return {
     ok: true,
     accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
     entries: [entry],
+    order: { next: order, expectedVersion: null },
     result: {
       effect: 'created',
       body: {
         transactionId: ctx.transactionId,
         accountId: account.accountId,
         points: request.points,
-        discountCents: discountCents(request.points, rule),
+        discountCents: discount,
         balance: wallet.balance,
       },
     },
