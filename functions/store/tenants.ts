@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TenantConfig } from '../domain/tenant-config.ts';
+import { normalizeTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';
@@ -16,7 +16,7 @@ async function readTenantConfig(tenantId: string, consistent: boolean): Promise<
   const out = await getDocumentClient().send(
     new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: consistent }),
   );
-  return out.Item ? (out.Item.config as TenantConfig) : undefined;
+  return out.Item ? normalizeTenantConfig(out.Item.config as Record<string, unknown>) : undefined;
 }
 
 export async function getTenantConfig(tenantId: string): Promise<TenantConfig | undefined> {
