@@ -180,7 +180,10 @@ type SectionChange<T> = T extends unknown[]
 export type ConfigChange = { effectiveFrom?: string } & { [S in ConfigSection]?: SectionChange<ConfigDocument[S]> };
 
 /** A section given replaces that section; members left out keep their value (`tiers` is a list: given whole). */
-function mergeSection<S extends ConfigSection>(base: ConfigDocument[S], given: SectionChange<ConfigDocument[S]> | undefined): ConfigDocument[S] {
+function mergeSection<S extends ConfigSection>(
+  base: ConfigDocument[S],
+  given: SectionChange<ConfigDocument[S]> | undefined,
+): ConfigDocument[S] {
   if (given === undefined) return base;
   if (Array.isArray(base) || Array.isArray(given)) return given as ConfigDocument[S];
   const merged = { ...(base as object), ...(given as object) } as Record<string, unknown>;
