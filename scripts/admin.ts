@@ -20,6 +20,11 @@ const spec = {
 
 Commands:
   create-tenant --tenant ID --name NAME [--time-zone ZONE]
+  config        --tenant ID                 the configuration versions: { current, versions }
+  set-config    --tenant ID --sections '{"earning":{"purchasePointsPerUsd":15}}'
+                [--effective-from 2027-01-01T05:00:00Z]
+                a new configuration version (now by default, never in the past); each
+                section given replaces that section, members left out keep their value
   create-key    --tenant ID --scopes earn,redeem,read [--label LABEL] [--expires-at 2027-01-01T00:00:00Z]
   list-keys     --tenant ID                 (follows every page of the list)
   rotate-key    --tenant ID --key key_0123456789abcdef [--overlap-seconds 86400]
@@ -56,6 +61,8 @@ a refusal, 2 on a usage mistake.`,
     tenant: { type: 'string' },
     name: { type: 'string' },
     'time-zone': { type: 'string' },
+    sections: { type: 'string' },
+    'effective-from': { type: 'string' },
     scopes: { type: 'string' },
     label: { type: 'string' },
     'expires-at': { type: 'string' },
@@ -91,7 +98,7 @@ const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption(
 
 const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(requiredOption('account', values.account))}/locks`;
 
-function instantOption(name: 'expires-at' | 'until'): string | undefined {
+function instantOption(name: 'expires-at' | 'until' | 'effective-from'): string | undefined {
   const raw = values[name];
   if (raw !== undefined && Number.isNaN(Date.parse(raw)))
     throw new UsageError(`--${name} must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
@@ -132,6 +139,22 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
         ...(expiry ? { expiresAt: expiry } : {}),
       },
     };
+  },
+  config: () => ({ method: 'GET', path: `${tenantPath()}/config` }),
+  'set-config': () => {
+    const path = `${tenantPath()}/config`;
+    const raw = requiredOption('sections', values.sections);
+    let sections: unknown;
+    try {
+      sections = JSON.parse(raw);
+    } catch {
+      throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}', not "${raw}"`);
+    }
+    if (typeof sections !== 'object' || sections === null || Array.isArray(sections)) {
+      throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}'`);
+    }
+    const effectiveFrom = instantOption('effective-from');
+    return { method: 'PUT', path, body: { ...(effectiveFrom ? { effectiveFrom } : {}), ...sections } };
   },
   'list-keys': () => ({ method: 'GET', path: `${tenantPath()}/keys`, pages: true }),
   'rotate-key': () => {

@@ -9,6 +9,8 @@ import { getBalanceRoute } from './routes/get-balance.ts';
 import { listTransactionsRoute } from './routes/list-transactions.ts';
 import { createTenantRoute } from './routes/admin/create-tenant.ts';
 import { getTenantRoute } from './routes/admin/get-tenant.ts';
+import { getTenantConfigRoute } from './routes/admin/get-tenant-config.ts';
+import { putTenantConfigRoute } from './routes/admin/put-tenant-config.ts';
 import { createPartnerKeyRoute } from './routes/admin/create-partner-key.ts';
 import { listPartnerKeysRoute } from './routes/admin/list-partner-keys.ts';
 import { rotatePartnerKeyRoute } from './routes/admin/rotate-partner-key.ts';
@@ -44,6 +46,8 @@ export const routes: RouteDefinition[] = [
   listTransactionsRoute,
   createTenantRoute,
   getTenantRoute,
+  getTenantConfigRoute,
+  putTenantConfigRoute,
   createPartnerKeyRoute,
   listPartnerKeysRoute,
   rotatePartnerKeyRoute,

@@ -10,6 +10,10 @@ export const REFUSAL_CODES = [
   'tenant_not_found',
   'tenant_not_provisioned',
   'tenant_already_exists',
+  // Tenant configuration.
+  'effective_from_in_past',
+  'too_many_config_versions',
+  'config_invalid',
   'partner_key_not_found',
   'expiry_not_in_future',
   // Earning.

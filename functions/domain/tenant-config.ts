@@ -1,69 +1,322 @@
+import { DEFAULT_APPROVAL_EXPIRY_DAYS } from './approvals.ts';
 import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
 
 /**
- * A tenant's money rules. Rule versions are effective-dated and never edited once in force:
- * a change is a new version, so an event is always priced by the version in force at its
- * `occurredAt` and the ledger records which one that was.
+ * A tenant's configuration, as versions of the SPEC section-10 document. Versions are
+ * effective-dated and never edited once in force: a change is a new version, so an event is
+ * always priced by the version in force at its `occurredAt` and the ledger records which one
+ * that was (`ruleVersion` on entries is the version's `version`).
  */
-export interface RuleVersion {
+export interface TierRule {
+  name: string;
+  /** Points that qualify for the tier (qualification itself is the partner's call for now). */
+  minPoints: number;
+  /** Earn multiplier (1 = 1x); applied in basis points, rounded to 4 decimals. */
+  multiplier: number;
+  /** The largest discount a redemption may give, as a percentage of the order subtotal. */
+  maxDiscountPercent: number;
+}
+
+export interface ConfigVersion {
   version: number;
   effectiveFrom: string;
-  /** Points per 1.00 USD of order subtotal (after discounts, before taxes and fees). */
-  purchasePointsPerUsd: number;
-  /** Tier multipliers in basis points (10000 = 1x), keyed by tier name. */
-  tierMultipliersBp: Record<string, number>;
-  expiryDays: { purchase: number; bonus: number; promotionDefault: number; adjustment: number };
-  /** Allowed range of a promotion campaign's life, in days. */
-  promotionDaysRange: { min: number; max: number };
-  minRedemptionPoints: number;
-  /** How many points make one cent of discount (1000 points = 1.00 USD gives 10). */
-  pointsPerCent: number;
+  /** When and by whom the version was made (absent on versions from before this was recorded). */
+  createdAt?: string;
+  createdBy?: { id: string; role?: string };
+  earning: {
+    /** Points per 1.00 USD of order subtotal (after discounts, before taxes and fees). */
+    purchasePointsPerUsd: number;
+    /** Life of points by type; a promotion names its own life within [promotionMin, promotionMax]. */
+    expiryDays: {
+      purchase: number;
+      bonus: number;
+      promotionDefault: number;
+      promotionMin: number;
+      promotionMax: number;
+      adjustment: number;
+    };
+    /** Not applied yet: accepted only empty (see the README). */
+    promotions: unknown[];
+  };
+  redemption: {
+    minPoints: number;
+    /** How many points make one cent of discount (1000 points = 1.00 USD gives 10). */
+    pointsPerCent: number;
+    holdSeconds: number;
+    maxPerHour: number;
+    maxPerDay: number;
+    /** 0: off. */
+    newAccountCooldownHours: number;
+    /** 0: off. */
+    maxIpHashesPerDay: number;
+  };
+  tiers: TierRule[];
+  transfers: {
+    enabled: boolean;
+    minTrustLevel: 'L0' | 'L1' | 'L2' | 'L3';
+    minAccountAgeDays: number;
+    negativeEventDays: number;
+    perTransferMax: number;
+    dailyMax: number;
+    weeklyMax: number;
+    coolingHours: number;
+    reversalWindowHours: number;
+    /** 0: escrow off / never auto-released. */
+    escrow: { newReceiverAbovePoints: number; autoReleaseHours: number };
+  };
+  awards: { perViewerPerStream: number; perModelPerHour: number; perModelPerDay: number; giftExpiryDays: number };
+  /** Approval requests expire when undecided this long (fractions of a day allowed). */
+  approvals: { expiryDays: number };
+  limits: { accountWritesPerMinute: number };
 }
+
+/** The sections a PUT may replace (members left out keep their value). */
+export const CONFIG_SECTIONS = ['earning', 'redemption', 'tiers', 'transfers', 'awards', 'approvals', 'limits'] as const;
+export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
+export type ConfigDocument = Pick<ConfigVersion, ConfigSection>;
+
+/** Older versions the tenant item keeps at most (see `withNewVersion`). */
+export const MAX_CONFIG_VERSIONS = 50;
 
 export interface TenantConfig {
   tenantId: string;
   displayName: string;
   timeZone: string;
-  tiers: string[];
-  ruleVersions: RuleVersion[];
-  limits?: { accountWritesPerMinute?: number };
-  /** Approval requests expire when undecided this long (7 days unless set; fractions of a day allowed). */
-  approvals?: { expiryDays?: number };
+  /** In creation order; `version` numbers rise by one per change. */
+  versions: ConfigVersion[];
 }
-
-export const accountWriteLimit = (config: TenantConfig) => config.limits?.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;
 
 export const DEFAULT_TIERS = ['Guest', 'Member', 'VIP Bronze', 'VIP Silver', 'VIP Gold'];
 
-export function defaultRuleVersion(effectiveFrom: string): RuleVersion {
+export function defaultConfigDocument(): ConfigDocument {
   return {
-    version: 1,
-    effectiveFrom,
-    purchasePointsPerUsd: 12,
-    tierMultipliersBp: Object.fromEntries(DEFAULT_TIERS.map((tier) => [tier, 10_000])),
-    expiryDays: { purchase: 365, bonus: 365, promotionDefault: 90, adjustment: 365 },
-    promotionDaysRange: { min: 30, max: 90 },
-    minRedemptionPoints: 5000,
-    pointsPerCent: 10,
+    earning: {
+      purchasePointsPerUsd: 12,
+      expiryDays: { purchase: 365, bonus: 365, promotionDefault: 90, promotionMin: 30, promotionMax: 90, adjustment: 365 },
+      promotions: [],
+    },
+    redemption: {
+      minPoints: 5000,
+      pointsPerCent: 10,
+      holdSeconds: 900,
+      maxPerHour: 30,
+      maxPerDay: 100,
+      newAccountCooldownHours: 0,
+      maxIpHashesPerDay: 0,
+    },
+    tiers: DEFAULT_TIERS.map((name) => ({ name, minPoints: 0, multiplier: 1, maxDiscountPercent: 100 })),
+    transfers: {
+      enabled: false,
+      minTrustLevel: 'L2',
+      minAccountAgeDays: 14,
+      negativeEventDays: 30,
+      perTransferMax: 250,
+      dailyMax: 500,
+      weeklyMax: 1500,
+      coolingHours: 24,
+      reversalWindowHours: 24,
+      escrow: { newReceiverAbovePoints: 0, autoReleaseHours: 72 },
+    },
+    awards: { perViewerPerStream: 100, perModelPerHour: 400, perModelPerDay: 2000, giftExpiryDays: 30 },
+    approvals: { expiryDays: DEFAULT_APPROVAL_EXPIRY_DAYS },
+    limits: { accountWritesPerMinute: DEFAULT_ACCOUNT_WRITES_PER_MINUTE },
   };
+}
+
+export function defaultRuleVersion(effectiveFrom: string): ConfigVersion {
+  return { version: 1, effectiveFrom, ...defaultConfigDocument() };
 }
 
 export function defaultTenantConfig(tenantId: string, displayName: string, effectiveFrom: string): TenantConfig {
-  return {
-    tenantId,
-    displayName,
-    timeZone: 'America/Toronto',
-    tiers: DEFAULT_TIERS,
-    ruleVersions: [defaultRuleVersion(effectiveFrom)],
-  };
+  return { tenantId, displayName, timeZone: 'America/Toronto', versions: [defaultRuleVersion(effectiveFrom)] };
 }
 
-/** The version in force at an instant: the latest whose `effectiveFrom` is not after it. */
-export function ruleInForce(config: TenantConfig, at: string): RuleVersion | undefined {
+/**
+ * The version in force at an instant: the latest `effectiveFrom` not after it; of versions
+ * effective at the same instant, the one made last (highest `version`).
+ */
+export function ruleInForce(config: TenantConfig, at: string): ConfigVersion | undefined {
   const atMs = Date.parse(at);
-  let best: RuleVersion | undefined;
-  for (const rule of config.ruleVersions) {
-    if (Date.parse(rule.effectiveFrom) <= atMs && (!best || rule.effectiveFrom >= best.effectiveFrom)) best = rule;
+  let best: ConfigVersion | undefined;
+  for (const rule of config.versions) {
+    const from = Date.parse(rule.effectiveFrom);
+    if (from > atMs) continue;
+    const bestFrom = best ? Date.parse(best.effectiveFrom) : Number.NEGATIVE_INFINITY;
+    if (!best || from > bestFrom || (from === bestFrom && rule.version > best.version)) best = rule;
   }
   return best;
+}
+
+/** The earn multiplier of a tier in basis points (10000 = 1x); a tier the version does not list earns 1x. */
+export function tierMultiplierBp(rule: ConfigVersion, tier: string): number {
+  const found = rule.tiers.find((t) => t.name === tier);
+  return found ? Math.round(found.multiplier * 10_000) : 10_000;
+}
+
+/**
+ * The tier names an account may be given at `now`: those of the version in force and of every
+ * version scheduled after it (so accounts can be moved into a tier announced for later).
+ */
+export function tierNames(config: TenantConfig, now: string): string[] {
+  const current = ruleInForce(config, now);
+  const nowMs = Date.parse(now);
+  const names = new Set(current?.tiers.map((t) => t.name) ?? []);
+  for (const version of config.versions) {
+    if (Date.parse(version.effectiveFrom) > nowMs) for (const tier of version.tiers) names.add(tier.name);
+  }
+  return [...names];
+}
+
+export const accountWriteLimit = (config: TenantConfig, now = new Date().toISOString()) =>
+  ruleInForce(config, now)?.limits.accountWritesPerMinute ?? DEFAULT_ACCOUNT_WRITES_PER_MINUTE;
+
+export const approvalExpiryDays = (config: TenantConfig, now = new Date().toISOString()) =>
+  ruleInForce(config, now)?.approvals.expiryDays ?? DEFAULT_APPROVAL_EXPIRY_DAYS;
+
+/** A section as a change gives it: any members, and any members of its nested objects (lists whole). */
+type SectionChange<T> = T extends unknown[]
+  ? T
+  : { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? Partial<T[K]> : T[K] };
+export type ConfigChange = { effectiveFrom?: string } & { [S in ConfigSection]?: SectionChange<ConfigDocument[S]> };
+
+/** A section given replaces that section; members left out keep their value (`tiers` is a list: given whole). */
+function mergeSection<S extends ConfigSection>(
+  base: ConfigDocument[S],
+  given: SectionChange<ConfigDocument[S]> | undefined,
+): ConfigDocument[S] {
+  if (given === undefined) return base;
+  if (Array.isArray(base) || Array.isArray(given)) return given as ConfigDocument[S];
+  const merged = { ...(base as object), ...(given as object) } as Record<string, unknown>;
+  // One level further for the nested members (expiryDays, escrow): left-out members keep theirs.
+  for (const [key, value] of Object.entries(given as object)) {
+    const old = (base as Record<string, unknown>)[key];
+    if (value && typeof value === 'object' && !Array.isArray(value) && old && typeof old === 'object' && !Array.isArray(old)) {
+      merged[key] = { ...old, ...value };
+    }
+  }
+  return merged as ConfigDocument[S];
+}
+
+export type NewVersionOutcome =
+  | { ok: true; config: TenantConfig; version: ConfigVersion }
+  | { ok: false; code: 'effective_from_in_past' | 'no_rule_in_force' | 'too_many_config_versions'; message: string };
+
+/**
+ * A new version effective from `change.effectiveFrom` (default `now`; never before `now`):
+ * the version in force at that instant with the given sections merged in. Versions already
+ * scheduled later are kept as they are (a change does not carry into them). Versions that
+ * stopped being in force more than `keepForMs` ago may be dropped to keep at most
+ * MAX_CONFIG_VERSIONS (no event that old can still be priced; the audit export keeps them).
+ */
+export function withNewVersion(
+  config: TenantConfig,
+  change: ConfigChange,
+  now: string,
+  keepForMs: number,
+  createdBy?: { id: string; role?: string },
+): NewVersionOutcome {
+  const effectiveFrom = new Date(change.effectiveFrom ?? now).toISOString();
+  if (Date.parse(effectiveFrom) < Date.parse(now)) {
+    return { ok: false, code: 'effective_from_in_past', message: `effectiveFrom ${effectiveFrom} is in the past (now is ${now})` };
+  }
+  const base = ruleInForce(config, effectiveFrom);
+  if (!base) return { ok: false, code: 'no_rule_in_force', message: 'No version is in force at effectiveFrom to change' };
+  const document = {} as Record<ConfigSection, unknown>;
+  for (const section of CONFIG_SECTIONS) document[section] = mergeSection(base[section], change[section] as never);
+  const version: ConfigVersion = {
+    version: Math.max(0, ...config.versions.map((v) => v.version)) + 1,
+    effectiveFrom,
+    createdAt: now,
+    ...(createdBy ? { createdBy } : {}),
+    ...(document as ConfigDocument),
+  };
+  let versions = [...config.versions, version];
+  if (versions.length > MAX_CONFIG_VERSIONS) versions = prune(versions, now, keepForMs);
+  if (versions.length > MAX_CONFIG_VERSIONS) {
+    return {
+      ok: false,
+      code: 'too_many_config_versions',
+      message: `A tenant keeps at most ${MAX_CONFIG_VERSIONS} configuration versions and none is old enough to drop`,
+    };
+  }
+  return { ok: true, config: { ...config, versions }, version };
+}
+
+/** Drops the oldest versions superseded before `now - keepForMs`, down to the cap. */
+function prune(versions: ConfigVersion[], now: string, keepForMs: number): ConfigVersion[] {
+  const horizon = new Date(Date.parse(now) - keepForMs).toISOString();
+  const stillNeeded = ruleInForce({ versions } as TenantConfig, horizon);
+  const byAge = [...versions].sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.version - b.version);
+  const drop = new Set<number>();
+  for (const v of byAge) {
+    if (versions.length - drop.size <= MAX_CONFIG_VERSIONS) break;
+    if (Date.parse(v.effectiveFrom) > Date.parse(horizon) || v.version === stillNeeded?.version) break;
+    drop.add(v.version);
+  }
+  return versions.filter((v) => !drop.has(v.version));
+}
+
+/** Pre-document stored shapes (tiers, ruleVersions, limits and approvals on the tenant). */
+interface LegacyRuleVersion {
+  version?: number;
+  effectiveFrom?: string;
+  purchasePointsPerUsd?: number;
+  tierMultipliersBp?: Record<string, number>;
+  expiryDays?: { purchase?: number; bonus?: number; promotionDefault?: number; adjustment?: number };
+  promotionDaysRange?: { min?: number; max?: number };
+  minRedemptionPoints?: number;
+  pointsPerCent?: number;
+}
+
+/**
+ * A stored tenant configuration in the current shape: items written before versions were the
+ * section-10 document (tenant-level `tiers`, `ruleVersions`, `limits`, `approvals`) are mapped on
+ * read, members they lack taking the defaults. Nothing is written back until the next change.
+ */
+export function normalizeTenantConfig(stored: Record<string, unknown>): TenantConfig {
+  if (Array.isArray(stored.versions)) return stored as unknown as TenantConfig;
+  const defaults = defaultConfigDocument();
+  const tierNamesStored = Array.isArray(stored.tiers) ? (stored.tiers as string[]) : DEFAULT_TIERS;
+  const limits = (stored.limits ?? {}) as { accountWritesPerMinute?: number };
+  const approvals = (stored.approvals ?? {}) as { expiryDays?: number };
+  const legacy = (Array.isArray(stored.ruleVersions) ? stored.ruleVersions : []) as LegacyRuleVersion[];
+  const versions = legacy.map((old, index): ConfigVersion => {
+    const d = defaults.earning.expiryDays;
+    return {
+      version: old.version ?? index + 1,
+      effectiveFrom: old.effectiveFrom ?? '1970-01-01T00:00:00.000Z',
+      ...defaults,
+      earning: {
+        purchasePointsPerUsd: old.purchasePointsPerUsd ?? defaults.earning.purchasePointsPerUsd,
+        expiryDays: {
+          purchase: old.expiryDays?.purchase ?? d.purchase,
+          bonus: old.expiryDays?.bonus ?? d.bonus,
+          promotionDefault: old.expiryDays?.promotionDefault ?? d.promotionDefault,
+          promotionMin: old.promotionDaysRange?.min ?? d.promotionMin,
+          promotionMax: old.promotionDaysRange?.max ?? d.promotionMax,
+          adjustment: old.expiryDays?.adjustment ?? d.adjustment,
+        },
+        promotions: [],
+      },
+      redemption: {
+        ...defaults.redemption,
+        minPoints: old.minRedemptionPoints ?? defaults.redemption.minPoints,
+        pointsPerCent: old.pointsPerCent ?? defaults.redemption.pointsPerCent,
+      },
+      tiers: tierNamesStored.map((name) => ({
+        name,
+        minPoints: 0,
+        multiplier: (old.tierMultipliersBp?.[name] ?? 10_000) / 10_000,
+        maxDiscountPercent: 100,
+      })),
+      approvals: { expiryDays: approvals.expiryDays ?? defaults.approvals.expiryDays },
+      limits: { accountWritesPerMinute: limits.accountWritesPerMinute ?? defaults.limits.accountWritesPerMinute },
+    };
+  });
+  return {
+    tenantId: String(stored.tenantId),
+    displayName: String(stored.displayName ?? stored.tenantId),
+    timeZone: typeof stored.timeZone === 'string' ? stored.timeZone : 'America/Toronto',
+    versions,
+  };
 }

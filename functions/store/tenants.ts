@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TenantConfig } from '../domain/tenant-config.ts';
+import { normalizeTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';
@@ -16,7 +16,7 @@ async function readTenantConfig(tenantId: string, consistent: boolean): Promise<
   const out = await getDocumentClient().send(
     new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: consistent }),
   );
-  return out.Item ? (out.Item.config as TenantConfig) : undefined;
+  return out.Item ? normalizeTenantConfig(out.Item.config as Record<string, unknown>) : undefined;
 }
 
 export async function getTenantConfig(tenantId: string): Promise<TenantConfig | undefined> {
@@ -29,6 +29,44 @@ export async function getTenantConfig(tenantId: string): Promise<TenantConfig | 
 
 /** For operators: what is stored right now, not what a warm function remembers. */
 export const getTenantConfigNow = (tenantId: string) => readTenantConfig(tenantId, true);
+
+/**
+ * The stored configuration and its revision (how many configuration changes the item has
+ * taken; 0 for items from before revisions), for a change conditioned on nothing having moved.
+ */
+export async function getTenantConfigRevision(tenantId: string): Promise<{ config: TenantConfig; revision: number } | undefined> {
+  const out = await getDocumentClient().send(new GetCommand({ TableName: tableName(), Key: keys.tenant(tenantId), ConsistentRead: true }));
+  if (!out.Item) return undefined;
+  const revision = typeof out.Item.configRevision === 'number' ? out.Item.configRevision : 0;
+  return { config: normalizeTenantConfig(out.Item.config as Record<string, unknown>), revision };
+}
+
+/**
+ * Replaces the tenant's configuration if its revision is still `revision` (a concurrent change
+ * fails the transaction: the caller answers `concurrent_update`). The stream turns the write
+ * into a `tenant.changed` audit record with the configuration before and after.
+ */
+export function tenantConfigUpdate(config: TenantConfig, revision: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.tenant(config.tenantId),
+      UpdateExpression: 'SET config = :config, configRevision = :next',
+      ConditionExpression:
+        revision === 0
+          ? 'attribute_exists(PK) AND attribute_not_exists(configRevision)'
+          : 'attribute_exists(PK) AND configRevision = :revision',
+      ExpressionAttributeValues: {
+        ':config': config,
+        ':next': revision + 1,
+        ...(revision === 0 ? {} : { ':revision': revision }),
+      },
+    },
+  };
+}
+
+/** This function's memory of the tenant is stale after a change it made itself. */
+export const forgetTenantConfig = (tenantId: string) => cache.delete(tenantId);
 
 /**
  * Which usage plan a tenant's partner traffic counts against, and the value of the API

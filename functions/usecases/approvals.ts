@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   approve,
   approverRole,
-  DEFAULT_APPROVAL_EXPIRY_DAYS,
   effectiveStatus,
   expirySecondsOf,
   markExpired,
@@ -14,6 +13,7 @@ import {
   type RequiredApprovals,
 } from '../domain/approvals.ts';
 import { refuse, type Refusal } from '../domain/result.ts';
+import { approvalExpiryDays, type TenantConfig } from '../domain/tenant-config.ts';
 import type { AccountEvent, Actor } from '../domain/types.ts';
 import type { OperatorRole } from '../domain/vocabulary.ts';
 import { getAccount } from '../store/accounts.ts';
@@ -91,8 +91,7 @@ async function pointsSeqOf(tenantId: string, accountId: string): Promise<number 
 }
 
 /** The seconds a tenant's requests stay open. */
-export const tenantExpirySeconds = (config: { approvals?: { expiryDays?: number } }) =>
-  expirySecondsOf(config.approvals?.expiryDays ?? DEFAULT_APPROVAL_EXPIRY_DAYS);
+export const tenantExpirySeconds = (config: TenantConfig) => expirySecondsOf(approvalExpiryDays(config));
 
 /**
  * Stores a new request (pending, with its `approval.requested` event) and starts its workflow.

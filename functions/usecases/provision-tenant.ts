@@ -1,4 +1,4 @@
-import { defaultTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
+import { type ConfigVersion, defaultTenantConfig } from '../domain/tenant-config.ts';
 import type { PartnerScope } from '../domain/vocabulary.ts';
 import { newUsageKeyValue } from '../security/usage-keys.ts';
 import { putTenantIfAbsent, type TenantUsage } from '../store/tenants.ts';
@@ -17,7 +17,7 @@ export async function provisionTenant(input: {
   tenantId: string;
   displayName: string;
   scopes?: PartnerScope[];
-  limits?: TenantConfig['limits'];
+  limits?: Partial<ConfigVersion['limits']>;
   plan?: TenantUsage['plan'];
   label?: string;
   now?: Date;
@@ -38,12 +38,14 @@ export async function provisionTenant(input: {
 export async function ensureTenant(input: {
   tenantId: string;
   displayName: string;
-  limits?: TenantConfig['limits'];
+  limits?: Partial<ConfigVersion['limits']>;
   plan?: TenantUsage['plan'];
 }): Promise<TenantUsage> {
   // Rules apply from the epoch so events dated before the tenant existed still price.
   const config = defaultTenantConfig(input.tenantId, input.displayName, '1970-01-01T00:00:00.000Z');
-  const { usage } = await putTenantIfAbsent(input.limits ? { ...config, limits: input.limits } : config, {
+  const limits = input.limits;
+  const withLimits = limits ? { ...config, versions: config.versions.map((v) => ({ ...v, limits: { ...v.limits, ...limits } })) } : config;
+  const { usage } = await putTenantIfAbsent(withLimits, {
     plan: input.plan ?? 'standard',
     usageKeyValue: newUsageKeyValue(),
   });

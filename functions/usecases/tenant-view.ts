@@ -1,19 +1,27 @@
-import { DEFAULT_APPROVAL_EXPIRY_DAYS } from '../domain/approvals.ts';
-import type { TenantConfig } from '../domain/tenant-config.ts';
+import { approvalExpiryDays, ruleInForce, type TenantConfig } from '../domain/tenant-config.ts';
 
-export function tenantView(config: TenantConfig) {
+/** The tenant as operators see it: the version in force now, and a summary of every version. */
+export function tenantView(config: TenantConfig, now = new Date().toISOString()) {
+  const current = ruleInForce(config, now);
   return {
     tenantId: config.tenantId,
     displayName: config.displayName,
     timeZone: config.timeZone,
-    tiers: config.tiers,
-    approvals: { expiryDays: config.approvals?.expiryDays ?? DEFAULT_APPROVAL_EXPIRY_DAYS },
-    ruleVersions: config.ruleVersions.map(({ version, effectiveFrom, purchasePointsPerUsd, minRedemptionPoints, pointsPerCent }) => ({
+    tiers: current?.tiers.map((tier) => tier.name) ?? [],
+    approvals: { expiryDays: approvalExpiryDays(config, now) },
+    ruleVersions: config.versions.map(({ version, effectiveFrom, earning, redemption }) => ({
       version,
       effectiveFrom,
-      purchasePointsPerUsd,
-      minRedemptionPoints,
-      pointsPerCent,
+      purchasePointsPerUsd: earning.purchasePointsPerUsd,
+      minRedemptionPoints: redemption.minPoints,
+      pointsPerCent: redemption.pointsPerCent,
     })),
   };
+}
+
+/** GET /admin/tenants/{t}/config: the version in force now and every version kept, oldest first. */
+export function tenantConfigView(config: TenantConfig, now = new Date().toISOString()) {
+  const current = ruleInForce(config, now);
+  const versions = [...config.versions].sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.version - b.version);
+  return { tenantId: config.tenantId, ...(current ? { current } : {}), versions };
 }

@@ -133,6 +133,8 @@ export const SAMPLES: Record<string, (f: Fixtures) => Promise<SampleRequest>> = 
   listTransactions: async (f) => ({ query: { accountId: f.accountId, limit: '5' } }),
   createTenant: async (f) => ({ body: { tenantId: f.newTenantId(), displayName: 'Sample tenant' } }),
   getTenant: async (f) => ({ params: { tenantId: f.tenantId } }),
+  getTenantConfig: async (f) => ({ params: { tenantId: f.tenantId } }),
+  putTenantConfig: async (f) => ({ params: { tenantId: f.tenantId }, body: { approvals: { expiryDays: 7 } } }),
   createPartnerKey: async (f) => ({ params: { tenantId: f.tenantId }, body: { scopes: ['read'], label: 'sample' } }),
   listPartnerKeys: async (f) => ({ params: { tenantId: f.tenantId } }),
   rotatePartnerKey: async (f) => ({ params: { tenantId: f.tenantId, keyId: await f.keyId() }, body: { overlapSeconds: 60 } }),

@@ -15,7 +15,7 @@ describe('purchasePoints', () => {
   for (const [name, cents, tier, points] of cases) it(name, () => expect(purchasePoints(cents, rule, tier)).toBe(points));
 
   it('applies the tier multiplier', () => {
-    const gold = { ...rule, tierMultipliersBp: { ...rule.tierMultipliersBp, 'VIP Gold': 15_000 } };
+    const gold = { ...rule, tiers: rule.tiers.map((t) => (t.name === 'VIP Gold' ? { ...t, multiplier: 1.5 } : t)) };
     expect(purchasePoints(10_000, gold, 'VIP Gold')).toBe(1800);
   });
 
@@ -31,7 +31,12 @@ describe('valuation', () => {
 
 describe('ruleInForce', () => {
   const config = defaultTenantConfig('t1', 'T1', '2020-01-01T00:00:00.000Z');
-  config.ruleVersions.push({ ...rule, version: 2, effectiveFrom: '2026-06-01T00:00:00.000Z', purchasePointsPerUsd: 20 });
+  config.versions.push({
+    ...rule,
+    version: 2,
+    effectiveFrom: '2026-06-01T00:00:00.000Z',
+    earning: { ...rule.earning, purchasePointsPerUsd: 20 },
+  });
   it('picks the version in force at the event time', () => {
     expect(ruleInForce(config, '2026-05-31T23:59:59.999Z')?.version).toBe(1);
     expect(ruleInForce(config, '2026-06-01T00:00:00.000Z')?.version).toBe(2);

@@ -3,7 +3,7 @@ import { emptyWallet } from '../lots.ts';
 import { GENESIS_HASH } from '../hash-chain.ts';
 import { refuse } from '../result.ts';
 import type { Decision } from '../plan.ts';
-import type { TenantConfig } from '../tenant-config.ts';
+import { tierNames, type TenantConfig } from '../tenant-config.ts';
 import type { Account, AccountRole, RequestContext, Verification } from '../types.ts';
 import { partnerAccountView } from '../views.ts';
 
@@ -29,9 +29,10 @@ export function decideAccountUpsert(
       lockExtra(lock),
     );
   }
-  const tier = request.tier ?? existing?.tier ?? config.tiers[0] ?? 'Guest';
-  if (!config.tiers.includes(tier)) {
-    return refuse('unknown_tier', `Unknown tier "${tier}"; this tenant's tiers are: ${config.tiers.join(', ')}`);
+  const tiers = tierNames(config, ctx.now);
+  const tier = request.tier ?? existing?.tier ?? tiers[0] ?? 'Guest';
+  if (request.tier !== undefined && !tiers.includes(tier)) {
+    return refuse('unknown_tier', `Unknown tier "${tier}"; this tenant's tiers are: ${tiers.join(', ')}`);
   }
   const verification: Verification = {
     email: request.verification?.email ?? existing?.verification.email ?? false,

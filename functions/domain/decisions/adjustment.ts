@@ -50,7 +50,7 @@ export function decideAdjustment(
       ? creditWallet(before, {
           points: action.points,
           type: 'adjustment',
-          expiresAt: expiryAfterDays(ctx.now, rule.expiryDays.adjustment, config.timeZone),
+          expiresAt: expiryAfterDays(ctx.now, rule.earning.expiryDays.adjustment, config.timeZone),
           awardedAt: ctx.now,
         })
       : debitWallet(before, -action.points, ctx.now, true);

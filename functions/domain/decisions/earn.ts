@@ -4,7 +4,7 @@ import { blockingLock, lockExtra } from '../locks.ts';
 import { creditWallet, pageMonth } from '../lots.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
-import { ruleInForce, type RuleVersion, type TenantConfig } from '../tenant-config.ts';
+import { ruleInForce, type ConfigVersion, type TenantConfig } from '../tenant-config.ts';
 import { expiryAfterDays, isExpired } from '../time.ts';
 import type { Account, OrderRecord, PointType, RequestContext } from '../types.ts';
 
@@ -23,16 +23,17 @@ export interface EarnRequest {
 export const OCCURRED_AT_WINDOW = { futureSkewMs: 5 * 60_000, maxAgeMs: 90 * 86_400_000 };
 
 /** How long the points of this source live, by the rule version; a string says why the request is out of range. */
-function lifeDays(source: EarnSource, rule: RuleVersion): number | string {
-  if (source.type === 'purchase') return rule.expiryDays.purchase;
-  if (source.type === 'bonus') return rule.expiryDays.bonus;
-  const days = source.expiresInDays ?? rule.expiryDays.promotionDefault;
-  const { min, max } = rule.promotionDaysRange;
+function lifeDays(source: EarnSource, rule: ConfigVersion): number | string {
+  const life = rule.earning.expiryDays;
+  if (source.type === 'purchase') return life.purchase;
+  if (source.type === 'bonus') return life.bonus;
+  const days = source.expiresInDays ?? life.promotionDefault;
+  const { promotionMin: min, promotionMax: max } = life;
   if (days < min || days > max) return `A promotion lives ${min} to ${max} days; got ${days}`;
   return days;
 }
 
-function priced(source: EarnSource, rule: RuleVersion, account: Account): { points: number; type: PointType; days: number } | string {
+function priced(source: EarnSource, rule: ConfigVersion, account: Account): { points: number; type: PointType; days: number } | string {
   const days = lifeDays(source, rule);
   if (typeof days === 'string') return days;
   if (source.type === 'purchase') return { points: purchasePoints(source.subtotalCents, rule, account.tier), type: 'purchase', days };

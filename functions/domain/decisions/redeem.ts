@@ -35,13 +35,12 @@ export function decideRedeem(
   }
   const rule = ruleInForce(config, ctx.now);
   if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
-  if (request.points < rule.minRedemptionPoints) {
-    return refuse('below_minimum_redemption', `The minimum redemption is ${rule.minRedemptionPoints} points`, {
-      minimum: rule.minRedemptionPoints,
-    });
+  const { minPoints, pointsPerCent } = rule.redemption;
+  if (request.points < minPoints) {
+    return refuse('below_minimum_redemption', `The minimum redemption is ${minPoints} points`, { minimum: minPoints });
   }
-  if (request.points % rule.pointsPerCent !== 0) {
-    return refuse('points_not_whole_cents', `points must be a multiple of ${rule.pointsPerCent} (one cent of discount)`);
+  if (request.points % pointsPerCent !== 0) {
+    return refuse('points_not_whole_cents', `points must be a multiple of ${pointsPerCent} (one cent of discount)`);
   }
   const before = account.wallets.points;
   if (before.debt > 0) {

@@ -18,10 +18,11 @@ export const handler = httpHandler(createTenantRoute, async (request) =>
       const { tenantId, displayName, timeZone, approvals, plan = 'standard' } = request.body;
       if (await getTenantConfigNow(tenantId)) return refuse('tenant_already_exists', `Tenant ${tenantId} already exists`);
       // Rules apply from the epoch so events dated before the tenant existed still price.
+      const defaults = defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z');
       const config = {
-        ...defaultTenantConfig(tenantId, displayName, '1970-01-01T00:00:00.000Z'),
+        ...defaults,
         ...(timeZone ? { timeZone } : {}),
-        ...(approvals ? { approvals } : {}),
+        versions: defaults.versions.map((version) => ({ ...version, ...(approvals ? { approvals } : {}) })),
       };
       // The tenant's usage key is on its API Gateway usage plan before the tenant exists, so its
       // first partner request is metered. If the commit then fails, the API Gateway key is left
