@@ -15,6 +15,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   tenant_not_provisioned: 'forbidden',
   tenant_already_exists: 'already_exists',
   effective_from_in_past: 'validation_error',
+  effective_from_too_soon: 'validation_error',
   too_many_config_versions: 'limit_exceeded',
   config_invalid: 'validation_error',
   partner_key_not_found: 'not_found',

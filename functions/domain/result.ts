@@ -12,6 +12,7 @@ export const REFUSAL_CODES = [
   'tenant_already_exists',
   // Tenant configuration.
   'effective_from_in_past',
+  'effective_from_too_soon',
   'too_many_config_versions',
   'config_invalid',
   'partner_key_not_found',

@@ -199,10 +199,23 @@ function mergeSection<S extends ConfigSection>(
 
 export type NewVersionOutcome =
   | { ok: true; config: TenantConfig; version: ConfigVersion }
-  | { ok: false; code: 'effective_from_in_past' | 'no_rule_in_force' | 'too_many_config_versions'; message: string };
+  | {
+      ok: false;
+      code: 'effective_from_in_past' | 'effective_from_too_soon' | 'no_rule_in_force' | 'too_many_config_versions';
+      message: string;
+    };
 
 /**
- * A new version effective from `change.effectiveFrom` (default `now`; never before `now`):
+ * How long a tenant's configuration may be served from a function's memory (functions/store/
+ * tenants.ts caches it this long). A version takes effect no sooner than this after it is made,
+ * so by its `effectiveFrom` every function has read it: an event is always priced by the version
+ * in force at its `occurredAt`, never by one a warm function had not heard of yet.
+ */
+export const CONFIG_PROPAGATION_MS = 60_000;
+
+/**
+ * A new version effective from `change.effectiveFrom` (default: as soon as every function will
+ * have read it, `now` + CONFIG_PROPAGATION_MS; never earlier):
  * the version in force at that instant with the given sections merged in. Versions already
  * scheduled later are kept as they are (a change does not carry into them). Versions that
  * stopped being in force more than `keepForMs` ago may be dropped to keep at most
@@ -215,9 +228,17 @@ export function withNewVersion(
   keepForMs: number,
   createdBy?: { id: string; role?: string },
 ): NewVersionOutcome {
-  const effectiveFrom = new Date(change.effectiveFrom ?? now).toISOString();
+  const earliest = new Date(Date.parse(now) + CONFIG_PROPAGATION_MS).toISOString();
+  const effectiveFrom = new Date(change.effectiveFrom ?? earliest).toISOString();
   if (Date.parse(effectiveFrom) < Date.parse(now)) {
     return { ok: false, code: 'effective_from_in_past', message: `effectiveFrom ${effectiveFrom} is in the past (now is ${now})` };
+  }
+  if (effectiveFrom < earliest) {
+    return {
+      ok: false,
+      code: 'effective_from_too_soon',
+      message: `effectiveFrom must be at least ${CONFIG_PROPAGATION_MS / 1000} s from now (${earliest} or later): functions read the configuration at most that often, and an earlier change could reach some of them after its start`,
+    };
   }
   const base = ruleInForce(config, effectiveFrom);
   if (!base) return { ok: false, code: 'no_rule_in_force', message: 'No version is in force at effectiveFrom to change' };

@@ -1,15 +1,16 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { normalizeTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
+import { CONFIG_PROPAGATION_MS, normalizeTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';
 
 /**
- * Tenant configuration changes rarely and new rule versions take effect at a future
- * `effectiveFrom`, so a warm function may serve it from memory for a minute: that read is
- * not on the money path's single consistent read.
+ * Tenant configuration changes rarely and a new version takes effect no sooner than
+ * CONFIG_PROPAGATION_MS after it is made, so a warm function may serve it from memory that
+ * long and still price every event by the version in force: that read is not on the money
+ * path's single consistent read.
  */
-const CACHE_TTL_MS = 60_000;
+const CACHE_TTL_MS = CONFIG_PROPAGATION_MS;
 const cache = new Map<string, { config: TenantConfig | undefined; loadedAt: number }>();
 
 async function readTenantConfig(tenantId: string, consistent: boolean): Promise<TenantConfig | undefined> {

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditRecordsOf } from '../../functions/audit/records.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
@@ -59,17 +59,25 @@ describe('tenant configuration versions', () => {
 
     const now = await put({ earning: { purchasePointsPerUsd: 20 } });
     expect(now.status).toBe(201);
+    // It takes effect a minute from now, when every function has read it: the handlers run in
+    // this process, so their clock is moved past that minute.
+    expect(Date.parse(now.body.created.effectiveFrom) - Date.now()).toBeGreaterThan(55_000);
+    const soon = await purchase('cfg-1', 10_000);
+    expect(soon.body).toMatchObject({ points: 1200, ruleVersion: 1 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse(now.body.created.effectiveFrom));
     expect(now.body.created).toMatchObject({ version: 3, earning: { purchasePointsPerUsd: 20 }, createdBy: { id: 'cfg-admin' } });
     // Members left out keep the value of the version in force.
     expect(now.body.created.earning.expiryDays.purchase).toBe(365);
     expect(now.body.created.redemption.minPoints).toBe(5000);
-    const next = await purchase('cfg-1', 10_000);
+    const next = await purchase('cfg-1', 10_000).finally(() => vi.useRealTimers());
     expect(next.status).toBe(201);
     expect(next.body).toMatchObject({ points: 2000, ruleVersion: 3 });
 
     // Each ledger entry records the version that priced it.
     const entries = await allLedgerEntries(tenantId, 'cfg-1');
     expect(entries.map((entry) => [entry.amount, entry.ruleVersion])).toEqual([
+      [1200, 1],
       [1200, 1],
       [2000, 3],
     ]);
@@ -79,7 +87,8 @@ describe('tenant configuration versions', () => {
     for (const reader of [admin, support, finance]) {
       const got = await reader.call('GET', path());
       expect(got.status).toBe(200);
-      expect(got.body.current.version).toBe(3);
+      // Version 3 starts a minute after it was made (the clock is real again), version 2 tomorrow.
+      expect(got.body.current.version).toBe(1);
       expect(got.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 3, 2]);
     }
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CONFIG_PROPAGATION_MS,
   defaultTenantConfig,
   MAX_CONFIG_VERSIONS,
   normalizeTenantConfig,
@@ -14,6 +15,8 @@ const NOW = '2026-06-01T12:00:00.000Z';
 const DAY = 86_400_000;
 const KEEP = 90 * DAY;
 const at = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
+/** When a change made at NOW without an effectiveFrom takes effect. */
+const SOON = at(CONFIG_PROPAGATION_MS);
 
 function changed(config: TenantConfig, change: Parameters<typeof withNewVersion>[1], now = NOW): TenantConfig {
   const out = withNewVersion(config, change, now, KEEP);
@@ -64,9 +67,23 @@ describe('versions at their boundaries', () => {
 describe('a change', () => {
   const base = defaultTenantConfig('t1', 'T1', '1970-01-01T00:00:00.000Z');
 
-  it('defaults to now', () => {
+  it('defaults to as soon as every function will have read it: a minute from now', () => {
     const out = withNewVersion(base, { redemption: { minPoints: 100 } }, NOW, KEEP);
-    expect(out.ok && out.version).toMatchObject({ version: 2, effectiveFrom: NOW, createdAt: NOW });
+    expect(out.ok && out.version).toMatchObject({ version: 2, effectiveFrom: at(CONFIG_PROPAGATION_MS), createdAt: NOW });
+  });
+
+  it('is refused sooner than that, and taken from then on', () => {
+    expect(withNewVersion(base, { effectiveFrom: NOW, redemption: { minPoints: 100 } }, NOW, KEEP)).toMatchObject({
+      ok: false,
+      code: 'effective_from_too_soon',
+    });
+    expect(withNewVersion(base, { effectiveFrom: at(CONFIG_PROPAGATION_MS - 1), redemption: { minPoints: 100 } }, NOW, KEEP)).toMatchObject(
+      {
+        ok: false,
+        code: 'effective_from_too_soon',
+      },
+    );
+    expect(withNewVersion(base, { effectiveFrom: at(CONFIG_PROPAGATION_MS), redemption: { minPoints: 100 } }, NOW, KEEP).ok).toBe(true);
   });
 
   const past: [string, string][] = [
@@ -85,19 +102,19 @@ describe('a change', () => {
 
   it('keeps the members a section leaves out, and the sections left out', () => {
     const config = changed(base, { redemption: { minPoints: 100 }, transfers: { enabled: true, escrow: { autoReleaseHours: 5 } } });
-    const rule = ruleInForce(config, NOW)!;
-    expect(rule.redemption).toEqual({ ...ruleInForce(base, NOW)!.redemption, minPoints: 100 });
+    const rule = ruleInForce(config, SOON)!;
+    expect(rule.redemption).toEqual({ ...ruleInForce(base, SOON)!.redemption, minPoints: 100 });
     expect(rule.transfers).toMatchObject({
       enabled: true,
       perTransferMax: 250,
       escrow: { newReceiverAbovePoints: 0, autoReleaseHours: 5 },
     });
-    expect(rule.earning).toEqual(ruleInForce(base, NOW)!.earning);
+    expect(rule.earning).toEqual(ruleInForce(base, SOON)!.earning);
   });
 
   it('replaces the tier list whole', () => {
     const config = changed(base, { tiers: [{ name: 'Gold', minPoints: 0, multiplier: 1.25, maxDiscountPercent: 50 }] });
-    const rule = ruleInForce(config, NOW)!;
+    const rule = ruleInForce(config, SOON)!;
     expect(rule.tiers.map((t) => t.name)).toEqual(['Gold']);
     expect(tierMultiplierBp(rule, 'Gold')).toBe(12_500);
     expect(tierMultiplierBp(rule, 'Guest')).toBe(10_000);
@@ -111,7 +128,7 @@ describe('a change', () => {
   it('keeps a later scheduled version as it is', () => {
     const scheduled = changed(base, { effectiveFrom: at(DAY), earning: { purchasePointsPerUsd: 20 } });
     const config = changed(scheduled, { redemption: { minPoints: 100 } });
-    expect(ruleInForce(config, NOW)?.redemption.minPoints).toBe(100);
+    expect(ruleInForce(config, SOON)?.redemption.minPoints).toBe(100);
     expect(ruleInForce(config, at(DAY))).toMatchObject({ version: 2, redemption: { minPoints: 5000 } });
   });
 
@@ -131,13 +148,15 @@ describe('the version cap', () => {
     // One change every 3 days, 200 changes: old versions go once no event can still be priced by them.
     for (let i = 0; i < 200; i++) config = changed(config, { earning: { purchasePointsPerUsd: 1 + i } }, at(i * 3 * DAY));
     expect(config.versions.length).toBe(MAX_CONFIG_VERSIONS);
-    const last = at(199 * 3 * DAY);
+    const last = at(199 * 3 * DAY + CONFIG_PROPAGATION_MS);
     expect(ruleInForce(config, last)?.earning.purchasePointsPerUsd).toBe(200);
     expect(ruleInForce(config, new Date(Date.parse(last) - KEEP).toISOString())).toBeDefined();
   });
   it('refuses a change when no version is old enough to drop', () => {
     let config = defaultTenantConfig('t1', 'T1', NOW);
-    for (let i = 1; i < MAX_CONFIG_VERSIONS; i++) config = changed(config, { effectiveFrom: at(i), redemption: { minPoints: i } });
+    for (let i = 1; i < MAX_CONFIG_VERSIONS; i++) {
+      config = changed(config, { effectiveFrom: at(CONFIG_PROPAGATION_MS + i), redemption: { minPoints: i } });
+    }
     expect(withNewVersion(config, { redemption: { minPoints: 1 } }, NOW, KEEP)).toMatchObject({
       ok: false,
       code: 'too_many_config_versions',
