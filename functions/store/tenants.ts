@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
+import { TENANT_DIRECTORY_PK } from './expiry-index.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';
 
@@ -44,6 +45,9 @@ function tenantItem(config: TenantConfig, usage: TenantUsage) {
   return {
     ...keys.tenant(config.tenantId),
     entity: 'TENANT',
+    // The tenant directory in the sparse index: the expiry sweep lists tenants by a Query.
+    GSI1PK: TENANT_DIRECTORY_PK,
+    GSI1SK: config.tenantId,
     tenantId: config.tenantId,
     config,
     plan: usage.plan,
