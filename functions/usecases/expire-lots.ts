@@ -156,12 +156,38 @@ async function expireOne(
 /** One key per account and expiry instant: the lots expiring then are written off once, whoever runs the sweep. */
 export const expiryKey = (accountId: string, expiresAt: string) => `expire:${accountId}:${expiresAt}`;
 
-/** Every tenant's sweep, one after the other, within the caller's time. */
-export async function sweepAllTenants(options: { asOf?: string; remainingMs?: () => number; runId?: string } = {}): Promise<SweepReport[]> {
+/**
+ * Every tenant's sweep, one after the other, within the caller's time (`tenantIds` narrows it
+ * to those listed, for a run by hand). Tenants not reached are left for the next run: the
+ * summary says `complete: false`.
+ */
+export async function sweepAllTenants(
+  options: { asOf?: string; remainingMs?: () => number; runId?: string; tenantIds?: string[] } = {},
+): Promise<{ reports: SweepReport[]; summary: SweepSummary }> {
+  const { tenantIds, ...sweepOptions } = options;
+  const listed = tenantIds ?? (await listTenantIds());
   const reports: SweepReport[] = [];
-  for (const tenantId of await listTenantIds()) {
+  for (const tenantId of listed) {
     if (options.remainingMs && options.remainingMs() < STOP_BEFORE_MS) break;
-    reports.push(await sweepTenantExpiry({ ...options, tenantId }));
+    reports.push(await sweepTenantExpiry({ ...sweepOptions, tenantId }));
   }
-  return reports;
+  return { reports, summary: summarizeSweep(reports, listed.length) };
+}
+
+/** What one run over every tenant did: what the scheduled job logs and `npm run admin -- expire` prints. */
+export interface SweepSummary {
+  tenants: number;
+  expiredLots: number;
+  points: number;
+  /** Every tenant listed was swept to the end; otherwise the next run goes on. */
+  complete: boolean;
+}
+
+function summarizeSweep(reports: SweepReport[], tenantsListed: number): SweepSummary {
+  return {
+    tenants: reports.length,
+    expiredLots: reports.reduce((sum, report) => sum + report.lotsExpired, 0),
+    points: reports.reduce((sum, report) => sum + report.pointsExpired, 0),
+    complete: reports.length === tenantsListed && reports.every((report) => report.complete),
+  };
 }
