@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTenantIds } from '../../functions/store/expiry-index.ts';
 import { sweepTenantExpiry } from '../../functions/usecases/expire-lots.ts';
@@ -100,5 +105,34 @@ describe('expiry sweep', { timeout: 120_000 }, () => {
     const audit = await expectConsistent('exp-3');
     expect(audit.entries.filter((entry) => entry.type === 'EXPIRE')).toHaveLength(1);
     expect(a.lotsExpired + b.lotsExpired).toBe(1);
+  });
+
+  it('npm run admin -- expire runs the same sweep against the local table named in credentials.json, and prints the summary', async () => {
+    await partner.putAccount('exp-4');
+    await partner.earn({ accountId: 'exp-4', source: { type: 'promotion', campaignId: 'c4', points: 250, expiresInDays: 30 } });
+    const localDir = await mkdtemp(join(tmpdir(), 'rrr-expire-cli-'));
+    try {
+      await writeFile(
+        join(localDir, 'credentials.json'),
+        JSON.stringify({ dynamodbEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, tableName: process.env.TABLE_NAME }),
+      );
+      const admin = (args: string[]) =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'expire', ...args], {
+          cwd: new URL('../..', import.meta.url).pathname,
+          env: { ...process.env, RRR_LOCAL_DIR: localDir, RRR_BASE_URL: '' },
+        });
+      const first = await admin(['--tenant', tenantId, '--as-of', inDays(32)]);
+      expect(JSON.parse(first.stdout)).toEqual({ tenants: 1, expiredLots: 1, points: 250, complete: true });
+      const audit = await expectConsistent('exp-4');
+      expect(audit.entries.filter((entry) => entry.type === 'EXPIRE')).toHaveLength(1);
+      const again = await admin(['--tenant', tenantId, '--as-of', inDays(32)]);
+      expect(JSON.parse(again.stdout)).toEqual({ tenants: 1, expiredLots: 0, points: 0, complete: true });
+      await expect(admin(['--tenant', 'no-such-tenant'])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^admin: no tenant "no-such-tenant"/),
+      });
+    } finally {
+      await rm(localDir, { recursive: true, force: true });
+    }
   });
 });
