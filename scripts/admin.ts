@@ -44,6 +44,7 @@ Commands:
                 service's table (no HTTP route: SPEC section 10 has none): every tenant, or
                 one; as of now or of --as-of. Writes one EXPIRE entry per lot due, never twice;
                 prints {tenants, expiredLots, points, complete} (complete false: run it again).
+                --tenant also adds a tenant stored before the tenant directory to it.
                 On AWS, invoke the ExpirySweep function instead.
 
 Options:
@@ -230,9 +231,12 @@ async function expireNow(extra: string[]): Promise<void> {
   // Before the job's modules load: they read the table and endpoint once, on import.
   localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
   const { sweepAllTenants } = await import('../functions/usecases/expire-lots.ts');
-  const { getTenantConfigNow } = await import('../functions/store/tenants.ts');
-  if (values.tenant !== undefined && (await getTenantConfigNow(values.tenant)) === undefined)
-    throw new Error(`no tenant "${values.tenant}" in the local service`);
+  const { getTenantConfigNow, joinTenantDirectory } = await import('../functions/store/tenants.ts');
+  if (values.tenant !== undefined) {
+    if ((await getTenantConfigNow(values.tenant)) === undefined) throw new Error(`no tenant "${values.tenant}" in the local service`);
+    // A tenant stored before the tenant directory existed joins it: the scheduled sweeps list it from now on.
+    await joinTenantDirectory(values.tenant);
+  }
   const { summary } = await sweepAllTenants({
     ...(asOf ? { asOf: new Date(asOf).toISOString() } : {}),
     ...(values.tenant !== undefined ? { tenantIds: [values.tenant] } : {}),

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { listTenantIds } from '../../functions/store/expiry-index.ts';
+import { keys } from '../../functions/store/keys.ts';
+import { joinTenantDirectory } from '../../functions/store/tenants.ts';
+import { ensureTenant } from '../../functions/usecases/provision-tenant.ts';
 import { sweepTenantExpiry } from '../../functions/usecases/expire-lots.ts';
 import { allLedgerEntries, auditAccount } from '../support/ledger-audit.ts';
 import { startPartnerApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
@@ -40,6 +45,22 @@ async function expectConsistent(accountId: string, ledgerComplete = true) {
 
 describe('expiry sweep', { timeout: 120_000 }, () => {
   it('lists the tenant from the index (no scan)', async () => {
+    expect(await listTenantIds()).toContain(tenantId);
+  });
+
+  it('backfill: a tenant stored before the directory (no GSI1PK) is listed once provisioned again or joined', async () => {
+    const forget = () =>
+      getDocumentClient().send(
+        new UpdateCommand({ TableName: tableName(), Key: keys.tenant(tenantId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+      );
+    await forget();
+    expect(await listTenantIds()).not.toContain(tenantId);
+    await ensureTenant({ tenantId, displayName: 'again' });
+    expect(await listTenantIds()).toContain(tenantId);
+    await forget();
+    expect(await joinTenantDirectory(tenantId)).toBe(true);
+    expect(await joinTenantDirectory(tenantId)).toBe(false);
+    expect(await joinTenantDirectory('no-such-tenant')).toBe(false);
     expect(await listTenantIds()).toContain(tenantId);
   });
 
@@ -121,8 +142,13 @@ describe('expiry sweep', { timeout: 120_000 }, () => {
           cwd: new URL('../..', import.meta.url).pathname,
           env: { ...process.env, RRR_LOCAL_DIR: localDir, RRR_BASE_URL: '' },
         });
+      // A tenant stored before the directory: named by hand, it is swept and joins the directory.
+      await getDocumentClient().send(
+        new UpdateCommand({ TableName: tableName(), Key: keys.tenant(tenantId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }),
+      );
       const first = await admin(['--tenant', tenantId, '--as-of', inDays(32)]);
       expect(JSON.parse(first.stdout)).toEqual({ tenants: 1, expiredLots: 1, points: 250, complete: true });
+      expect(await listTenantIds()).toContain(tenantId);
       const audit = await expectConsistent('exp-4');
       expect(audit.entries.filter((entry) => entry.type === 'EXPIRE')).toHaveLength(1);
       const again = await admin(['--tenant', tenantId, '--as-of', inDays(32)]);
