@@ -12,7 +12,7 @@ import { joinTenantDirectory } from '../../functions/store/tenants.ts';
 import { ensureTenant } from '../../functions/usecases/provision-tenant.ts';
 import { sweepTenantExpiry } from '../../functions/usecases/expire-lots.ts';
 import { allLedgerEntries, auditAccount } from '../support/ledger-audit.ts';
-import { startPartnerApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { partnerClient, startPartnerApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 import { lotsFor, seedLots } from '../support/seed-lots.ts';
 
 let api: LocalApi;
@@ -64,6 +64,33 @@ describe('expiry sweep', { timeout: 120_000 }, () => {
     expect(await listTenantIds()).toContain(tenantId);
   });
 
+  // First: a sweep as of a later instant would write these off too (they are due then as well).
+  it('writes off lots of months already over (pages outside the summary) and keeps debt as it was', async () => {
+    // 6 lots of 100 expired on the 3 days before (last month's page near a month's start), 2 live.
+    const now = new Date().toISOString();
+    const before = await expectConsistent('exp-2', false);
+    expect(before.balance).toBe(800);
+    // Debt: earn 6,000, redeem 5,000, reverse the order: the live lots pay 1,200, the rest is debt.
+    await partner.earn({ accountId: 'exp-2', source: { type: 'purchase', orderId: 'o-2', subtotalCents: 50_000 } });
+    expect((await partner.redeem({ accountId: 'exp-2', points: 5000, orderId: 'r-2' })).status).toBe(201);
+    expect((await partner.reverse({ accountId: 'exp-2', orderId: 'o-2' })).status).toBe(201);
+    const indebted = await expectConsistent('exp-2', false);
+    expect(indebted.account.wallets.points.debt).toBeGreaterThan(0);
+
+    const report = await sweepTenantExpiry({ tenantId, asOf: now });
+    expect(report).toMatchObject({ lotsExpired: 6, pointsExpired: 600, complete: true });
+    const after = await expectConsistent('exp-2', false);
+    expect(after.balance).toBe(indebted.balance - 600);
+    expect(after.account.wallets.points.debt).toBe(indebted.account.wallets.points.debt);
+    const expires = after.entries.filter((entry) => entry.type === 'EXPIRE');
+    expect(expires).toHaveLength(6);
+    expect(expires.every((entry) => entry.amount === -100 && entry.debtAfter === indebted.account.wallets.points.debt)).toBe(true);
+    expect(after.account.wallets.points.pastPoints ?? 0).toBe(0);
+    const twice = await sweepTenantExpiry({ tenantId, asOf: now });
+    expect(twice.lotsExpired).toBe(0);
+    expect(await allLedgerEntries(tenantId, 'exp-2')).toHaveLength(after.entries.length);
+  });
+
   it('writes one EXPIRE entry per lot due, balance and ledger agree after it, and a second run writes nothing', async () => {
     await partner.putAccount('exp-1');
     expect(
@@ -92,30 +119,13 @@ describe('expiry sweep', { timeout: 120_000 }, () => {
     expect(await allLedgerEntries(tenantId, 'exp-1')).toHaveLength(audit.entries.length);
   });
 
-  it('writes off lots of months already over (pages outside the summary) and keeps debt as it was', async () => {
-    // 6 lots of 100 expired on the 3 days before (last month's page near a month's start), 2 live.
-    const now = new Date().toISOString();
-    const before = await expectConsistent('exp-2', false);
-    expect(before.balance).toBe(800);
-    // Debt: earn 6,000, redeem 5,000, reverse the order: the live lots pay 1,200, the rest is debt.
-    await partner.earn({ accountId: 'exp-2', source: { type: 'purchase', orderId: 'o-2', subtotalCents: 50_000 } });
-    expect((await partner.redeem({ accountId: 'exp-2', points: 5000, orderId: 'r-2' })).status).toBe(201);
-    expect((await partner.reverse({ accountId: 'exp-2', orderId: 'o-2' })).status).toBe(201);
-    const indebted = await expectConsistent('exp-2', false);
-    expect(indebted.account.wallets.points.debt).toBeGreaterThan(0);
-
-    const report = await sweepTenantExpiry({ tenantId, asOf: now });
-    expect(report).toMatchObject({ lotsExpired: 6, pointsExpired: 600, complete: true });
-    const after = await expectConsistent('exp-2', false);
-    expect(after.balance).toBe(indebted.balance - 600);
-    expect(after.account.wallets.points.debt).toBe(indebted.account.wallets.points.debt);
-    const expires = after.entries.filter((entry) => entry.type === 'EXPIRE');
-    expect(expires).toHaveLength(6);
-    expect(expires.every((entry) => entry.amount === -100 && entry.debtAfter === indebted.account.wallets.points.debt)).toBe(true);
-    expect(after.account.wallets.points.pastPoints ?? 0).toBe(0);
-    const twice = await sweepTenantExpiry({ tenantId, asOf: now });
-    expect(twice.lotsExpired).toBe(0);
-    expect(await allLedgerEntries(tenantId, 'exp-2')).toHaveLength(after.entries.length);
+  it("a tenant's first sweep as of a later instant finds lots falling due from now on (more than a week before that instant)", async () => {
+    const fresh = await api.newTenant();
+    const client = partnerClient(api.baseUrl, fresh.partnerKey);
+    await client.putAccount('exp-5');
+    await client.earn({ accountId: 'exp-5', source: { type: 'promotion', campaignId: 'c5', points: 40, expiresInDays: 30 } });
+    const report = await sweepTenantExpiry({ tenantId: fresh.tenantId, asOf: inDays(60) });
+    expect(report).toMatchObject({ lotsExpired: 1, pointsExpired: 40, complete: true });
   });
 
   it('two sweeps racing expire each lot once', async () => {
