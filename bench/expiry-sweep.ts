@@ -1,6 +1,6 @@
 /**
- * `npm run bench:expiry`: what the expiry sweep costs per expired lot and per EXPIRE entry
- * (DynamoDB calls, read and write units), and what a run with nothing due costs a tenant (the
+ * `npm run bench:expiry`: what the expiry sweep costs per expired lot (one EXPIRE entry each)
+ * and per command (one per account and expiry instant: DynamoDB calls, read and write units), and what a run with nothing due costs a tenant (the
  * floor of the hourly schedule). Seeds accounts with expired lots straight into a fresh table
  * on its own DynamoDB Local, sweeps each case's tenant once as of now, then again (nothing
  * due), and replaces its own section of bench/results.md (between the expiry-sweep markers),
@@ -33,7 +33,7 @@ interface Row {
   name: string;
   accounts: number;
   lots: number;
-  entries: number;
+  commands: number;
   calls: Record<string, number>;
   totalCalls: number;
   readUnits: number;
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         name: spec.name,
         accounts: ACCOUNTS,
         lots: report.lotsExpired,
-        entries: report.committed,
+        commands: report.committed,
         calls: tally.calls,
         totalCalls: sumCalls(tally),
         readUnits: tally.readUnits,
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         name: 'nothing due (next run)',
         accounts: ACCOUNTS,
         lots: 0,
-        entries: 0,
+        commands: 0,
         calls: idleTally.calls,
         totalCalls: sumCalls(idleTally),
         readUnits: idleTally.readUnits,
@@ -118,17 +118,17 @@ async function main(): Promise<void> {
     }
 
     const table = [
-      '| case | lots expired | EXPIRE entries | calls per lot | read units per lot | write units per lot (Local) | write units per lot (est. AWS) | write units per entry (est. AWS) | calls (all) | lots per second (Local) |',
+      '| case | lots expired (one EXPIRE entry each) | commands (account, instant) | calls per lot | read units per lot | write units per lot (Local) | write units per lot (est. AWS) | write units per command (est. AWS) | calls (all) | lots per second (Local) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.lots} | ${r.entries} | ${per(r.totalCalls, r.lots)} | ${per(r.readUnits, r.lots)} | ${per(r.writeUnits, r.lots)} | ${per(r.estimatedWriteUnits, r.lots)} | ${per(r.estimatedWriteUnits, r.entries)} | ${callList(r.calls)} | ${(r.lots / r.seconds).toFixed(0)} |`,
+          `| ${r.name} | ${r.lots} | ${r.commands} | ${per(r.totalCalls, r.lots)} | ${per(r.readUnits, r.lots)} | ${per(r.writeUnits, r.lots)} | ${per(r.estimatedWriteUnits, r.lots)} | ${per(r.estimatedWriteUnits, r.commands)} | ${callList(r.calls)} | ${(r.lots / r.seconds).toFixed(0)} |`,
       ),
     ].join('\n');
     const idleLine = idle
       ? `A tenant's run with nothing due: ${idle.totalCalls} calls (${callList(idle.calls)}), ${idle.readUnits} read units, ${idle.writeUnits} write units: the floor of the hourly schedule per tenant.`
       : '';
-    const note = `Run ${new Date().toISOString()}, Node ${process.version}, DynamoDB Local; ${ACCOUNTS} accounts per case, lots of 100 points seeded straight into the table (two a day, expired on the days before the run), one sweep as of now (bench/expiry-sweep.ts). Each EXPIRE entry is one command: a strongly consistent read of the account and the one lot page (BatchGetItem), then one TransactWriteItems (idempotency record, account, page, ledger entry); the index Queries (16 shards per day from the tenant's mark) and the mark's GetItem and PutItem are shared by the whole run.`;
+    const note = `Run ${new Date().toISOString()}, Node ${process.version}, DynamoDB Local; ${ACCOUNTS} accounts per case, lots of 100 points seeded straight into the table (two a day, expired on the days before the run), one sweep as of now (bench/expiry-sweep.ts). Each (account, expiry instant) is one command, one EXPIRE entry per lot: a strongly consistent read of the account and the one lot page (BatchGetItem), then one TransactWriteItems (idempotency record, account, page, ledger entry); the index Queries (16 shards per day from the tenant's mark) and the mark's GetItem and PutItem are shared by the whole run.`;
     const section = [
       EXPIRY_MARKERS[0],
       '## Expiry sweep: cost per expired lot (`npm run bench:expiry`)',
