@@ -31,6 +31,8 @@ const TOKEN_TTL_SECONDS = 12 * 3600;
 const SEAL_EVERY_MS = 60_000;
 /** How often the expiry sweep runs offline (hourly on AWS, lib/schedules.ts): each run is cheap when nothing is due, and idempotent. */
 const EXPIRE_EVERY_MS = 60_000;
+/** At most this long per offline sweep (it stops taking work 10 s before the end). */
+const EXPIRE_BUDGET_MS = 30_000;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** How soon the service notices that the process that started it is gone. */
 const PARENT_POLL_MS = 500;
@@ -133,7 +135,12 @@ async function main(): Promise<void> {
         if (Date.now() - lastSweep < EXPIRE_EVERY_MS) return;
         lastSweep = Date.now();
         try {
-          const { summary } = await sweepAllTenants({ runId: `local-expiry-sweep:${new Date().toISOString()}` });
+          // Bounded, as the Lambda is by its timeout: the tick holds up the stream poller while it runs; the next one goes on.
+          const deadline = lastSweep + EXPIRE_BUDGET_MS;
+          const { summary } = await sweepAllTenants({
+            runId: `local-expiry-sweep:${new Date().toISOString()}`,
+            remainingMs: () => deadline - Date.now(),
+          });
           if (summary.expiredLots > 0 || !summary.complete) console.error(`[expiry sweep] ${JSON.stringify(summary)}`);
         } catch (error) {
           console.error(`[expiry sweep] failed: ${oneLine(error)}`);
