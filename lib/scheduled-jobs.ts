@@ -11,6 +11,9 @@ import { grantAuditAccess } from './audit-access.ts';
 import type { ScheduledJobDefinition } from './schedules.ts';
 import type { StageConfig } from './stage.ts';
 
+/** Each run stops taking new work 10 s before this (functions/usecases/expire-lots.ts); the next run goes on. */
+export const JOB_TIMEOUT_MINUTES = 5;
+
 /** One function and one EventBridge schedule per job in lib/schedules.ts. */
 export class ScheduledJobs extends Construct {
   readonly functions = new Map<string, ApiFunction>();
@@ -34,8 +37,9 @@ export class ScheduledJobs extends Construct {
         description: `scheduled job ${job.name}`,
         tableAccess: job.tableAccess,
         table: props.table,
-        hashKeySecret: props.hashKeySecret,
-        timeout: Duration.minutes(5),
+        // Least privilege: the secret only for a job that computes keyed hashes.
+        ...(job.hashKey ? { hashKeySecret: props.hashKeySecret } : {}),
+        timeout: Duration.minutes(JOB_TIMEOUT_MINUTES),
         ...(job.memorySize ? { memorySize: job.memorySize } : {}),
       });
       if (job.auditBucket) grantAuditAccess(fn, props.audit, job.auditBucket);

@@ -5,6 +5,8 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
  * so these stay plain letters. They are placeholders, not secrets.
  */
 export const LOCAL_REGION = 'us-east-1';
+/** The local service's one table (npm start); written to .local/credentials.json as `tableName`. */
+export const LOCAL_TABLE_NAME = 'redroomrewards-local';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** Client settings for talking to a DynamoDB Local endpoint from local tooling. */

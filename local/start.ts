@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localAwsEnv } from './aws-env.ts';
+import { LOCAL_TABLE_NAME, localAwsEnv } from './aws-env.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
 import { createGateway } from './gateway.ts';
@@ -22,13 +22,17 @@ import { parseCli } from '../scripts/cli-args.ts';
 /** Scripts and tests wait for exactly this line on stdout. */
 export const READY_LINE = 'RedRoomRewards local service ready';
 
-const TABLE_NAME = 'redroomrewards-local';
+const TABLE_NAME = LOCAL_TABLE_NAME;
 const DEMO_TENANT = { tenantId: 'demo', displayName: 'Demo tenant' };
 const DEFAULT_PORT = 3000;
 /** Printed operator tokens last a working day; the CLI mints more. */
 const TOKEN_TTL_SECONDS = 12 * 3600;
 /** How often the stream poller seals changed closed days offline (the hourly workflow's work on AWS); markers persist, so days missed while stopped are sealed on the next start. */
 const SEAL_EVERY_MS = 60_000;
+/** How often the expiry sweep runs offline (hourly on AWS, lib/schedules.ts): each run is cheap when nothing is due, and idempotent. */
+const EXPIRE_EVERY_MS = 60_000;
+/** At most this long per offline sweep (it stops taking work 10 s before the end). */
+const EXPIRE_BUDGET_MS = 30_000;
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** How soon the service notices that the process that started it is gone. */
 const PARENT_POLL_MS = 500;
@@ -71,6 +75,9 @@ async function main(): Promise<void> {
   const { auditSealWorkflow } = await import('../functions/workflows/definitions.ts');
   const { loadTaskHandlers, runWorkflow } = await import('./workflow-runner.ts');
   const sealTasks = await loadTaskHandlers(auditSealWorkflow, repoRoot);
+  // The ExpirySweep job's own code (functions/scheduled/expire-lots.ts calls the same), not its Lambda logger.
+  const { sweepAllTenants } = await import('../functions/usecases/expire-lots.ts');
+  let lastSweep = 0;
 
   const credentialsPath = join(localDir, 'credentials.json');
   await ensureTenant(DEMO_TENANT);
@@ -123,7 +130,21 @@ async function main(): Promise<void> {
           {
             onTaskError: (state, error) => console.error(`[audit seal] ${state}: ${error.message}`),
           },
-        );
+        ).catch((error: unknown) => console.error(`[audit seal] ${oneLine(error)}`));
+        // Then the expiry sweep, as the hourly ExpirySweep job on AWS: a failure is one line, and the next tick tries again.
+        if (Date.now() - lastSweep < EXPIRE_EVERY_MS) return;
+        lastSweep = Date.now();
+        try {
+          // Bounded, as the Lambda is by its timeout: the tick holds up the stream poller while it runs; the next one goes on.
+          const deadline = lastSweep + EXPIRE_BUDGET_MS;
+          const { summary } = await sweepAllTenants({
+            runId: `local-expiry-sweep:${new Date().toISOString()}`,
+            remainingMs: () => deadline - Date.now(),
+          });
+          if (summary.expiredLots > 0 || !summary.complete) console.error(`[expiry sweep] ${JSON.stringify(summary)}`);
+        } catch (error) {
+          console.error(`[expiry sweep] failed: ${oneLine(error)}`);
+        }
       },
     },
   });
@@ -135,6 +156,7 @@ async function main(): Promise<void> {
     partnerKey: demo.partnerKey,
     partnerKeyId: demoKey.keyId,
     dynamodbEndpoint: running.dynamo.endpoint,
+    tableName: TABLE_NAME,
     platformAdminToken,
     tenantAdminToken,
     s3Endpoint: running.s3.endpoint,

@@ -8,6 +8,7 @@ import {
   LOCK_LIFT_REASON_CODES,
   LOCK_REASON_CODES,
 } from '../functions/domain/vocabulary.ts';
+import { LOCAL_TABLE_NAME, localAwsEnv } from '../local/aws-env.ts';
 import { MAX_ADJUSTMENT_POINTS } from '../schemas/approvals.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
 
@@ -43,6 +44,13 @@ Commands:
   approvals approve --tenant ID --id APPROVAL_ID [--note TEXT]
                     prints the request: pending, approved, or applied (outcome.transactionId)
   approvals reject  --tenant ID --id APPROVAL_ID --reason ${APPROVAL_REJECT_REASON_CODES.join('|')}
+  expire        [--tenant ID] [--as-of 2027-01-01T00:00:00Z]
+                runs the expiry sweep now, the scheduled job's own code, against the local
+                service's table (no HTTP route: SPEC section 10 has none): every tenant, or
+                one; as of now or of --as-of. Writes one EXPIRE entry per lot due, never twice;
+                prints {tenants, expiredLots, points, complete} (complete false: run it again).
+                --tenant also adds a tenant stored before the tenant directory to it.
+                On AWS, invoke the ExpirySweep function instead.
 
 Options:
   --token JWT             the operator token to send (default: RRR_OPERATOR_TOKEN, else the
@@ -82,6 +90,7 @@ a refusal, 2 on a usage mistake.`,
     id: { type: 'string' },
     token: { type: 'string' },
     'idempotency-key': { type: 'string' },
+    'as-of': { type: 'string' },
   },
 } as const;
 
@@ -98,7 +107,7 @@ const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption(
 
 const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(requiredOption('account', values.account))}/locks`;
 
-function instantOption(name: 'expires-at' | 'until' | 'effective-from'): string | undefined {
+function instantOption(name: 'expires-at' | 'until' | 'effective-from' | 'as-of'): string | undefined {
   const raw = values[name];
   if (raw !== undefined && Number.isNaN(Date.parse(raw)))
     throw new UsageError(`--${name} must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
@@ -216,7 +225,49 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
 const APPROVAL_SUBCOMMANDS = Object.keys(commands)
   .filter((name) => name.startsWith('approvals '))
   .map((name) => name.slice('approvals '.length));
-const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals'];
+const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals', 'expire'];
+
+function localCredentialsPath(): string {
+  const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+  return join(resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local')), 'credentials.json');
+}
+
+/**
+ * `expire`: the scheduled job's module run here, against the local service's DynamoDB (its
+ * endpoint from .local/credentials.json). Refused with RRR_BASE_URL: a deployed stage runs it
+ * as its ExpirySweep function.
+ */
+async function expireNow(extra: string[]): Promise<void> {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (process.env.RRR_BASE_URL)
+    throw new UsageError('expire runs against the local service only: on a deployed stage invoke its ExpirySweep function');
+  if (values.tenant === '') throw new UsageError('--tenant is empty');
+  const asOf = instantOption('as-of');
+  const path = localCredentialsPath();
+  let credentials: { dynamodbEndpoint?: string; tableName?: string };
+  try {
+    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
+  } catch {
+    throw new Error(`no local service credentials in ${path}: start it with npm start`);
+  }
+  if (!credentials.dynamodbEndpoint) throw new Error(`no dynamodbEndpoint in ${path}: restart the local service (npm start)`);
+  // Before the job's modules load: they read the table and endpoint once, on import.
+  localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
+  const { sweepAllTenants } = await import('../functions/usecases/expire-lots.ts');
+  const { getTenantConfigNow, joinTenantDirectory } = await import('../functions/store/tenants.ts');
+  if (values.tenant !== undefined) {
+    if ((await getTenantConfigNow(values.tenant)) === undefined) throw new Error(`no tenant "${values.tenant}" in the local service`);
+    // A tenant stored before the tenant directory existed joins it: the scheduled sweeps list it from now on.
+    await joinTenantDirectory(values.tenant);
+  }
+  const { summary } = await sweepAllTenants({
+    ...(asOf ? { asOf: new Date(asOf).toISOString() } : {}),
+    ...(values.tenant !== undefined ? { tenantIds: [values.tenant] } : {}),
+    runId: `admin-expire:${randomUUID()}`,
+  });
+  console.log(JSON.stringify(summary, null, 2));
+  process.exitCode = 0;
+}
 
 /** Where to send it: a deployed stage only with an explicit token, never the local one's. */
 async function target(): Promise<{ baseUrl: string; token: string }> {
@@ -227,8 +278,7 @@ async function target(): Promise<{ baseUrl: string; token: string }> {
     throw new UsageError('RRR_BASE_URL is set but RRR_OPERATOR_TOKEN is not: set the operator token for that stage (or pass --token)');
   }
   if (baseUrl !== undefined && token !== undefined) return { baseUrl, token };
-  const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-  const path = join(resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local')), 'credentials.json');
+  const path = localCredentialsPath();
   let credentials: { baseUrl: string; platformAdminToken: string };
   try {
     credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
@@ -241,6 +291,7 @@ async function target(): Promise<{ baseUrl: string; token: string }> {
 await runCli(spec, async () => {
   const [first, ...rest] = positionals;
   if (first === undefined) throw new UsageError(`a command is required: one of ${COMMAND_NAMES.join(', ')}`);
+  if (first === 'expire') return expireNow(rest);
   let name = first;
   let extra = rest;
   if (first === 'approvals') {

@@ -31,6 +31,8 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   negative_balance: 'insufficient_points',
   insufficient_points: 'insufficient_points',
   nothing_to_reverse: 'nothing_to_reverse',
+  // Only the expiry sweep decides this; it never reaches HTTP.
+  nothing_to_expire: 'not_found',
   reversal_exceeds_unreversed: 'limit_exceeded',
   unknown_tier: 'validation_error',
   rate_limited: 'rate_limited',

@@ -31,6 +31,8 @@ export const REFUSAL_CODES = [
   'insufficient_points',
   // Reversal.
   'nothing_to_reverse',
+  // Expiry sweep (system-run; never answered to a partner).
+  'nothing_to_expire',
   'reversal_exceeds_unreversed',
   // Accounts.
   'unknown_tier',

@@ -17,6 +17,8 @@ export interface DecisionState {
   /** The redemption order asked for (`order` with source type redemption), if it exists. */
   redemptionOrder?: RedemptionOrderRecord;
   idempotency?: IdempotencyRecord;
+  /** Pages read that an account's summary does not name (months already over), by account id: what the expiry sweep writes off. */
+  unlistedPages?: Record<string, StoredPage[]>;
   /** The first account's turn queue, when it has one (functions/store/turn-queue.ts). */
   turns?: TurnQueue;
 }
@@ -88,7 +90,11 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
     else if (item.entity === 'TURNS') state.turns = itemToTurnQueue(item);
   }
   for (const [id, account] of Object.entries(accounts)) {
-    if (account) accounts[id] = withAbsentMonths(withPages(account, pages), monthsOf(id));
+    if (!account) continue;
+    accounts[id] = withAbsentMonths(withPages(account, pages), monthsOf(id));
+    const summary = account.wallets.points.pages;
+    const unlisted = summary ? pages.filter((page) => page.accountId === id && summary[page.month] === undefined) : [];
+    if (unlisted.length > 0) state.unlistedPages = { ...state.unlistedPages, [id]: unlisted };
   }
   const first = accounts[k.accountIds[0]];
   if (first) state.account = first;

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONFIG_PROPAGATION_MS, normalizeTenantConfig, type TenantConfig } from '../domain/tenant-config.ts';
 import { getDocumentClient, tableName } from './client.ts';
+import { TENANT_DIRECTORY_PK } from './expiry-index.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transact.ts';
 
@@ -83,6 +84,9 @@ function tenantItem(config: TenantConfig, usage: TenantUsage) {
   return {
     ...keys.tenant(config.tenantId),
     entity: 'TENANT',
+    // The tenant directory in the sparse index: the expiry sweep lists tenants by a Query.
+    GSI1PK: TENANT_DIRECTORY_PK,
+    GSI1SK: config.tenantId,
     tenantId: config.tenantId,
     config,
     plan: usage.plan,
@@ -108,7 +112,33 @@ export async function putTenantIfAbsent(config: TenantConfig, usage: TenantUsage
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     const existing = await getTenantConfigNow(config.tenantId);
     if (!existing) throw error;
+    await joinTenantDirectory(config.tenantId);
     return { config: existing, usage: await setTenantUsageIfAbsent(config.tenantId, usage) };
+  }
+}
+
+/**
+ * Puts a tenant stored before the tenant directory existed (no GSI1PK) into it, so the expiry
+ * sweep lists it; nothing when it is there already or the tenant does not exist. Called when a
+ * tenant is provisioned again (npm start's demo tenant, provisioning scripts) and by
+ * `npm run admin -- expire --tenant T`: a backfill one tenant at a time, never a scan.
+ * Returns whether it joined now.
+ */
+export async function joinTenantDirectory(tenantId: string): Promise<boolean> {
+  try {
+    await getDocumentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.tenant(tenantId),
+        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(GSI1PK)',
+        ExpressionAttributeValues: { ':pk': TENANT_DIRECTORY_PK, ':sk': tenantId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    return false;
   }
 }
 

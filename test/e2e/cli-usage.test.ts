@@ -111,6 +111,9 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
       /--reason must be one of not_justified/,
     ],
     ['scripts/admin.ts', ['approvals', 'approve', '--tenant', 'demo', '--id', 'a', '--token', ''], /--token is empty/],
+    ['scripts/admin.ts', ['expire', '--as-of', 'later'], /--as-of must be an ISO 8601 instant/],
+    ['scripts/admin.ts', ['expire', 'now'], /unexpected argument "now"/],
+    ['scripts/admin.ts', ['expire', '--tenant', ''], /--tenant is empty/],
     ['scripts/operator-token.ts', [], /--role must be one of/],
     ['scripts/operator-token.ts', ['--role', 'support'], /--tenant is required for support/],
     ['scripts/operator-token.ts', ['--role', 'finance', '--ttl', '5'], /--ttl must be a whole number from 60 to 86400/],
@@ -156,6 +159,22 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
       expect(stdout).toMatch(/--token JWT/);
       expect(stdout).toContain('npm run -s operator-token -- --role tenant_admin --tenant demo --subject');
     }
+  });
+
+  it('admin --help describes expire; expire refuses a deployed stage and needs the local service', async () => {
+    const help = await run('scripts/admin.ts', ['expire', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}expire {8}\[--tenant ID\] \[--as-of 2027-01-01T00:00:00Z\]$/m);
+    expect(help.stdout).toContain('{tenants, expiredLots, points, complete}');
+    const deployed = await run('scripts/admin.ts', ['expire'], { RRR_BASE_URL: 'https://api.example.invalid' });
+    expect(deployed.code).toBe(2);
+    expectOneLineUsageError(deployed.stderr, /expire runs against the local service only/);
+    await rm(join(emptyDir, 'credentials.json'), { force: true });
+    const offline = await run('scripts/admin.ts', ['expire']);
+    expect(offline.code).toBe(1);
+    expect(offline.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^admin: no local service credentials in .*credentials\.json: start it with npm start$/),
+    ]);
   });
 
   it('admin --token satisfies a deployed stage without RRR_OPERATOR_TOKEN (and never reads local credentials)', async () => {

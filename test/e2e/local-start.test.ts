@@ -75,6 +75,7 @@ describe('npm start', () => {
       partnerKey: expect.any(String),
       partnerKeyId: expect.stringMatching(/^key_[0-9a-f]{16}$/),
       dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      tableName: 'redroomrewards-local',
       platformAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tenantAdminToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       s3Endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),

@@ -2,7 +2,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
 import { TABLE_KEYS } from '../../functions/store/table-definition.ts';
+import { TABLE_ACTIONS } from '../../lib/api-function.ts';
 import { logicalIdOf } from '../../lib/logical-id.ts';
+import { JOB_TIMEOUT_MINUTES } from '../../lib/scheduled-jobs.ts';
 import { PARTNER_PLANS, usagePlanName, type PartnerPlan } from '../../lib/partner-plans.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { RedRoomRewardsStack } from '../../lib/stack.ts';
@@ -107,6 +109,37 @@ describe('functions from the manifest', () => {
       if (route.tableAccess === 'readwrite')
         expect(dynamo, route.operationId).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
     }
+  });
+});
+
+describe('scheduled jobs', () => {
+  it('runs the expiry sweep hourly from an EventBridge rule, 5 minutes at most, with table rights only (no scan, no delete, no secret)', () => {
+    const [fnId, fn] = index.ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('JobsJobExpirySweep'))!;
+    expect(fn.Properties).toMatchObject({ Timeout: JOB_TIMEOUT_MINUTES * 60 });
+    expect(fn.Properties!.Environment.Variables).not.toHaveProperty('HASH_KEY_SECRET_ARN');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 * * * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        }),
+      ],
+    });
+    const actions = index.actionsOfFunction(fnId);
+    const dynamo = actions.filter((action) => action.startsWith('dynamodb:')).sort();
+    expect(dynamo).toEqual([...TABLE_ACTIONS.readwrite].sort());
+    expect(actions.some((action) => action.startsWith('secretsmanager:') || action.startsWith('s3:') || action.startsWith('states:'))).toBe(
+      false,
+    );
+    // The table and its indexes (the expiry index is Queried), nothing else.
+    const tableId = index.ofType('AWS::DynamoDB::Table')[0]![0];
+    const resources = index
+      .statementsOfFunction(fnId)
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')))
+      .flatMap((statement) => [statement.Resource].flat());
+    for (const resource of resources) expect(JSON.stringify(resource)).toContain(tableId);
   });
 });
 
