@@ -101,6 +101,10 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
   APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },
   TURNS: { records: null, why: "a hot account's turn queue: when the next turn is free, pacing only; no money state" },
+  EXPIRY_SWEEP: {
+    records: null,
+    why: "the expiry sweep's progress mark for a tenant (the next day to look at); each lot it expires is an EXPIRE ledger entry",
+  },
 };
 
 /** The audit records one stream change stands for; none for entities that are not exported. */
