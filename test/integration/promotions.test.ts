@@ -112,3 +112,41 @@ describe('promotions through the API', () => {
     expect((await allLedgerEntries(tenantId, 'promo-gold'))[0]).toMatchObject({ promotionId: 'gold-5000' });
   });
 });
+
+describe('the size of the versions', () => {
+  it('refuses a version that would take the tenant item past its budget with 422 limit_exceeded, writing nothing', async () => {
+    const tenant = await api.newTenant();
+    const token = await api.operatorIssuer.mint({ subject: 'promo-size', roles: ['tenant_admin'], tenantId: tenant.tenantId });
+    const owner = operatorClient(api.baseUrl, token);
+    const configPath = `/api/v1/admin/tenants/${tenant.tenantId}/config`;
+    const tiers = Array.from({ length: 20 }, (_, i) => ({
+      name: `tier-${String(i).padStart(2, '0')}-${'x'.repeat(32)}`,
+      minPoints: 0,
+      multiplier: 1,
+      maxDiscountPercent: 100,
+    }));
+    const start = Date.now() + 5 * 60_000;
+    const window = { from: at(start, 0), to: at(start, HOUR) };
+    // Each version carries about 15 KB (a request body may hold 16 KB): 20 tiers, 12 promotions naming all of them.
+    const promotions = (round: number) =>
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `r${round}-p${i}`,
+        window,
+        tiers: tiers.map((t) => t.name),
+        bonusPoints: 1 + i,
+      }));
+    expect((await owner.call('PUT', configPath, { effectiveFrom: at(start, 0), tiers })).status).toBe(201);
+    let refused: Awaited<ReturnType<typeof owner.call>> | undefined;
+    let made = 0;
+    for (let round = 1; round <= 30 && !refused; round++) {
+      const answer = await owner.call('PUT', configPath, { effectiveFrom: at(start, round), earning: { promotions: promotions(round) } });
+      if (answer.status === 201) made++;
+      else refused = answer;
+    }
+    expect(made).toBeGreaterThan(10);
+    expect(refused?.status).toBe(422);
+    expect(refused?.body).toMatchObject({ code: 'limit_exceeded' });
+    expect(refused?.body.detail).toMatch(/bytes/);
+    expect((await owner.call('GET', configPath)).body.versions).toHaveLength(made + 2);
+  });
+});
