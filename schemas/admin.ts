@@ -127,6 +127,7 @@ export const OperatorLedgerEntry = z.object({
   actor: z.object({ kind: z.string(), id: z.string(), role: z.optional(z.string()) }),
   reasonCode: z.optional(z.string()),
   ruleVersion: z.optional(z.int()),
+  promotionId: z.optional(z.string().check(z.describe('The configured promotion that priced this purchase earn'))),
   source: z.optional(z.object({ type: z.string(), orderId: z.optional(z.string()), campaignId: z.optional(z.string()) })),
   adjustment: z.optional(
     z

@@ -37,4 +37,7 @@ export const EarnResult = z.object({
   points: z.int(),
   balance: z.int(),
   ruleVersion: z.int(),
+  promotionId: z.optional(
+    z.string().check(z.describe('The configured promotion that priced this purchase (the one worth most to the member), when one applied')),
+  ),
 });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { Instant } from './common.ts';
 import { MAX_APPROVAL_EXPIRY_DAYS } from '../functions/domain/approvals.ts';
-import { MAX_CONFIG_VERSIONS } from '../functions/domain/tenant-config.ts';
+import { MAX_CONFIG_VERSIONS, MAX_PROMOTIONS } from '../functions/domain/tenant-config.ts';
 
 /** The tenant configuration document (SPEC section 10): ranges bound every member. */
 const int = (min: number, max: number, description: string) => z.int().check(z.gte(min), z.lte(max), z.describe(description));
@@ -18,12 +18,60 @@ const ExpiryDays = z.strictObject({
   adjustment: days('Life of points credited by a manual adjustment (default 365)'),
 });
 
+/** A multiplier with at most 4 decimals (applied in basis points). */
+const fourDecimals = z.refine<number>(
+  (m: number) => Number.isInteger(Math.round(m * 10_000)) && Math.abs(m * 10_000 - Math.round(m * 10_000)) < 1e-6,
+  'At most 4 decimals',
+);
+
+const TierName = z.string().check(z.minLength(1), z.maxLength(40));
+
+const Promotion = z
+  .strictObject({
+    id: z
+      .string()
+      .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/), z.describe('Names the promotion on the entries it prices')),
+    window: z
+      .strictObject({
+        from: Instant.check(z.describe('First instant of the window (inclusive)')),
+        to: Instant.check(z.describe('End of the window (exclusive)')),
+      })
+      .check(z.refine((w) => Date.parse(w.from) < Date.parse(w.to), 'window.from must be before window.to')),
+    tiers: z.optional(
+      z.array(TierName).check(
+        z.minLength(1),
+        z.maxLength(MAX_TIERS),
+        z.refine((tiers) => new Set(tiers).size === tiers.length, 'Tier names must be distinct'),
+        z.describe("Tiers that qualify (names of the version's tiers); left out: every tier"),
+      ),
+    ),
+    multiplier: z.optional(
+      z
+        .number()
+        .check(
+          z.gt(1),
+          z.lte(10),
+          fourDecimals,
+          z.describe("Multiplies the purchase's points after the tier multiplier (above 1, at most 10, at most 4 decimals)"),
+        ),
+    ),
+    bonusPoints: z.optional(int(1, 1_000_000, "Points added to the purchase's points")),
+  })
+  .check(
+    z.refine((p) => (p.multiplier === undefined) !== (p.bonusPoints === undefined), 'Give exactly one of multiplier and bonusPoints'),
+    z.describe(
+      'A campaign on purchase earns whose occurredAt lies in the window; when several apply, the one giving the most points wins, ties by earliest window end, then id',
+    ),
+  );
+
 const Earning = z.strictObject({
   purchasePointsPerUsd: int(0, 1000, 'Points per 1.00 USD of order subtotal after discounts, before taxes and fees (default 12)'),
   expiryDays: ExpiryDays,
-  promotions: z
-    .array(z.unknown())
-    .check(z.maxLength(0, 'promotions are not supported yet: send an empty list or leave it out'), z.describe('Reserved: empty for now')),
+  promotions: z.array(Promotion).check(
+    z.maxLength(MAX_PROMOTIONS),
+    z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'Promotion ids must be distinct'),
+    z.describe(`Up to ${MAX_PROMOTIONS} promotions (the list is replaced whole)`),
+  ),
 });
 
 const Redemption = z.strictObject({
@@ -37,14 +85,9 @@ const Redemption = z.strictObject({
 });
 
 const Tier = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(40)),
+  name: TierName,
   minPoints: int(0, 1_000_000_000, 'Points that qualify for the tier'),
-  multiplier: z.number().check(
-    z.gte(0),
-    z.lte(10),
-    z.refine((m) => Number.isInteger(Math.round(m * 10_000)) && Math.abs(m * 10_000 - Math.round(m * 10_000)) < 1e-6, 'At most 4 decimals'),
-    z.describe('Earn multiplier (1 = 1x; at most 4 decimals)'),
-  ),
+  multiplier: z.number().check(z.gte(0), z.lte(10), fourDecimals, z.describe('Earn multiplier (1 = 1x; at most 4 decimals)')),
   maxDiscountPercent: int(0, 100, 'Largest discount a redemption may give, as a percentage of the order subtotal'),
 });
 

@@ -25,6 +25,7 @@ export const TransactionView = z.object({
   source: z.optional(z.object({ type: z.string(), orderId: z.optional(z.string()), campaignId: z.optional(z.string()) })),
   reasonCode: z.optional(z.string()),
   ruleVersion: z.optional(z.int()),
+  promotionId: z.optional(z.string().check(z.describe('The configured promotion that priced this purchase earn'))),
   lots: z.array(z.object({ type: z.string(), expiresAt: Instant, points: z.int() })),
   occurredAt: z.optional(Instant),
   createdAt: Instant,

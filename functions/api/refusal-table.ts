@@ -17,6 +17,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   effective_from_in_past: 'validation_error',
   effective_from_too_soon: 'validation_error',
   too_many_config_versions: 'limit_exceeded',
+  config_too_large: 'limit_exceeded',
   config_invalid: 'validation_error',
   partner_key_not_found: 'not_found',
   expiry_not_in_future: 'validation_error',

@@ -9,6 +9,7 @@ export interface EntryFacts {
   lots: LotMovement[];
   reasonCode?: string;
   ruleVersion?: number;
+  promotionId?: string;
   source?: LedgerEntry['source'];
   adjustment?: LedgerEntry['adjustment'];
   occurredAt?: string;
@@ -40,6 +41,7 @@ export function appendEntry(
     actor: ctx.actor,
     ...(facts.reasonCode !== undefined ? { reasonCode: facts.reasonCode } : {}),
     ...(facts.ruleVersion !== undefined ? { ruleVersion: facts.ruleVersion } : {}),
+    ...(facts.promotionId !== undefined ? { promotionId: facts.promotionId } : {}),
     ...(facts.source !== undefined ? { source: facts.source } : {}),
     ...(facts.adjustment !== undefined ? { adjustment: facts.adjustment } : {}),
     lots: facts.lots,

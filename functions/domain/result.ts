@@ -14,6 +14,7 @@ export const REFUSAL_CODES = [
   'effective_from_in_past',
   'effective_from_too_soon',
   'too_many_config_versions',
+  'config_too_large',
   'config_invalid',
   'partner_key_not_found',
   'expiry_not_in_future',

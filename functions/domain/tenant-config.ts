@@ -17,6 +17,24 @@ export interface TierRule {
   maxDiscountPercent: number;
 }
 
+/**
+ * A campaign that raises what purchases earn (SPEC section 2): in force for events whose
+ * `occurredAt` lies in `window` (from inclusive, to exclusive), for accounts of the listed tiers
+ * (all tiers when left out), either multiplying the purchase's points or adding a fixed bonus.
+ */
+export interface Promotion {
+  id: string;
+  window: { from: string; to: string };
+  /** Tier names that qualify; absent: every tier. */
+  tiers?: string[];
+  /** Multiplies the purchase's points (after the tier multiplier); applied in basis points. Exactly one of this and `bonusPoints`. */
+  multiplier?: number;
+  /** Points added to the purchase's points. */
+  bonusPoints?: number;
+}
+
+export const MAX_PROMOTIONS = 50;
+
 export interface ConfigVersion {
   version: number;
   effectiveFrom: string;
@@ -35,8 +53,8 @@ export interface ConfigVersion {
       promotionMax: number;
       adjustment: number;
     };
-    /** Not applied yet: accepted only empty (see the README). */
-    promotions: unknown[];
+    /** Campaigns on purchase earns; when several apply the one worth most to the member wins. */
+    promotions: Promotion[];
   };
   redemption: {
     minPoints: number;
@@ -77,6 +95,9 @@ export type ConfigDocument = Pick<ConfigVersion, ConfigSection>;
 
 /** Older versions the tenant item keeps at most (see `withNewVersion`). */
 export const MAX_CONFIG_VERSIONS = 50;
+
+/** The versions' JSON size a tenant item may reach (DynamoDB items stop at 400 KB). */
+export const MAX_CONFIG_BYTES = 300_000;
 
 export interface TenantConfig {
   tenantId: string;
@@ -165,6 +186,18 @@ export function tierNames(config: TenantConfig, now: string): string[] {
     if (Date.parse(version.effectiveFrom) > nowMs) for (const tier of version.tiers) names.add(tier.name);
   }
   return [...names];
+}
+
+/** A promotion's multiplier in basis points (10000 = 1x); a fixed-bonus promotion has none. */
+export function promotionMultiplierBp(promotion: Promotion): number | undefined {
+  return promotion.multiplier === undefined ? undefined : Math.round(promotion.multiplier * 10_000);
+}
+
+/** Whether a promotion is on at `at` (window from inclusive, to exclusive) for an account of `tier`. */
+export function promotionApplies(promotion: Promotion, at: string, tier: string): boolean {
+  const atMs = Date.parse(at);
+  if (atMs < Date.parse(promotion.window.from) || atMs >= Date.parse(promotion.window.to)) return false;
+  return promotion.tiers === undefined || promotion.tiers.includes(tier);
 }
 
 export const accountWriteLimit = (config: TenantConfig, now = new Date().toISOString()) =>

@@ -177,6 +177,8 @@ export interface LedgerEntry {
   actor: Actor;
   reasonCode?: string;
   ruleVersion?: number;
+  /** The configured promotion that priced a purchase earn (hashed like the rest). */
+  promotionId?: string;
   source?: { type: string; orderId?: string; campaignId?: string };
   /** An operator adjustment's facts: operator-only (never in a partner's view), hashed like the rest. */
   adjustment?: { approvalId: string; ticket: string; note: string };

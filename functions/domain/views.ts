@@ -57,6 +57,7 @@ export function partnerTransactionView(entry: LedgerEntry) {
     ...(entry.source ? { source: entry.source } : {}),
     ...(entry.reasonCode ? { reasonCode: entry.reasonCode } : {}),
     ...(entry.ruleVersion !== undefined ? { ruleVersion: entry.ruleVersion } : {}),
+    ...(entry.promotionId !== undefined ? { promotionId: entry.promotionId } : {}),
     lots: entry.lots,
     ...(entry.occurredAt ? { occurredAt: entry.occurredAt } : {}),
     createdAt: entry.createdAt,

@@ -115,7 +115,7 @@ describe('tenant configuration versions', () => {
     ['duplicate tier names', { tiers: [1, 2].map(() => ({ name: 'A', minPoints: 0, multiplier: 1, maxDiscountPercent: 100 })) }],
     ['a tier multiplier above 10', { tiers: [{ name: 'A', minPoints: 0, multiplier: 11, maxDiscountPercent: 100 }] }],
     ['a discount cap above 100%', { tiers: [{ name: 'A', minPoints: 0, multiplier: 1, maxDiscountPercent: 101 }] }],
-    ['promotions (not supported yet)', { earning: { promotions: [{ id: 'x' }] } }],
+    ['a promotion without a window or a reward', { earning: { promotions: [{ id: 'x' }] } }],
     ['a promotion range upside down', { earning: { expiryDays: { promotionMin: 100 } } }],
     ['a daily transfer cap above the weekly one', { transfers: { dailyMax: 2000 } }],
     ['an unknown trust level', { transfers: { minTrustLevel: 'L9' } }],

@@ -1,4 +1,4 @@
-import { purchasePoints } from '../earning.ts';
+import { purchasePricing } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
 import { blockingLock, lockExtra } from '../locks.ts';
 import { creditWallet, pageMonth } from '../lots.ts';
@@ -33,10 +33,16 @@ function lifeDays(source: EarnSource, rule: ConfigVersion): number | string {
   return days;
 }
 
-function priced(source: EarnSource, rule: ConfigVersion, account: Account): { points: number; type: PointType; days: number } | string {
+function priced(
+  source: EarnSource,
+  rule: ConfigVersion,
+  account: Account,
+  occurredAt: string,
+): { points: number; type: PointType; days: number; promotionId?: string } | string {
   const days = lifeDays(source, rule);
   if (typeof days === 'string') return days;
-  if (source.type === 'purchase') return { points: purchasePoints(source.subtotalCents, rule, account.tier), type: 'purchase', days };
+  if (source.type === 'purchase')
+    return { ...purchasePricing(source.subtotalCents, rule, account.tier, occurredAt), type: 'purchase', days };
   return { points: source.points, type: source.type, days };
 }
 
@@ -53,7 +59,8 @@ export function earnPageMonth(request: EarnRequest, config: TenantConfig, now: s
 }
 
 /**
- * Credits points for a purchase (priced by the rule version in force at `occurredAt`) or a
+ * Credits points for a purchase (priced by the rule version in force at `occurredAt`, with the
+ * promotion worth most to the member among those on at `occurredAt`; the entry names it) or a
  * promotion or bonus (explicit points). Purchases are unique by order id forever.
  */
 export function decideEarn(
@@ -84,7 +91,7 @@ export function decideEarn(
   }
   const rule = ruleInForce(config, occurredAt);
   if (!rule) return refuse('no_rule_in_force', 'No earning rules were in force at occurredAt');
-  const pricing = priced(request.source, rule, account);
+  const pricing = priced(request.source, rule, account, occurredAt);
   if (typeof pricing === 'string') return refuse('promotion_days_out_of_range', pricing);
 
   const expiresAt = expiryAfterDays(occurredAt, pricing.days, config.timeZone);
@@ -107,6 +114,7 @@ export function decideEarn(
         amount: pricing.points,
         lots: credit.movement ? [credit.movement] : [],
         ruleVersion: rule.version,
+        ...(pricing.promotionId !== undefined ? { promotionId: pricing.promotionId } : {}),
         source: sourceFacts(request.source),
         occurredAt,
       },
@@ -142,6 +150,7 @@ export function decideEarn(
         points: pricing.points,
         balance: wallet.balance,
         ruleVersion: rule.version,
+        ...(pricing.promotionId !== undefined ? { promotionId: pricing.promotionId } : {}),
       },
     },
   };

@@ -1,6 +1,6 @@
 import { OCCURRED_AT_WINDOW } from '../../../domain/decisions/earn.ts';
 import { refuse } from '../../../domain/result.ts';
-import { CONFIG_SECTIONS, withNewVersion } from '../../../domain/tenant-config.ts';
+import { CONFIG_SECTIONS, MAX_CONFIG_BYTES, withNewVersion } from '../../../domain/tenant-config.ts';
 import { forgetTenantConfig, getTenantConfigRevision, tenantConfigUpdate } from '../../../store/tenants.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
 import { tenantConfigView } from '../../../usecases/tenant-view.ts';
@@ -37,6 +37,21 @@ export const handler = httpHandler(putTenantConfigRoute, async (request) => {
       return refuse(
         'config_invalid',
         `transfers: perTransferMax (${perTransferMax}) <= dailyMax (${dailyMax}) <= weeklyMax (${weeklyMax}) must hold`,
+      );
+    }
+    const tierNames = new Set(made.version.tiers.map((tier) => tier.name));
+    for (const promotion of made.version.earning.promotions) {
+      const unknown = (promotion.tiers ?? []).filter((tier) => !tierNames.has(tier));
+      if (unknown.length > 0) {
+        return refuse('config_invalid', `earning.promotions ${promotion.id}: tiers ${unknown.join(', ')} are not tiers of this version`);
+      }
+    }
+    // The tenant item holds every version: it must stay well inside DynamoDB's 400 KB.
+    const size = Buffer.byteLength(JSON.stringify(made.config));
+    if (size > MAX_CONFIG_BYTES) {
+      return refuse(
+        'config_too_large',
+        `The configuration versions would take ${size} bytes, more than ${MAX_CONFIG_BYTES}: fewer promotions, or shorter ids and tier lists`,
       );
     }
     return {
