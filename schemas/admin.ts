@@ -133,6 +133,20 @@ export const OperatorLedgerEntry = z.object({
       .object({ approvalId: z.string(), ticket: z.string(), note: z.string() })
       .check(z.describe("An operator adjustment's approval, ticket and private note")),
   ),
+  risk: z.optional(
+    z
+      .object({
+        redemptionsThisHour: z.int(),
+        redemptionsToday: z.int(),
+        ipHashesToday: z.optional(z.int()),
+        accountAgeHours: z.int(),
+      })
+      .check(
+        z.describe(
+          "A redemption's risk signals: the account's redemptions in the UTC hour and day, distinct client IP hashes today (while that rule is on) and its age",
+        ),
+      ),
+  ),
   lots: z.array(z.object({ type: z.string(), expiresAt: Instant, points: z.int() })),
   clientMeta: z.optional(z.object({ ipHash: z.optional(z.string()), deviceHash: z.optional(z.string()) })),
   occurredAt: z.optional(Instant),

@@ -11,6 +11,7 @@ export interface EntryFacts {
   ruleVersion?: number;
   source?: LedgerEntry['source'];
   adjustment?: LedgerEntry['adjustment'];
+  risk?: LedgerEntry['risk'];
   occurredAt?: string;
 }
 
@@ -42,6 +43,7 @@ export function appendEntry(
     ...(facts.ruleVersion !== undefined ? { ruleVersion: facts.ruleVersion } : {}),
     ...(facts.source !== undefined ? { source: facts.source } : {}),
     ...(facts.adjustment !== undefined ? { adjustment: facts.adjustment } : {}),
+    ...(facts.risk !== undefined ? { risk: facts.risk } : {}),
     lots: facts.lots,
     ...(ctx.clientMeta !== undefined ? { clientMeta: ctx.clientMeta } : {}),
     ...(facts.occurredAt !== undefined ? { occurredAt: facts.occurredAt } : {}),
