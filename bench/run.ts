@@ -63,7 +63,13 @@ async function main(): Promise<void> {
     const client = getDocumentClient();
     const meter = installCapacityMeter(client);
     // The per-account write limit is a control, not a cost: out of the way of the load runs.
-    const tenant = await provisionTenant({ tenantId: 'bench', displayName: 'Bench', limits: { accountWritesPerMinute: 1_000_000_000 } });
+    const tenant = await provisionTenant({
+      tenantId: 'bench',
+      displayName: 'Bench',
+      limits: { accountWritesPerMinute: 1_000_000_000 },
+      // The hot-wallet figures measure contention: redemption velocity limits raised out of the way.
+      redemption: { maxPerHour: 10_000, maxPerDay: 100_000 },
+    });
     server = createGateway({ routes, rootDir: repoRoot, authorizePartner: authorizePartnerRequest });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

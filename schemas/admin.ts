@@ -4,6 +4,7 @@ import { AccountId, Instant } from './common.ts';
 import { MAX_PAGE_SIZE } from './transactions.ts';
 import { MAX_APPROVAL_EXPIRY_DAYS } from '../functions/domain/approvals.ts';
 import { PARTNER_SCOPES } from '../functions/domain/vocabulary.ts';
+import { PutTenantConfigBody } from './tenant-config.ts';
 
 export const TenantId = z.string().check(z.minLength(3), z.maxLength(32), z.regex(/^[a-z0-9][a-z0-9-]*$/));
 
@@ -39,6 +40,11 @@ export const CreateTenantBody = z.strictObject({
           z.describe('Days an approval request stays open undecided (default 7; fractions allowed: 0.5 is 12 hours)'),
         ),
     }),
+  ),
+  config: z.optional(
+    z
+      .omit(PutTenantConfigBody, { effectiveFrom: true })
+      .check(z.describe('The first configuration version: sections as PUT .../config takes them, merged onto the defaults')),
   ),
 });
 
@@ -133,6 +139,20 @@ export const OperatorLedgerEntry = z.object({
     z
       .object({ approvalId: z.string(), ticket: z.string(), note: z.string() })
       .check(z.describe("An operator adjustment's approval, ticket and private note")),
+  ),
+  risk: z.optional(
+    z
+      .object({
+        redemptionsThisHour: z.int(),
+        redemptionsToday: z.int(),
+        ipHashesToday: z.optional(z.int()),
+        accountAgeHours: z.int(),
+      })
+      .check(
+        z.describe(
+          "A redemption's risk signals: the account's redemptions in the UTC hour and day, distinct client IP hashes today (while that rule is on) and its age",
+        ),
+      ),
   ),
   lots: z.array(z.object({ type: z.string(), expiresAt: Instant, points: z.int() })),
   clientMeta: z.optional(z.object({ ipHash: z.optional(z.string()), deviceHash: z.optional(z.string()) })),

@@ -26,8 +26,11 @@ export const ERROR_CODES = {
   nothing_to_reverse: { status: 422, title: 'Nothing left to reverse on this order' },
   limit_exceeded: { status: 422, title: 'A limit would be exceeded' },
   cooling_period: { status: 422, title: 'A cooling period is in force' },
+  account_too_new: { status: 422, title: 'The account is too new for this operation' },
+  too_many_ip_addresses: { status: 422, title: 'This account has been used from too many client addresses today' },
   account_locked: { status: 423, title: 'The account is locked for this operation' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  redemption_rate_limited: { status: 429, title: 'This account has redeemed too often in the hour or day' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'A dependency is unavailable; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;

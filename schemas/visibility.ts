@@ -12,6 +12,7 @@ export const OPERATOR_ONLY_FIELDS = [
   'correlationId',
   'fraudFlag',
   'riskScore',
+  'risk',
   'adminNote',
   'approvals',
   'reasonNote',

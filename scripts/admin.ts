@@ -20,7 +20,7 @@ const spec = {
   usage: `Usage: npm run admin -- <command> [options]
 
 Commands:
-  create-tenant --tenant ID --name NAME [--time-zone ZONE]
+  create-tenant --tenant ID --name NAME [--time-zone ZONE] [--sections JSON (its first configuration)]
   config        --tenant ID                 the configuration versions: { current, versions }
   set-config    --tenant ID --sections '{"earning":{"purchasePointsPerUsd":15}}'
                 [--effective-from 2027-01-01T05:00:00Z]
@@ -107,6 +107,20 @@ const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption(
 
 const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(requiredOption('account', values.account))}/locks`;
 
+/** Configuration sections as JSON: `{"redemption":{"minPoints":4000}}`. */
+function sectionsOption(raw: string): Record<string, unknown> {
+  let sections: unknown;
+  try {
+    sections = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}', not "${raw}"`);
+  }
+  if (typeof sections !== 'object' || sections === null || Array.isArray(sections)) {
+    throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}'`);
+  }
+  return sections as Record<string, unknown>;
+}
+
 function instantOption(name: 'expires-at' | 'until' | 'effective-from' | 'as-of'): string | undefined {
   const raw = values[name];
   if (raw !== undefined && Number.isNaN(Date.parse(raw)))
@@ -133,6 +147,7 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
       tenantId: requiredOption('tenant', values.tenant),
       displayName: requiredOption('name', values.name),
       ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+      ...(values.sections !== undefined ? { config: sectionsOption(values.sections) } : {}),
     },
   }),
   'create-key': () => {
@@ -152,16 +167,7 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
   config: () => ({ method: 'GET', path: `${tenantPath()}/config` }),
   'set-config': () => {
     const path = `${tenantPath()}/config`;
-    const raw = requiredOption('sections', values.sections);
-    let sections: unknown;
-    try {
-      sections = JSON.parse(raw);
-    } catch {
-      throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}', not "${raw}"`);
-    }
-    if (typeof sections !== 'object' || sections === null || Array.isArray(sections)) {
-      throw new UsageError(`--sections must be a JSON object such as '{"redemption":{"minPoints":4000}}'`);
-    }
+    const sections = sectionsOption(requiredOption('sections', values.sections));
     const effectiveFrom = instantOption('effective-from');
     return { method: 'PUT', path, body: { ...(effectiveFrom ? { effectiveFrom } : {}), ...sections } };
   },

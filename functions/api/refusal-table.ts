@@ -31,6 +31,12 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   points_not_whole_cents: 'validation_error',
   negative_balance: 'insufficient_points',
   insufficient_points: 'insufficient_points',
+  // SPEC section 10 names `account_too_new` for an account below a minimum age.
+  redemption_cooldown: 'account_too_new',
+  // One public code for both windows, told apart by `window` (as `limit_exceeded` is for transfer caps).
+  redemptions_per_hour_exceeded: 'redemption_rate_limited',
+  redemptions_per_day_exceeded: 'redemption_rate_limited',
+  too_many_ip_hashes: 'too_many_ip_addresses',
   nothing_to_reverse: 'nothing_to_reverse',
   // Only the expiry sweep decides this; it never reaches HTTP.
   nothing_to_expire: 'not_found',

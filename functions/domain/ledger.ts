@@ -12,6 +12,7 @@ export interface EntryFacts {
   promotionId?: string;
   source?: LedgerEntry['source'];
   adjustment?: LedgerEntry['adjustment'];
+  risk?: LedgerEntry['risk'];
   occurredAt?: string;
 }
 
@@ -44,6 +45,7 @@ export function appendEntry(
     ...(facts.promotionId !== undefined ? { promotionId: facts.promotionId } : {}),
     ...(facts.source !== undefined ? { source: facts.source } : {}),
     ...(facts.adjustment !== undefined ? { adjustment: facts.adjustment } : {}),
+    ...(facts.risk !== undefined ? { risk: facts.risk } : {}),
     lots: facts.lots,
     ...(ctx.clientMeta !== undefined ? { clientMeta: ctx.clientMeta } : {}),
     ...(facts.occurredAt !== undefined ? { occurredAt: facts.occurredAt } : {}),

@@ -30,6 +30,11 @@ export const REFUSAL_CODES = [
   'points_not_whole_cents',
   'negative_balance',
   'insufficient_points',
+  // Redemption anti-fraud (tenant configuration, section redemption).
+  'redemption_cooldown',
+  'redemptions_per_hour_exceeded',
+  'redemptions_per_day_exceeded',
+  'too_many_ip_hashes',
   // Reversal.
   'nothing_to_reverse',
   // Expiry sweep (system-run; never answered to a partner).

@@ -230,6 +230,13 @@ function mergeSection<S extends ConfigSection>(
   return merged as ConfigDocument[S];
 }
 
+/** A version's document with the given sections merged in (its number and dates as they are). */
+export function withSections(base: ConfigVersion, change: ConfigChange): ConfigVersion {
+  const document = {} as Record<ConfigSection, unknown>;
+  for (const section of CONFIG_SECTIONS) document[section] = mergeSection(base[section], change[section] as never);
+  return { ...base, ...(document as ConfigDocument) };
+}
+
 export type NewVersionOutcome =
   | { ok: true; config: TenantConfig; version: ConfigVersion }
   | {
@@ -275,14 +282,13 @@ export function withNewVersion(
   }
   const base = ruleInForce(config, effectiveFrom);
   if (!base) return { ok: false, code: 'no_rule_in_force', message: 'No version is in force at effectiveFrom to change' };
-  const document = {} as Record<ConfigSection, unknown>;
-  for (const section of CONFIG_SECTIONS) document[section] = mergeSection(base[section], change[section] as never);
+  const { createdBy: _baseBy, createdAt: _baseAt, ...document } = withSections(base, change);
   const version: ConfigVersion = {
+    ...document,
     version: Math.max(0, ...config.versions.map((v) => v.version)) + 1,
     effectiveFrom,
     createdAt: now,
     ...(createdBy ? { createdBy } : {}),
-    ...(document as ConfigDocument),
   };
   let versions = [...config.versions, version];
   if (versions.length > MAX_CONFIG_VERSIONS) versions = prune(versions, now, keepForMs);

@@ -1,5 +1,6 @@
 import type { IdempotencyNamespace, IdempotencyRef } from './idempotency.ts';
 import type { RateWindow } from './rate-limit.ts';
+import type { RedemptionRisk, RedemptionWindow } from './redemption-velocity.ts';
 import type { LockKind, PointType } from './vocabulary.ts';
 
 export type { PointType } from './vocabulary.ts';
@@ -135,6 +136,8 @@ export interface Account {
   locks: AccountLock[];
   /** Per-account write rate, counted in the same transaction as each write. */
   rateWindow?: RateWindow;
+  /** Redemption anti-fraud counters (hour, day, the day's IP hashes), counted in the same transaction as each redemption. */
+  redemptionWindow?: RedemptionWindow;
 }
 
 export type Actor = { kind: 'partner'; id: string } | { kind: 'operator'; id: string; role: string } | { kind: 'system'; id: string };
@@ -182,6 +185,8 @@ export interface LedgerEntry {
   source?: { type: string; orderId?: string; campaignId?: string };
   /** An operator adjustment's facts: operator-only (never in a partner's view), hashed like the rest. */
   adjustment?: { approvalId: string; ticket: string; note: string };
+  /** A redemption's risk signals (its counts in the hour and day, IP hashes today, account age): operator-only. */
+  risk?: RedemptionRisk;
   /** Lots created or consumed by this entry. */
   lots: LotMovement[];
   clientMeta?: { ipHash?: string; deviceHash?: string };

@@ -18,6 +18,8 @@ export async function provisionTenant(input: {
   displayName: string;
   scopes?: PartnerScope[];
   limits?: Partial<ConfigVersion['limits']>;
+  /** Redemption figures other than the defaults (benches and tests of hot accounts raise the anti-fraud counts). */
+  redemption?: Partial<ConfigVersion['redemption']>;
   plan?: TenantUsage['plan'];
   label?: string;
   now?: Date;
@@ -39,12 +41,20 @@ export async function ensureTenant(input: {
   tenantId: string;
   displayName: string;
   limits?: Partial<ConfigVersion['limits']>;
+  redemption?: Partial<ConfigVersion['redemption']>;
   plan?: TenantUsage['plan'];
 }): Promise<TenantUsage> {
   // Rules apply from the epoch so events dated before the tenant existed still price.
   const config = defaultTenantConfig(input.tenantId, input.displayName, '1970-01-01T00:00:00.000Z');
-  const limits = input.limits;
-  const withLimits = limits ? { ...config, versions: config.versions.map((v) => ({ ...v, limits: { ...v.limits, ...limits } })) } : config;
+  const { limits, redemption } = input;
+  const withLimits = {
+    ...config,
+    versions: config.versions.map((v) => ({
+      ...v,
+      limits: { ...v.limits, ...limits },
+      redemption: { ...v.redemption, ...redemption },
+    })),
+  };
   const { usage } = await putTenantIfAbsent(withLimits, {
     plan: input.plan ?? 'standard',
     usageKeyValue: newUsageKeyValue(),

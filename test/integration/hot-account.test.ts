@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newIdempotencyKey, startPartnerApi, type ApiResponse, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import {
+  newIdempotencyKey,
+  partnerClient,
+  startLocalApi,
+  type ApiResponse,
+  type LocalApi,
+  type PartnerClient,
+} from '../support/local-api.ts';
 import { auditAccount } from '../support/ledger-audit.ts';
 
 /**
@@ -15,7 +22,11 @@ let partner: PartnerClient;
 let tenantId: string;
 
 beforeAll(async () => {
-  ({ api, tenantId, partner } = await startPartnerApi());
+  api = await startLocalApi();
+  // Contention is the subject, not redemption velocity: the anti-fraud counts are raised.
+  const tenant = await api.newTenant(undefined, undefined, undefined, { maxPerHour: 10_000, maxPerDay: 100_000 });
+  tenantId = tenant.tenantId;
+  partner = partnerClient(api.baseUrl, tenant.partnerKey);
 });
 afterAll(() => api?.close());
 

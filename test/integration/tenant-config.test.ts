@@ -163,3 +163,37 @@ describe('tenant configuration versions', () => {
     expect((await admin.call('GET', path())).body.versions).toHaveLength(first.body.versions.length);
   });
 });
+
+describe('a tenant created with its first configuration', () => {
+  it('starts with the sections given (no function has read it before, so at once), and refuses an inconsistent one', async () => {
+    const platform = await operator('cfg-platform', ['platform_admin']);
+    const created = await platform.call('POST', '/api/v1/admin/tenants', {
+      tenantId: 'cfg-first',
+      displayName: 'First config',
+      config: { earning: { purchasePointsPerUsd: 30 }, redemption: { maxPerHour: 3 } },
+    });
+    expect(created.status).toBe(201);
+    const config = await platform.call('GET', '/api/v1/admin/tenants/cfg-first/config');
+    expect(config.body.versions).toHaveLength(1);
+    expect(config.body.current).toMatchObject({
+      version: 1,
+      earning: { purchasePointsPerUsd: 30 },
+      redemption: { maxPerHour: 3, minPoints: 5000 },
+    });
+
+    const key = await platform.call('POST', '/api/v1/admin/tenants/cfg-first/keys', { scopes: ['accounts', 'earn'] });
+    const member = partnerClient(api.baseUrl, key.body.key);
+    expect((await member.putAccount('first-1')).status).toBe(201);
+    const earned = await member.earn({ accountId: 'first-1', source: { type: 'purchase', orderId: 'first-o1', subtotalCents: 10_000 } });
+    expect(earned.body).toMatchObject({ points: 3000, ruleVersion: 1 });
+
+    const inconsistent = await platform.call('POST', '/api/v1/admin/tenants', {
+      tenantId: 'cfg-bad',
+      displayName: 'Bad config',
+      config: { transfers: { perTransferMax: 900, dailyMax: 500 } },
+    });
+    expect(inconsistent.status).toBe(400);
+    expect(inconsistent.body.detail).toMatch(/perTransferMax/);
+    expect((await platform.call('GET', '/api/v1/admin/tenants/cfg-bad')).status).toBe(404);
+  });
+});

@@ -310,6 +310,8 @@ export class ReferenceLedger {
     if (body.points % RULES.pointsPerCent !== 0) return refuse(400, 'validation_error');
     const available = this.balanceOf(body.accountId)!.available;
     if (available < body.points) return refuse(422, 'insufficient_points', { available });
+    // Redemption anti-fraud (default 30 an hour, 100 a day; cooldown and IP rule off) never
+    // refuses here: one redemption per order, and the pools hold a handful of order ids.
     this.debit(account, body.points, false);
     this.redemptions.set(body.orderId, { accountId: body.accountId, points: body.points, redeemKey: `partner|${key}` });
     return ok(201, {

@@ -22,6 +22,7 @@ export interface LocalApi {
     tenantId?: string,
     scopes?: string[],
     limits?: { accountWritesPerMinute?: number },
+    redemption?: { maxPerHour?: number; maxPerDay?: number; newAccountCooldownHours?: number; maxIpHashesPerDay?: number },
   ): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
   operatorToken(roles: string[], tenantId?: string): Promise<string>;
@@ -95,12 +96,13 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     sdkCalls,
     workflows,
     taskErrors,
-    async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes, limits) {
+    async newTenant(tenantId = `t${randomBytes(4).toString('hex')}`, scopes, limits, redemption) {
       const { partnerKey } = await provisionTenant({
         tenantId,
         displayName: tenantId,
         ...(scopes ? { scopes: scopes as never } : {}),
         ...(limits ? { limits } : {}),
+        ...(redemption ? { redemption } : {}),
       });
       return { tenantId, partnerKey };
     },

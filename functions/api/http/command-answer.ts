@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '../../../schemas/error-codes.ts';
 import type { RefusalCode } from '../../domain/result.ts';
 import type { CommandIdentity, CommandOutcome } from '../../usecases/command-outcome.ts';
 import { REFUSAL_TABLE } from '../refusal-table.ts';
@@ -9,7 +10,9 @@ const STATUS_OF_EFFECT = { created: 201, updated: 200, accepted: 202 } as const;
 
 /** Headers a refusal's machine-readable detail implies. */
 function refusalHeaders(code: RefusalCode, extra: Record<string, unknown> | undefined): Record<string, string> {
-  if (code === 'rate_limited' && typeof extra?.retryAfterSeconds === 'number') return { 'retry-after': String(extra.retryAfterSeconds) };
+  if (ERROR_CODES[REFUSAL_TABLE[code]].status === 429 && typeof extra?.retryAfterSeconds === 'number') {
+    return { 'retry-after': String(extra.retryAfterSeconds) };
+  }
   return {};
 }
 

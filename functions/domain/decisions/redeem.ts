@@ -2,6 +2,7 @@ import { discountCents } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
 import { blockingLock, lockExtra } from '../locks.ts';
 import { availablePoints, debitWallet } from '../lots.ts';
+import { checkRedemptionVelocity } from '../redemption-velocity.ts';
 import { refuse } from '../result.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
@@ -16,7 +17,9 @@ export interface RedeemRequest {
 /**
  * One-shot redemption: debits unexpired lots in spend order for a discount. One redemption per
  * order (tenant, order id), whichever account or idempotency key: the order record is written
- * with the debit, and a second redemption of the order is refused naming the first.
+ * with the debit, and a second redemption of the order is refused naming the first. The
+ * anti-fraud rules (redemption-velocity.ts) are counted on the account in the same write; the
+ * REDEEM entry carries their counts as operator-only risk signals.
  */
 export function decideRedeem(
   account: Account | undefined,
@@ -52,6 +55,9 @@ export function decideRedeem(
   if (available < request.points) {
     return refuse('insufficient_points', `Only ${available} points are available`, { available });
   }
+  // Anti-fraud last: a request the other rules refuse anyway is not reported as velocity.
+  const velocity = checkRedemptionVelocity(account, rule.redemption, ctx);
+  if (!velocity.ok) return velocity;
   const debit = debitWallet(before, request.points, ctx.now, false);
   const { wallet, entry } = appendEntry(
     debit.wallet,
@@ -64,6 +70,7 @@ export function decideRedeem(
       lots: debit.consumed,
       ruleVersion: rule.version,
       source: { type: 'redemption', orderId: request.orderId },
+      risk: velocity.risk,
     },
     ctx,
   );
@@ -79,9 +86,10 @@ export function decideRedeem(
     version: 1,
     createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
   };
+  const update = pointsWalletUpdate(account, wallet, ctx.now);
   return {
     ok: true,
-    accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
+    accounts: [{ ...update, next: { ...update.next, redemptionWindow: velocity.window } }],
     entries: [entry],
     order: { next: order, expectedVersion: null },
     result: {

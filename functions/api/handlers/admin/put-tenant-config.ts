@@ -1,8 +1,9 @@
 import { OCCURRED_AT_WINDOW } from '../../../domain/decisions/earn.ts';
 import { refuse } from '../../../domain/result.ts';
-import { CONFIG_SECTIONS, MAX_CONFIG_BYTES, withNewVersion } from '../../../domain/tenant-config.ts';
+import { CONFIG_SECTIONS, withNewVersion } from '../../../domain/tenant-config.ts';
 import { forgetTenantConfig, getTenantConfigRevision, tenantConfigUpdate } from '../../../store/tenants.ts';
 import { runIdempotentWrite } from '../../../usecases/run-idempotent-write.ts';
+import { configProblem } from '../../../usecases/tenant-config-checks.ts';
 import { tenantConfigView } from '../../../usecases/tenant-view.ts';
 import { commandIdentity, httpAnswer } from '../../http/command-answer.ts';
 import { httpHandler } from '../../http/http-handler.ts';
@@ -25,35 +26,8 @@ export const handler = httpHandler(putTenantConfigRoute, async (request) => {
       ...('role' in actor ? { role: actor.role } : {}),
     });
     if (!made.ok) return refuse(made.code, made.message);
-    const { promotionMin, promotionMax, promotionDefault } = made.version.earning.expiryDays;
-    if (promotionMin > promotionMax || promotionDefault < promotionMin || promotionDefault > promotionMax) {
-      return refuse(
-        'config_invalid',
-        `earning.expiryDays: promotionMin (${promotionMin}) <= promotionDefault (${promotionDefault}) <= promotionMax (${promotionMax}) must hold`,
-      );
-    }
-    const { dailyMax, weeklyMax, perTransferMax } = made.version.transfers;
-    if (perTransferMax > dailyMax || dailyMax > weeklyMax) {
-      return refuse(
-        'config_invalid',
-        `transfers: perTransferMax (${perTransferMax}) <= dailyMax (${dailyMax}) <= weeklyMax (${weeklyMax}) must hold`,
-      );
-    }
-    const tierNames = new Set(made.version.tiers.map((tier) => tier.name));
-    for (const promotion of made.version.earning.promotions) {
-      const unknown = (promotion.tiers ?? []).filter((tier) => !tierNames.has(tier));
-      if (unknown.length > 0) {
-        return refuse('config_invalid', `earning.promotions ${promotion.id}: tiers ${unknown.join(', ')} are not tiers of this version`);
-      }
-    }
-    // The tenant item holds every version: it must stay well inside DynamoDB's 400 KB.
-    const size = Buffer.byteLength(JSON.stringify(made.config));
-    if (size > MAX_CONFIG_BYTES) {
-      return refuse(
-        'config_too_large',
-        `The configuration versions would take ${size} bytes, more than ${MAX_CONFIG_BYTES}: fewer promotions, or shorter ids and tier lists`,
-      );
-    }
+    const problem = configProblem(made.config, made.version);
+    if (problem) return problem;
     return {
       items: [tenantConfigUpdate(made.config, stored.revision)],
       result: { effect: 'created', body: { ...tenantConfigView(made.config, now), created: made.version } },
