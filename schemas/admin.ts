@@ -135,6 +135,11 @@ export const OperatorLedgerEntry = z.object({
   ruleVersion: z.optional(z.int()),
   promotionId: z.optional(z.string().check(z.describe('The configured promotion that priced this purchase earn'))),
   source: z.optional(z.object({ type: z.string(), orderId: z.optional(z.string()), campaignId: z.optional(z.string()) })),
+  pricing: z.optional(
+    z
+      .object({ subtotalCents: z.int(), tier: z.string() })
+      .check(z.describe("A purchase earn's pricing inputs (the order subtotal and the account's tier), for the replay")),
+  ),
   adjustment: z.optional(
     z
       .object({ approvalId: z.string(), ticket: z.string(), note: z.string() })

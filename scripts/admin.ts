@@ -8,6 +8,9 @@ import {
   LOCK_LIFT_REASON_CODES,
   LOCK_REASON_CODES,
 } from '../functions/domain/vocabulary.ts';
+import { replayEarns } from '../functions/domain/replay.ts';
+import type { TenantConfig } from '../functions/domain/tenant-config.ts';
+import type { LedgerEntry } from '../functions/domain/types.ts';
 import { LOCAL_TABLE_NAME, localAwsEnv } from '../local/aws-env.ts';
 import { MAX_ADJUSTMENT_POINTS } from '../schemas/approvals.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
@@ -44,6 +47,12 @@ Commands:
   approvals approve --tenant ID --id APPROVAL_ID [--note TEXT]
                     prints the request: pending, approved, or applied (outcome.transactionId)
   approvals reject  --tenant ID --id APPROVAL_ID --reason ${APPROVAL_REJECT_REASON_CODES.join('|')}
+  replay        --tenant ID --account ID [--account ID ...] [--from INSTANT] [--to INSTANT]
+                recomputes every purchase earn of the accounts (occurredAt in [--from, --to))
+                from its stored event (subtotal and tier) and the rule version it names, and
+                prints {checked, replayable, notReplayable, explicitPoints, differences,
+                notReplayableEntries}; exits 1 on any difference. Reads each account's ledger
+                (never a scan); earns from before the event was stored are "not replayable"
   expire        [--tenant ID] [--as-of 2027-01-01T00:00:00Z]
                 runs the expiry sweep now, the scheduled job's own code, against the local
                 service's table (no HTTP route: SPEC section 10 has none): every tenant, or
@@ -77,7 +86,7 @@ a refusal, 2 on a usage mistake.`,
     key: { type: 'string' },
     'overlap-seconds': { type: 'string' },
     reason: { type: 'string' },
-    account: { type: 'string' },
+    account: { type: 'string', multiple: true },
     kind: { type: 'string' },
     until: { type: 'string' },
     lock: { type: 'string' },
@@ -91,6 +100,8 @@ a refusal, 2 on a usage mistake.`,
     token: { type: 'string' },
     'idempotency-key': { type: 'string' },
     'as-of': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
   },
 } as const;
 
@@ -105,7 +116,13 @@ const { positionals, values } = parseCli(spec, args);
 const tenantPath = () => `/api/v1/admin/tenants/${encodeURIComponent(requiredOption('tenant', values.tenant))}`;
 const keyPath = () => `${tenantPath()}/keys/${encodeURIComponent(requiredOption('key', values.key))}`;
 
-const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(requiredOption('account', values.account))}/locks`;
+/** The one --account of a command about one account (replay takes several). */
+function oneAccount(): string {
+  if ((values.account?.length ?? 0) > 1) throw new UsageError('--account is given more than once');
+  return requiredOption('account', values.account?.[0]);
+}
+
+const locksPath = () => `${tenantPath()}/accounts/${encodeURIComponent(oneAccount())}/locks`;
 
 /** Configuration sections as JSON: `{"redemption":{"minPoints":4000}}`. */
 function sectionsOption(raw: string): Record<string, unknown> {
@@ -121,7 +138,7 @@ function sectionsOption(raw: string): Record<string, unknown> {
   return sections as Record<string, unknown>;
 }
 
-function instantOption(name: 'expires-at' | 'until' | 'effective-from' | 'as-of'): string | undefined {
+function instantOption(name: 'expires-at' | 'until' | 'effective-from' | 'as-of' | 'from' | 'to'): string | undefined {
   const raw = values[name];
   if (raw !== undefined && Number.isNaN(Date.parse(raw)))
     throw new UsageError(`--${name} must be an ISO 8601 instant such as 2027-01-01T00:00:00Z, not "${raw}"`);
@@ -191,7 +208,7 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
     body: { reasonCode: requiredOption('reason', values.reason) },
   }),
   adjust: () => {
-    const accountId = requiredOption('account', values.account);
+    const accountId = oneAccount();
     const points = integerOption('points', requiredOption('points', values.points), -MAX_ADJUSTMENT_POINTS, MAX_ADJUSTMENT_POINTS)!;
     if (points === 0) throw new UsageError('--points must not be zero');
     return {
@@ -231,7 +248,7 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
 const APPROVAL_SUBCOMMANDS = Object.keys(commands)
   .filter((name) => name.startsWith('approvals '))
   .map((name) => name.slice('approvals '.length));
-const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals', 'expire'];
+const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals', 'replay', 'expire'];
 
 function localCredentialsPath(): string {
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -275,6 +292,44 @@ async function expireNow(extra: string[]): Promise<void> {
   process.exitCode = 0;
 }
 
+/**
+ * `replay`: the tenant's configuration versions and each named account's whole ledger over the
+ * admin API (a per-account walk, page by page: never a scan of the table), every purchase earn
+ * recomputed by functions/domain/replay.ts. Exit 1 on any difference.
+ */
+async function replay(extra: string[]): Promise<void> {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const tenant = tenantPath();
+  const accounts = values.account ?? [];
+  if (accounts.length === 0) throw new UsageError('--account is required (repeat it for more accounts)');
+  if (accounts.some((account) => account === '')) throw new UsageError('--account is empty');
+  const from = instantOption('from');
+  const to = instantOption('to');
+  const { baseUrl, token } = await target();
+  const get = async (path: string) => {
+    const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${text.replace(/\s+/g, ' ')}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  const config = (await get(`${tenant}/config`)) as unknown as TenantConfig;
+  const entries: LedgerEntry[] = [];
+  for (const accountId of [...new Set(accounts)]) {
+    let cursor: string | undefined;
+    do {
+      const page = (await get(
+        `${tenant}/accounts/${encodeURIComponent(accountId)}/ledger?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )) as { items: LedgerEntry[]; nextCursor?: string };
+      entries.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  entries.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.seq - b.seq);
+  const report = replayEarns(entries, config, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  console.log(JSON.stringify(report, null, 2));
+  process.exitCode = report.differences.length > 0 ? 1 : 0;
+}
+
 /** Where to send it: a deployed stage only with an explicit token, never the local one's. */
 async function target(): Promise<{ baseUrl: string; token: string }> {
   const baseUrl = process.env.RRR_BASE_URL || undefined;
@@ -298,6 +353,7 @@ await runCli(spec, async () => {
   const [first, ...rest] = positionals;
   if (first === undefined) throw new UsageError(`a command is required: one of ${COMMAND_NAMES.join(', ')}`);
   if (first === 'expire') return expireNow(rest);
+  if (first === 'replay') return replay(rest);
   let name = first;
   let extra = rest;
   if (first === 'approvals') {

@@ -11,6 +11,7 @@ export interface EntryFacts {
   ruleVersion?: number;
   promotionId?: string;
   source?: LedgerEntry['source'];
+  pricing?: LedgerEntry['pricing'];
   adjustment?: LedgerEntry['adjustment'];
   risk?: LedgerEntry['risk'];
   occurredAt?: string;
@@ -44,6 +45,7 @@ export function appendEntry(
     ...(facts.ruleVersion !== undefined ? { ruleVersion: facts.ruleVersion } : {}),
     ...(facts.promotionId !== undefined ? { promotionId: facts.promotionId } : {}),
     ...(facts.source !== undefined ? { source: facts.source } : {}),
+    ...(facts.pricing !== undefined ? { pricing: facts.pricing } : {}),
     ...(facts.adjustment !== undefined ? { adjustment: facts.adjustment } : {}),
     ...(facts.risk !== undefined ? { risk: facts.risk } : {}),
     lots: facts.lots,

@@ -183,6 +183,12 @@ export interface LedgerEntry {
   /** The configured promotion that priced a purchase earn (hashed like the rest). */
   promotionId?: string;
   source?: { type: string; orderId?: string; campaignId?: string };
+  /**
+   * A purchase earn's pricing inputs (operator-only, hashed like the rest): the order subtotal
+   * and the account's tier when it earned, so the replay can recompute it from the stored
+   * event and rule version. Absent on entries written before it was recorded.
+   */
+  pricing?: { subtotalCents: number; tier: string };
   /** An operator adjustment's facts: operator-only (never in a partner's view), hashed like the rest. */
   adjustment?: { approvalId: string; ticket: string; note: string };
   /** A redemption's risk signals (its counts in the hour and day, IP hashes today, account age): operator-only. */

@@ -116,6 +116,7 @@ export function decideEarn(
         ruleVersion: rule.version,
         ...(pricing.promotionId !== undefined ? { promotionId: pricing.promotionId } : {}),
         source: sourceFacts(request.source),
+        ...(request.source.type === 'purchase' ? { pricing: { subtotalCents: request.source.subtotalCents, tier: account.tier } } : {}),
         occurredAt,
       },
       ctx,
