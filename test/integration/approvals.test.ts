@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allLedgerEntries, auditAccount } from '../support/ledger-audit.ts';
-import { operatorClient, partnerClient, startLocalApi, type ApiResponse, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import {
+  type operatorClient,
+  partnerClient,
+  startLocalApi,
+  type ApiResponse,
+  type LocalApi,
+  type PartnerClient,
+} from '../support/local-api.ts';
 
 /**
  * Approval requests end to end through the local gateway and the local Step Functions: the
@@ -17,10 +24,7 @@ let admin3: Operator;
 let platform: Operator;
 let support: Operator;
 
-async function operator(subject: string, roles: string[], tenant?: string): Promise<Operator> {
-  const token = await api.operatorIssuer.mint({ subject, roles: roles as never, ...(tenant ? { tenantId: tenant } : {}) });
-  return operatorClient(api.baseUrl, token);
-}
+const operator = (subject: string, roles: string[], tenant?: string): Promise<Operator> => api.operator(subject, roles, tenant);
 
 beforeAll(async () => {
   api = await startLocalApi();

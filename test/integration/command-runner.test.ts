@@ -124,6 +124,37 @@ async function balances(...ids: string[]) {
   return Object.fromEntries(ids.map((id) => [id, snapshot.accounts.find((a) => a.accountId === id)?.wallets.points.balance]));
 }
 
+/**
+ * Stages exactly one torn read: the next BatchGetItem answers with the order and the account
+ * but without the idempotency record written in the same transaction (BatchGetItem is not
+ * transactional). Counts the BatchGetItems until removed.
+ */
+function tearNextBatchGet() {
+  const name = `tear-next-batch-get-${Math.random()}`;
+  let reads = 0;
+  let torn = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName !== 'BatchGetItemCommand') return result;
+      const output = result.output as { Responses?: Record<string, Record<string, unknown>[]> };
+      reads += 1;
+      if (!torn) {
+        torn = true;
+        for (const [table, items] of Object.entries(output.Responses ?? {})) {
+          output.Responses![table] = items.filter((item) => {
+            const entity = item.entity as unknown;
+            return entity !== 'IDEMPOTENCY' && (entity as { S?: string } | undefined)?.S !== 'IDEMPOTENCY';
+          });
+        }
+      }
+      return result;
+    },
+    { step: 'finalizeRequest', priority: 'low', name },
+  );
+  return { reads: () => reads, torn: () => torn, remove: () => void client.middlewareStack.remove(name) };
+}
+
 describe('two accounts in one decision', () => {
   it('a decision over A and B made stale by a write to B is refused whole, decided again, and committed once', async () => {
     let rounds = 0;
@@ -234,33 +265,10 @@ describe('a torn read of an earn committed under the same key', () => {
     const first = await purchase();
     expect(first.kind).toBe('committed');
 
-    // Stage exactly the torn read once: the BatchGetItem answers with the order and the
-    // account but without the idempotency record that was written in the same transaction.
-    const name = 'tear-next-batch-get';
-    let reads = 0;
-    let torn = false;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName !== 'BatchGetItemCommand') return result;
-        const output = result.output as { Responses?: Record<string, Record<string, unknown>[]> };
-        reads += 1;
-        if (!torn) {
-          torn = true;
-          for (const [table, items] of Object.entries(output.Responses ?? {})) {
-            output.Responses![table] = items.filter((item) => {
-              const entity = item.entity as unknown;
-              return entity !== 'IDEMPOTENCY' && (entity as { S?: string } | undefined)?.S !== 'IDEMPOTENCY';
-            });
-          }
-        }
-        return result;
-      },
-      { step: 'finalizeRequest', priority: 'low', name },
-    );
-    const again = await purchase().finally(() => client.middlewareStack.remove(name));
-    expect(torn).toBe(true);
-    expect(reads).toBe(2);
+    const tear = tearNextBatchGet();
+    const again = await purchase().finally(tear.remove);
+    expect(tear.torn()).toBe(true);
+    expect(tear.reads()).toBe(2);
     expect(again).toEqual({ kind: 'replayed', result: (first as { result: unknown }).result });
 
     // Under another key the same order is still a duplicate.
@@ -340,31 +348,10 @@ describe('a torn read of a redemption committed under the same key', () => {
     const first = await command('torn-redeem');
     expect(first.kind).toBe('committed');
 
-    const name = 'tear-next-redeem-batch-get';
-    let reads = 0;
-    let torn = false;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName !== 'BatchGetItemCommand') return result;
-        const output = result.output as { Responses?: Record<string, Record<string, unknown>[]> };
-        reads += 1;
-        if (!torn) {
-          torn = true;
-          for (const [table, items] of Object.entries(output.Responses ?? {})) {
-            output.Responses![table] = items.filter((item) => {
-              const entity = item.entity as unknown;
-              return entity !== 'IDEMPOTENCY' && (entity as { S?: string } | undefined)?.S !== 'IDEMPOTENCY';
-            });
-          }
-        }
-        return result;
-      },
-      { step: 'finalizeRequest', priority: 'low', name },
-    );
-    const again = await command('torn-redeem').finally(() => client.middlewareStack.remove(name));
-    expect(torn).toBe(true);
-    expect(reads).toBe(2);
+    const tear = tearNextBatchGet();
+    const again = await command('torn-redeem').finally(tear.remove);
+    expect(tear.torn()).toBe(true);
+    expect(tear.reads()).toBe(2);
     expect(again).toEqual({ kind: 'replayed', result: (first as { result: unknown }).result });
 
     const other = await command('torn-redeem-other');

@@ -4,7 +4,7 @@ import { auditRecordsOf } from '../../functions/audit/records.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { allLedgerEntries } from '../support/ledger-audit.ts';
-import { operatorClient, partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { type operatorClient, partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 
 /**
  * Tenant configuration versions end to end through the local gateway: a change effective
@@ -20,10 +20,7 @@ let admin: Operator;
 let support: Operator;
 let finance: Operator;
 
-async function operator(subject: string, roles: string[], tenant?: string): Promise<Operator> {
-  const token = await api.operatorIssuer.mint({ subject, roles: roles as never, ...(tenant ? { tenantId: tenant } : {}) });
-  return operatorClient(api.baseUrl, token);
-}
+const operator = (subject: string, roles: string[], tenant?: string): Promise<Operator> => api.operator(subject, roles, tenant);
 
 beforeAll(async () => {
   api = await startLocalApi();

@@ -26,6 +26,8 @@ export interface LocalApi {
   ): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
   operatorToken(roles: string[], tenantId?: string): Promise<string>;
+  /** An operator's HTTP client, named by `subject`: approvals tell operators apart by it. */
+  operator(subject: string, roles: string[], tenantId?: string): Promise<ReturnType<typeof operatorClient>>;
   operatorIssuer: import('../../local/operator-issuer.ts').OperatorIssuer;
   /** Names of DynamoDB commands sent since the last reset, in order. */
   sdkCalls: { name: string; consistentRead: boolean; key?: string }[];
@@ -109,6 +111,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     operatorToken: (roles, tenantId) =>
       operators.mint({ subject: `op-${roles.join('-')}-${tenantId ?? 'all'}`, roles: roles as never, ...(tenantId ? { tenantId } : {}) }),
     operatorIssuer: operators,
+    operator: async (subject, roles, tenantId) =>
+      operatorClient(
+        `http://127.0.0.1:${port}`,
+        await operators.mint({ subject, roles: roles as never, ...(tenantId ? { tenantId } : {}) }),
+      ),
     async close() {
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       workflows.abortExecutions();
