@@ -1,6 +1,7 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRequest, ApprovalStatus } from '../domain/approvals.ts';
 import { getDocumentClient, tableName } from './client.ts';
+import { batchGet } from './lot-pages.ts';
 import { TABLE_KEYS } from './table-definition.ts';
 import { versionedPut, type TransactItem } from './transact.ts';
 
@@ -75,14 +76,8 @@ export async function listApprovals(
   );
   const pointers = out.Items ?? [];
   if (pointers.length === 0) return { items: [] };
-  const found = await getDocumentClient().send(
-    new BatchGetCommand({
-      RequestItems: {
-        [table]: { Keys: pointers.map((pointer) => approvalKeys.item(tenantId, pointer.approvalId as string)), ConsistentRead: true },
-      },
-    }),
-  );
-  const byId = new Map((found.Responses?.[table] ?? []).map((item) => [item.approvalId as string, itemToApproval(item)]));
+  const found = await batchGet(pointers.map((pointer) => approvalKeys.item(tenantId, pointer.approvalId as string)));
+  const byId = new Map(found.map((item) => [item.approvalId as string, itemToApproval(item)]));
   const items = pointers.flatMap((pointer) => byId.get(pointer.approvalId as string) ?? []);
   const last = pointers.at(-1)?.SK as string | undefined;
   return { items, ...(out.LastEvaluatedKey && last ? { next: last } : {}) };

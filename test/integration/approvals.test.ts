@@ -3,7 +3,7 @@ import { allLedgerEntries, auditAccount } from '../support/ledger-audit.ts';
 import {
   type operatorClient,
   partnerClient,
-  startLocalApi,
+  startPartnerApi,
   type ApiResponse,
   type LocalApi,
   type PartnerClient,
@@ -27,10 +27,7 @@ let support: Operator;
 const operator = (subject: string, roles: string[], tenant?: string): Promise<Operator> => api.operator(subject, roles, tenant);
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  const tenant = await api.newTenant();
-  tenantId = tenant.tenantId;
-  partner = partnerClient(api.baseUrl, tenant.partnerKey);
+  ({ api, tenantId, partner } = await startPartnerApi());
   requester = await operator('admin-1', ['tenant_admin'], tenantId);
   admin2 = await operator('admin-2', ['tenant_admin'], tenantId);
   admin3 = await operator('admin-3', ['tenant_admin'], tenantId);

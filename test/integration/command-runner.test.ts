@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { commandsDuring } from '../support/commands-during.ts';
 import type { DecisionState } from '../../functions/store/load-decision-state.ts';
 import type { Decision } from '../../functions/domain/plan.ts';
 import type { RequestContext } from '../../functions/domain/types.ts';
@@ -198,16 +199,7 @@ describe('two accounts in one decision', () => {
   });
 
   it('reads both accounts in one round (one BatchGetItem, the earliest lot pages of each by a Query beside it) and commits both in one TransactWriteItems', async () => {
-    const name = 'count-commands';
-    const commands: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        commands.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
-    const outcome = await run('move-c-d', ['c', 'd'], move('c', 'd', 100)).finally(() => client.middlewareStack.remove(name));
+    const { result: outcome, commands } = await commandsDuring(client, () => run('move-c-d', ['c', 'd'], move('c', 'd', 100)));
     expect(outcome.kind).toBe('committed');
     // The credit lands in the months the debit took from, which the target's Query read too.
     expect(commands.slice(0, -1).sort()).toEqual(['BatchGetItemCommand', 'QueryCommand', 'QueryCommand']);

@@ -4,7 +4,7 @@ import { auditRecordsOf } from '../../functions/audit/records.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { allLedgerEntries } from '../support/ledger-audit.ts';
-import { type operatorClient, partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { type operatorClient, partnerClient, startPartnerApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
 
 /**
  * Tenant configuration versions end to end through the local gateway: a change effective
@@ -23,10 +23,7 @@ let finance: Operator;
 const operator = (subject: string, roles: string[], tenant?: string): Promise<Operator> => api.operator(subject, roles, tenant);
 
 beforeAll(async () => {
-  api = await startLocalApi();
-  const tenant = await api.newTenant();
-  tenantId = tenant.tenantId;
-  partner = partnerClient(api.baseUrl, tenant.partnerKey);
+  ({ api, tenantId, partner } = await startPartnerApi());
   admin = await operator('cfg-admin', ['tenant_admin'], tenantId);
   support = await operator('cfg-support', ['support'], tenantId);
   finance = await operator('cfg-finance', ['finance'], tenantId);

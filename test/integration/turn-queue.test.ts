@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { commandsDuring } from '../support/commands-during.ts';
 import type { DecisionState } from '../../functions/store/load-decision-state.ts';
 import type { Decision } from '../../functions/domain/plan.ts';
 import type { RequestContext } from '../../functions/domain/types.ts';
@@ -74,24 +75,6 @@ const earnBonus =
   (state, ctx) =>
     domain.earn.decideEarn(state.account, undefined, { accountId, source: { type: 'bonus', campaignId: 'c', points } }, config(), ctx);
 
-/** Every DynamoDB command sent while `act` runs, by name, in order. */
-async function commandsDuring<T>(act: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
-  const name = `record-${Math.random()}`;
-  const commands: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      commands.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return { result: await act(), commands };
-  } finally {
-    client.middlewareStack.remove(name);
-  }
-}
-
 const balanceOf = async (accountId: string) => (await accounts.getAccount(tenantId, accountId))?.wallets.points.balance;
 
 describe('the turn queue (store)', () => {
@@ -124,7 +107,7 @@ describe('the command runner on a hot account', () => {
     };
     // Just before the request's first commit, another request commits on the same account.
     const staging = beforeTransactionNaming(client, 'loser', () => run('winner', 'hot', earnBonus('hot', 5)));
-    const { result: outcome, commands } = await commandsDuring(() => run('loser', 'hot', decide).finally(staging.remove));
+    const { result: outcome, commands } = await commandsDuring(client, () => run('loser', 'hot', decide).finally(staging.remove));
     expect(staging.fired()).toBe(true);
     expect(outcome.kind).toBe('committed');
     expect(rounds).toBe(2);
@@ -141,7 +124,7 @@ describe('the command runner on a hot account', () => {
     await queue.setTurnLength(tenantId, 'hot', 1500);
     const now = Date.now();
     expect(await queue.reserveTurn(tenantId, 'hot', { now, latestStart: now + 1000, firstTurnMs: 100 })).toMatchObject({ kind: 'turn' });
-    const { result: outcome, commands } = await commandsDuring(() => run('newcomer', 'hot', earnBonus('hot', 7)));
+    const { result: outcome, commands } = await commandsDuring(client, () => run('newcomer', 'hot', earnBonus('hot', 7)));
     expect(outcome.kind).toBe('committed');
     const transaction = commands.indexOf('TransactWriteItemsCommand');
     expect(commands.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(1);
