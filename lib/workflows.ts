@@ -11,6 +11,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
 import { inlineMapProblems, type WorkflowDefinition } from '../functions/workflows/definitions.ts';
+import { WORKFLOW_ARN_ENV } from '../functions/workflows/workflow-names.ts';
 import { ApiFunction } from './api-function.ts';
 import { grantAuditAccess } from './audit-access.ts';
 import { logicalIdOf } from './logical-id.ts';
@@ -18,9 +19,6 @@ import { dataRemovalPolicy, type StageConfig } from './stage.ts';
 
 /** A workflow a route may start or complete a task of (functions/api/route-types.ts). */
 export type RouteWorkflow = NonNullable<NonNullable<RouteDefinition['workflows']>['starts']>[number];
-
-/** The environment variable functions/workflows/workflow-client.ts reads each started workflow's state machine ARN from. */
-export const WORKFLOW_ARN_ENV: Record<RouteWorkflow, string> = { Approval: 'APPROVAL_WORKFLOW_ARN' };
 
 /**
  * The one action a task is completed with: the functions hand a waiting task its result

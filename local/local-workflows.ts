@@ -1,4 +1,5 @@
-import { approvalWorkflow } from '../functions/workflows/definitions.ts';
+import { approvalWorkflow, redemptionHoldWorkflow } from '../functions/workflows/definitions.ts';
+import { WORKFLOW_ARN_ENV } from '../functions/workflows/workflow-names.ts';
 import { localStateMachineArn, localStepFunctionsEnv, startLocalStepFunctions, type LocalStepFunctions } from './step-functions-server.ts';
 import { loadTaskHandlers, type RunOptions } from './workflow-runner.ts';
 
@@ -12,10 +13,14 @@ export async function startLocalWorkflows(
   rootDir: string,
   options: Pick<RunOptions, 'onTaskError'> & { log?: (line: string) => void } = {},
 ): Promise<LocalStepFunctions> {
-  // The ARN is known before the server runs: the task handlers load with it in their environment.
-  process.env.APPROVAL_WORKFLOW_ARN = localStateMachineArn(approvalWorkflow.name);
-  const tasks = await loadTaskHandlers(approvalWorkflow, rootDir);
-  const local = await startLocalStepFunctions([{ workflow: approvalWorkflow, tasks }], options);
+  const workflows = [approvalWorkflow, redemptionHoldWorkflow];
+  // The ARNs are known before the server runs: the task handlers load with them in their environment.
+  for (const workflow of workflows)
+    process.env[WORKFLOW_ARN_ENV[workflow.name as keyof typeof WORKFLOW_ARN_ENV]] = localStateMachineArn(workflow.name);
+  const local = await startLocalStepFunctions(
+    await Promise.all(workflows.map(async (workflow) => ({ workflow, tasks: await loadTaskHandlers(workflow, rootDir) }))),
+    options,
+  );
   Object.assign(process.env, localStepFunctionsEnv(local));
   return local;
 }

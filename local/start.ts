@@ -82,7 +82,8 @@ async function main(): Promise<void> {
   const credentialsPath = join(localDir, 'credentials.json');
   await ensureTenant(DEMO_TENANT);
   const { resumeOpenApprovals } = await import('./resume-approvals.ts');
-  const resumed = inMemory ? 0 : await resumeOpenApprovals();
+  const { resumeOpenHolds } = await import('./resume-holds.ts');
+  const resumed = inMemory ? 0 : (await resumeOpenApprovals()) + (await resumeOpenHolds());
   // With kept data, the demo key of the last run stays the one demo key; in memory, a fresh one.
   const kept = inMemory ? undefined : ((await readJsonIfExists(credentialsPath)) as KeptDemoKey | undefined);
   const demoKey = await keepDemoKey(DEMO_TENANT.tenantId, kept);
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
       `  operator tokens (12 h) in ${displayPath(credentialsPath)}; more: npm run operator-token -- --role support --tenant demo`,
       `  DynamoDB     ${running.dynamo.endpoint} (${dataDir === undefined ? 'in memory' : `data in ${displayPath(dataDir)}`})`,
       `  audit S3     ${running.s3.endpoint} bucket ${running.s3.bucket} (${s3Dir === undefined ? 'temporary' : `objects in ${displayPath(s3Dir)}`}); npx rrr-audit list`,
-      `  workflows    Step Functions on ${running.workflows.endpoint} (approvals${resumed > 0 ? `; ${resumed} open request(s) resumed` : ''})`,
+      `  workflows    Step Functions on ${running.workflows.endpoint} (approvals, redemption holds${resumed > 0 ? `; ${resumed} open request(s) and hold(s) resumed` : ''})`,
       `  credentials  ${displayPath(credentialsPath)}`,
       '',
       'Try:',

@@ -42,7 +42,7 @@ export type TaskHandler = (input: never) => Promise<unknown>;
 /** Where a callback state's wait ends: the token's output, or its failure. */
 export interface TaskCallbacks {
   wait(taskToken: string): Promise<unknown>;
-  /** The state's function has run: the execution now waits for the token. */
+  /** The state's function has run: the execution now waits for the token (or it entered a Wait state: no token). */
   parked?(taskToken: string): void;
 }
 
@@ -159,10 +159,21 @@ export async function runWorkflow(
     context: { Task: { Token: tokenSlot } } as never,
   });
   options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
+  if (states.some(({ state }) => state.Type === 'Wait')) void reportWaits(execution.eventLogs, options.callbacks);
   try {
     return await execution.result;
   } catch (error) {
     throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+  }
+}
+
+/**
+ * A Wait state is a pause like a callback's: the execution goes on by itself later (at its
+ * timestamp), so whoever waits for the execution to pause (StartExecution here) is told.
+ */
+async function reportWaits(events: AsyncGenerator<{ type: string; state?: { type: string } }>, callbacks: TaskCallbacks | undefined) {
+  for await (const event of events) {
+    if (event.type === 'StateEntered' && event.state?.type === 'Wait') callbacks?.parked?.('');
   }
 }
 

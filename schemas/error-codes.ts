@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   duplicate_order: { status: 409, title: 'This order has already earned or redeemed points' },
   concurrent_update: { status: 409, title: 'The account changed concurrently; retry the request' },
   already_approved: { status: 409, title: 'This approver has already approved, or no approval of their role is still needed' },
+  redemption_not_held: { status: 409, title: 'The redemption is no longer held (committed, released or expired)' },
   approval_not_pending: { status: 409, title: 'The approval request is no longer pending (approved, applied, rejected or expired)' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },

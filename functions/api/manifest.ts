@@ -5,6 +5,11 @@ import { getAccountRoute } from './routes/get-account.ts';
 import { earnRoute } from './routes/earn.ts';
 import { redeemRoute } from './routes/redeem.ts';
 import { createReversalRoute } from './routes/create-reversal.ts';
+import { quoteRedemptionRoute } from './routes/redemptions/quote.ts';
+import { createHoldRoute } from './routes/redemptions/create-hold.ts';
+import { commitHoldRoute } from './routes/redemptions/commit-hold.ts';
+import { releaseHoldRoute } from './routes/redemptions/release-hold.ts';
+import { getRedemptionRoute } from './routes/redemptions/get-redemption.ts';
 import { getBalanceRoute } from './routes/get-balance.ts';
 import { listTransactionsRoute } from './routes/list-transactions.ts';
 import { createTenantRoute } from './routes/admin/create-tenant.ts';
@@ -41,6 +46,11 @@ export const routes: RouteDefinition[] = [
   getAccountRoute,
   earnRoute,
   redeemRoute,
+  quoteRedemptionRoute,
+  createHoldRoute,
+  commitHoldRoute,
+  releaseHoldRoute,
+  getRedemptionRoute,
   createReversalRoute,
   getBalanceRoute,
   listTransactionsRoute,

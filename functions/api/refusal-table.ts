@@ -31,6 +31,11 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   points_not_whole_cents: 'validation_error',
   negative_balance: 'insufficient_points',
   insufficient_points: 'insufficient_points',
+  redemption_not_found: 'not_found',
+  redemption_not_held: 'redemption_not_held',
+  // One public code for every count limit (`limit`, `window`, `remaining` tell which).
+  too_many_holds: 'limit_exceeded',
+  hold_not_due: 'redemption_not_held',
   // SPEC section 10 names `account_too_new` for an account below a minimum age.
   redemption_cooldown: 'account_too_new',
   // One public code for both windows, told apart by `window` (as `limit_exceeded` is for transfer caps).

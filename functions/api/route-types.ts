@@ -1,5 +1,6 @@
 import type { ZodMiniType } from 'zod/mini';
 import type { ErrorCode } from '../../schemas/error-codes.ts';
+import type { StartedWorkflow } from '../workflows/workflow-names.ts';
 import type { OperatorRole, PartnerScope, TableAccess } from '../domain/vocabulary.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -38,7 +39,7 @@ export interface RouteDefinition {
    * Step Functions workflows the handler starts (states:StartExecution, and the state machine's
    * ARN in its environment) or hands a waiting task's result to (states:SendTaskSuccess).
    */
-  workflows?: { starts?: 'Approval'[]; completes?: 'Approval'[] };
+  workflows?: { starts?: StartedWorkflow[]; completes?: 'Approval'[] };
   /** Registers tenants' usage keys with API Gateway (CreateApiKey, CreateUsagePlanKey on the partner plans), nothing else. */
   usageKeys?: 'register';
   request?: {

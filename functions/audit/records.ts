@@ -98,6 +98,10 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   ACCOUNT: { records: null, why: 'a state snapshot: every balance change is a ledger entry; profile data stays out of the audit trail' },
   LOTS: { records: null, why: 'a lot page: state derived from ledger entries (each entry names the lots it created or consumed)' },
   ORDER: { records: null, why: 'state derived from ledger entries (earned and reversed points of a purchase)' },
+  REDEMPTION: {
+    records: null,
+    why: "a two-phase redemption's state (held, then committed, released or expired): a hold moves no points; its commit is a REDEEM ledger entry",
+  },
   IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
   APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },
   TURNS: { records: null, why: "a hot account's turn queue: when the next turn is free, pacing only; no money state" },

@@ -1,4 +1,5 @@
 import type { Lot, LotMovement, PointType, Wallet } from './types.ts';
+import { heldPoints, lotKey, reservedByLot } from './holds.ts';
 import { isExpired } from './time.ts';
 
 /** Spend order: earliest expiry first, then earliest award (FIFO), then type for stability. */
@@ -28,19 +29,37 @@ export class PagesNeeded extends Error {
 
 const isLoaded = (wallet: Wallet, month: string): boolean => !wallet.pages || (wallet.loaded ?? []).includes(month);
 
-function loadedUnexpired(wallet: Wallet, month: string, now: string): number {
+/** Where a debit or a reservation looks: lots alive at `until`, less what live holds reserve. */
+interface Reach {
+  until: string;
+  reserved: Map<string, number>;
+}
+
+const NO_RESERVATIONS: Map<string, number> = new Map();
+
+function loadedFree(wallet: Wallet, month: string, reach: Reach): number {
   return wallet.lots.reduce(
-    (sum, lot) => (pageMonth(lot.expiresAt) !== month || isExpired(lot.expiresAt, now) ? sum : sum + lot.remaining),
+    (sum, lot) =>
+      pageMonth(lot.expiresAt) !== month || isExpired(lot.expiresAt, reach.until)
+        ? sum
+        : sum + Math.max(0, lot.remaining - (reach.reserved.get(lotKey(lot)) ?? 0)),
     0,
   );
 }
 
+function reservedInMonth(reserved: Map<string, number>, month: string): number {
+  let sum = 0;
+  for (const [key, points] of reserved) if (key.slice(key.indexOf('|') + 1, key.indexOf('|') + 8) === month) sum += points;
+  return sum;
+}
+
 /**
- * Live points month by month, earliest first, from the summary and the loaded pages. A month
- * after the current one is wholly live (its summary says how much); the current month is
- * partly expired, so it counts only once loaded; earlier months are wholly expired.
+ * Points within reach month by month, earliest first, from the summary and the loaded pages. A
+ * month after `until`'s is wholly alive then (its summary says how much); `until`'s month and
+ * the ones before it down to the current month are partly over, so they count only once
+ * loaded; months before the current one are wholly expired.
  */
-function liveByMonth(wallet: Wallet, now: string): { month: string; points: number; loaded: boolean }[] {
+function liveByMonth(wallet: Wallet, now: string, reach: Reach): { month: string; points: number; loaded: boolean }[] {
   const current = pageMonth(now);
   const months = new Set([...Object.keys(wallet.pages ?? {}), ...(wallet.loaded ?? [])]);
   return [...months]
@@ -48,8 +67,8 @@ function liveByMonth(wallet: Wallet, now: string): { month: string; points: numb
     .sort()
     .map((month) =>
       isLoaded(wallet, month)
-        ? { month, points: loadedUnexpired(wallet, month, now), loaded: true }
-        : { month, points: wallet.pages?.[month]?.points ?? 0, loaded: false },
+        ? { month, points: loadedFree(wallet, month, reach), loaded: true }
+        : { month, points: Math.max(0, (wallet.pages?.[month]?.points ?? 0) - reservedInMonth(reach.reserved, month)), loaded: false },
     );
 }
 
@@ -57,29 +76,34 @@ export function unexpiredPoints(wallet: Wallet, now: string): number {
   if (!wallet.pages) return wallet.lots.reduce((sum, lot) => (isExpired(lot.expiresAt, now) ? sum : sum + lot.remaining), 0);
   const current = pageMonth(now);
   if (wallet.pages[current] && !isLoaded(wallet, current)) throw new PagesNeeded(wallet.partition, [current]);
-  return liveByMonth(wallet, now).reduce((sum, month) => sum + month.points, 0);
+  return liveByMonth(wallet, now, { until: now, reserved: NO_RESERVATIONS }).reduce((sum, month) => sum + month.points, 0);
 }
 
-/** Names the unloaded pages a debit of `points` reaches in spend order (all live ones when short). */
-function requirePagesFor(wallet: Wallet, points: number, now: string): void {
+/** Names the unloaded pages a debit of `points` within `reach` needs, in spend order (all live ones when short). */
+function requirePagesFor(wallet: Wallet, points: number, now: string, reach: Reach): void {
   if (!wallet.pages) return;
-  const current = pageMonth(now);
+  const partlyOver = pageMonth(reach.until);
   const missing: string[] = [];
-  if (wallet.pages[current] && !isLoaded(wallet, current)) missing.push(current);
   let covered = 0;
-  for (const month of liveByMonth(wallet, now)) {
-    if (covered >= points) break;
-    if (!month.loaded && month.month !== current) missing.push(month.month);
-    // An unloaded current month is partly expired: it covers nothing until read.
-    covered += month.loaded || month.month !== current ? month.points : 0;
+  for (const month of liveByMonth(wallet, now, reach)) {
+    if (month.loaded) {
+      covered += month.points;
+      continue;
+    }
+    // A partly expired month covers nothing until read; a later one counts on its summary.
+    if (month.month <= partlyOver) missing.push(month.month);
+    else if (covered < points) {
+      missing.push(month.month);
+      covered += month.points;
+    }
   }
   if (missing.length > 0) throw new PagesNeeded(wallet.partition, missing);
 }
 
-/** Points a debit may take now: unexpired lots, less holds, and nothing while in debt. */
+/** Points a debit may take now: unexpired lots, less live holds, and nothing while in debt. */
 export function availablePoints(wallet: Wallet, now: string): number {
   if (wallet.debt > 0) return 0;
-  return Math.max(0, unexpiredPoints(wallet, now) - wallet.held);
+  return Math.max(0, unexpiredPoints(wallet, now) - heldPoints(wallet, now));
 }
 
 export interface CreditResult {
@@ -130,33 +154,70 @@ export interface DebitResult {
 }
 
 /**
- * Takes points from unexpired lots in spend order. Callers check availability first; a
- * shortfall becomes debt only when `allowDebt` (reversals and clawbacks), otherwise it throws
- * because the decision that called this was wrong.
+ * Takes points from unexpired lots in spend order, leaving what live holds reserve. Callers
+ * check availability first; a shortfall throws (the decision was wrong) unless `allowDebt`
+ * (reversals and clawbacks): those take the free points, then, rather than run into debt,
+ * the reserved ones (points at risk go back first; the hold whose points they took can no
+ * longer commit in full, see holds.ts), and only then make debt.
  */
 export function debitWallet(wallet: Wallet, points: number, now: string, allowDebt: boolean): DebitResult {
-  requirePagesFor(wallet, points, now);
+  const reach = { until: now, reserved: reservedByLot(wallet, now) };
+  // Pages counted on free points: a clawback the free points cannot cover reads every live page
+  // (requirePagesFor names them all when short), so it never takes reserved points while free ones sit unread.
+  requirePagesFor(wallet, points, now, reach);
+  const taken = new Map<string, number>();
   let outstanding = points;
+  const take = (lot: Lot, limit: number) => {
+    const already = taken.get(lotKey(lot)) ?? 0;
+    const points = Math.min(lot.remaining - already, limit, outstanding);
+    if (points <= 0) return;
+    taken.set(lotKey(lot), already + points);
+    outstanding -= points;
+  };
+  const live = [...wallet.lots].sort(compareSpendOrder).filter((lot) => !isExpired(lot.expiresAt, now));
+  for (const lot of live) take(lot, lot.remaining - (reach.reserved.get(lotKey(lot)) ?? 0));
+  if (outstanding > 0 && !allowDebt) throw new Error('debitWallet: shortfall on a debit that does not allow debt');
+  for (const lot of live) take(lot, lot.remaining);
   const consumed: LotMovement[] = [];
   const lots: Lot[] = [];
   for (const lot of [...wallet.lots].sort(compareSpendOrder)) {
-    if (outstanding === 0 || isExpired(lot.expiresAt, now)) {
-      lots.push(lot);
-      continue;
-    }
-    const take = Math.min(lot.remaining, outstanding);
-    outstanding -= take;
-    consumed.push({ type: lot.type, expiresAt: lot.expiresAt, points: take });
-    if (lot.remaining > take) lots.push({ ...lot, remaining: lot.remaining - take });
-  }
-  if (outstanding > 0 && !allowDebt) {
-    throw new Error('debitWallet: shortfall on a debit that does not allow debt');
+    const points = taken.get(lotKey(lot)) ?? 0;
+    if (points > 0) consumed.push({ type: lot.type, expiresAt: lot.expiresAt, points });
+    if (lot.remaining > points) lots.push(points > 0 ? { ...lot, remaining: lot.remaining - points } : lot);
   }
   return {
     wallet: { ...wallet, lots, debt: wallet.debt + outstanding, balance: wallet.balance - points },
     consumed,
     debtAdded: outstanding,
   };
+}
+
+/**
+ * The lots a hold of `points` reserves: the free points (not reserved by live holds) of lots
+ * still alive at `until`, the hold's end, taken in spend order, so its commit can never meet an
+ * expired lot. When they fall short: how many there are.
+ */
+export function reserveLots(
+  wallet: Wallet,
+  points: number,
+  now: string,
+  until: string,
+): { ok: true; lots: LotMovement[] } | { ok: false; reachable: number } {
+  const reach = { until, reserved: reservedByLot(wallet, now) };
+  requirePagesFor(wallet, points, now, reach);
+  let outstanding = points;
+  const lots: LotMovement[] = [];
+  for (const lot of [...wallet.lots].sort(compareSpendOrder)) {
+    if (outstanding === 0) break;
+    if (isExpired(lot.expiresAt, until)) continue;
+    const take = Math.min(lot.remaining - (reach.reserved.get(lotKey(lot)) ?? 0), outstanding);
+    if (take <= 0) continue;
+    outstanding -= take;
+    lots.push({ type: lot.type, expiresAt: lot.expiresAt, points: take });
+  }
+  if (outstanding === 0) return { ok: true, lots };
+  // Short: every live page was read (requirePagesFor names them all when short), so this is all there is.
+  return { ok: false, reachable: points - outstanding };
 }
 
 /** A new wallet; its first change moves it to pages (see `pageChanges`). */

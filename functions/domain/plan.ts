@@ -1,6 +1,6 @@
 import type { ApprovalRequest } from './approvals.ts';
 import { pageChanges, type PageWrite } from './lot-pages.ts';
-import type { Account, AccountEvent, LedgerEntry, StoredOrder, Wallet } from './types.ts';
+import type { Account, AccountEvent, LedgerEntry, RedemptionHold, StoredOrder, Wallet } from './types.ts';
 
 export type { PageWrite } from './lot-pages.ts';
 import type { Refusal } from './result.ts';
@@ -31,6 +31,8 @@ export interface WritePlan {
   accounts: AccountWrite[];
   entries: LedgerEntry[];
   order?: { next: StoredOrder; expectedVersion: number | null };
+  /** A two-phase redemption created or moved on (held, committed, released, expired). */
+  redemption?: { next: RedemptionHold; expectedVersion: number | null };
   /** Operator actions on an account that move no points (locks), recorded beside the change. */
   events?: AccountEvent[];
   /** The approval request whose action this decision applies, marked applied in the same transaction. */

@@ -30,6 +30,12 @@ export const REFUSAL_CODES = [
   'points_not_whole_cents',
   'negative_balance',
   'insufficient_points',
+  // Two-phase redemption.
+  'redemption_not_found',
+  'redemption_not_held',
+  'too_many_holds',
+  // Only the hold's timer meets this (it retries); never answered to a partner.
+  'hold_not_due',
   // Redemption anti-fraud (tenant configuration, section redemption).
   'redemption_cooldown',
   'redemptions_per_hour_exceeded',

@@ -29,8 +29,21 @@ export interface PageSummary {
 }
 
 /**
+ * What a two-phase redemption's hold reserves, kept on the wallet (functions/domain/holds.ts):
+ * the lots it chose in spend order, which its commit spends. It reserves only while live.
+ */
+export interface HoldReservation {
+  redemptionId: string;
+  points: number;
+  expiresAt: string;
+  lots: LotMovement[];
+}
+
+/**
  * A wallet's state. Invariant: balance = sum of every lot's remaining (in all pages) - debt.
- * `held` is reserved by two-phase redemptions and never exceeds the unexpired points.
+ * `holds` are two-phase redemptions' reservations (their points stay in the lots until the
+ * commit); `held` is the listed holds' total, live or not yet tidied away. What live holds
+ * reserve never exceeds the unexpired points.
  *
  * Lots live in pages by expiry month, outside the account item, so the item stays small at
  * any account age. `pages` summarises the months not yet over; `lots` holds only the lots of
@@ -46,6 +59,8 @@ export interface Wallet {
   /** Hash of the last ledger entry (the genesis hash before the first). */
   headHash: string;
   lots: Lot[];
+  /** Open holds (at most MAX_OPEN_HOLDS; absent: none). */
+  holds?: HoldReservation[];
   pages?: Record<string, PageSummary>;
   /** Points in pages of months already over: expired, kept until the expiry sweep removes them. */
   pastPoints?: number;
@@ -182,7 +197,7 @@ export interface LedgerEntry {
   ruleVersion?: number;
   /** The configured promotion that priced a purchase earn (hashed like the rest). */
   promotionId?: string;
-  source?: { type: string; orderId?: string; campaignId?: string };
+  source?: { type: string; orderId?: string; campaignId?: string; redemptionId?: string };
   /**
    * A purchase earn's pricing inputs (operator-only, hashed like the rest): the order subtotal
    * and the account's tier when it earned, so the replay can recompute it from the stored
@@ -220,9 +235,10 @@ export interface OrderRecord {
 }
 
 /**
- * An order that redeemed points: the natural key of a redemption (one-shot today, a held one
- * later), unique by (tenant, order id) forever, whichever account and idempotency key. Kept
- * under its own source type, so it never meets the purchase order of the same id.
+ * An order that redeemed points: the natural key of a redemption, one-shot or held, unique by
+ * (tenant, order id) whichever account and idempotency key. Kept under its own source type, so
+ * it never meets the purchase order of the same id. A held order follows its hold's status; a
+ * hold released or expired frees the order for another redemption.
  */
 export interface RedemptionOrderRecord {
   tenantId: string;
@@ -235,6 +251,38 @@ export interface RedemptionOrderRecord {
   version: number;
   /** The idempotency key that created the order, and when: see `OrderRecord.createdBy`. */
   createdBy: IdempotencyRef & { at: string };
+  /** For a held redemption: the hold, its status and end (absent on a one-shot redemption, which is committed). */
+  hold?: { redemptionId: string; status: RedemptionStatus; expiresAt: string };
+}
+
+export type RedemptionStatus = 'held' | 'committed' | 'released' | 'expired';
+
+/**
+ * A two-phase redemption (SPEC section 10): reserved by a hold, then committed (a REDEEM entry
+ * spending the reserved lots) or released, by the partner or by itself at `expiresAt`. Its
+ * status as stored may still say `held` after `expiresAt` until the timer tidies it: readers
+ * take a hold past its end as expired (`redemptionStatus`).
+ */
+export interface RedemptionHold {
+  tenantId: string;
+  redemptionId: string;
+  accountId: string;
+  orderId: string;
+  points: number;
+  discountCents: number;
+  /** The rule version that priced the discount. */
+  ruleVersion: number;
+  status: RedemptionStatus;
+  expiresAt: string;
+  lots: LotMovement[];
+  createdAt: string;
+  /** The REDEEM entry's transaction, once committed. */
+  transactionId?: string;
+  /** When it was committed, released or tidied as expired. */
+  closedAt?: string;
+  /** Anti-fraud counts when the hold was made: carried to the REDEEM entry (operator-only). */
+  risk?: RedemptionRisk;
+  version: number;
 }
 
 /** Any order record, by its source type. */

@@ -1,3 +1,4 @@
+import { heldPoints } from './holds.ts';
 import { activeLocks } from './locks.ts';
 import { availablePoints, unexpiredPoints } from './lots.ts';
 import { isExpired, localDate } from './time.ts';
@@ -36,7 +37,7 @@ export function balanceView(account: Account, now: string, timeZone: string) {
     accountId: account.accountId,
     balance: wallet.balance,
     available: availablePoints(wallet, now),
-    held: wallet.held,
+    held: heldPoints(wallet, now),
     debt: wallet.debt,
     expired: wallet.balance + wallet.debt - unexpiredPoints(wallet, now),
     byType,

@@ -2,7 +2,7 @@ import type { AccountWrite, WritePlan } from '../domain/plan.ts';
 import { approvalWrites } from './approvals.ts';
 import { tableName } from './client.ts';
 import type { IdempotencyRecord } from './idempotency-record.ts';
-import { accountEventToItem, accountToItem, ledgerEntryToItem, orderToItem, pageToItem } from './items.ts';
+import { accountEventToItem, accountToItem, ledgerEntryToItem, orderToItem, pageToItem, redemptionToItem } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
 import { commitWithIdempotency, versionedPut, type CommitOutcome, type TransactItem } from './transact.ts';
 
@@ -25,6 +25,7 @@ export function commitPlan(plan: WritePlan, idempotency: IdempotencyRecord): Pro
       }),
     ),
     ...(plan.order ? [versionedPut(orderToItem(plan.order.next), plan.order.expectedVersion)] : []),
+    ...(plan.redemption ? [versionedPut(redemptionToItem(plan.redemption.next), plan.redemption.expectedVersion)] : []),
     ...(plan.events ?? []).map(
       (event): TransactItem => ({
         Put: { TableName: table, Item: accountEventToItem(event), ConditionExpression: 'attribute_not_exists(PK)' },

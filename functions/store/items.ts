@@ -1,6 +1,6 @@
 import type { PageWrite } from '../domain/lot-pages.ts';
 import { nextExpiry } from '../domain/lots.ts';
-import type { Account, AccountEvent, LedgerEntry, Lot, PageSummary, StoredOrder, Wallet } from '../domain/types.ts';
+import type { Account, AccountEvent, LedgerEntry, Lot, PageSummary, RedemptionHold, StoredOrder, Wallet } from '../domain/types.ts';
 import { POINT_TYPES } from '../domain/vocabulary.ts';
 import { expiryIndexKeys, keys } from './keys.ts';
 
@@ -150,3 +150,9 @@ export function orderToItem(order: StoredOrder): Item {
 }
 
 export const itemToOrder = (item: Item): StoredOrder => stripKeys<StoredOrder>(item);
+
+export function redemptionToItem(hold: RedemptionHold): Item {
+  return { ...keys.redemption(hold.tenantId, hold.redemptionId), entity: 'REDEMPTION', ...hold };
+}
+
+export const itemToRedemption = (item: Item): RedemptionHold => stripKeys<RedemptionHold>(item);

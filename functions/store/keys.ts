@@ -30,6 +30,8 @@ export const keys = {
     PK: `T#${tenantId}#ORDER#${sourceType}#${orderId}`,
     SK: 'ORDER',
   }),
+  /** A two-phase redemption (hold) by its id: read alone by the commit, release and GET routes. */
+  redemption: (tenantId: string, redemptionId: string) => ({ PK: `T#${tenantId}#REDEMPTION#${redemptionId}`, SK: 'REDEMPTION' }),
   idempotency: (tenantId: string, namespace: IdempotencyNamespace, idempotencyKey: string) => ({
     PK: `T#${tenantId}#${IDEMPOTENCY_PREFIX[namespace]}#${idempotencyKey}`,
     SK: 'IDEM',

@@ -1,8 +1,8 @@
 import type { IdempotencyNamespace } from '../domain/idempotency.ts';
-import type { Account, OrderRecord, RedemptionOrderRecord, StoredOrder } from '../domain/types.ts';
+import type { Account, OrderRecord, RedemptionHold, RedemptionOrderRecord, StoredOrder } from '../domain/types.ts';
 import { itemToIdempotency, type IdempotencyRecord } from './idempotency-record.ts';
 import { pageMonth } from '../domain/lots.ts';
-import { itemToAccount, itemToOrder, itemToPage } from './items.ts';
+import { itemToAccount, itemToOrder, itemToPage, itemToRedemption } from './items.ts';
 import { accountPartition, keys } from './keys.ts';
 import { batchGet, earliestPages, pageKey, withAbsentMonths, withPages, type StoredPage } from './lot-pages.ts';
 import { itemToTurnQueue, turnQueueKey, type TurnQueue } from './turn-queue.ts';
@@ -16,6 +16,8 @@ export interface DecisionState {
   order?: OrderRecord;
   /** The redemption order asked for (`order` with source type redemption), if it exists. */
   redemptionOrder?: RedemptionOrderRecord;
+  /** The two-phase redemption asked for (`redemptionId`), if it exists. */
+  redemption?: RedemptionHold;
   idempotency?: IdempotencyRecord;
   /** Pages read that an account's summary does not name (months already over), by account id: what the expiry sweep writes off. */
   unlistedPages?: Record<string, StoredPage[]>;
@@ -31,6 +33,8 @@ export interface DecisionStateKeys {
   accountIds: AccountIds;
   idempotency: { namespace: IdempotencyNamespace; key: string };
   order?: { sourceType: StoredOrder['sourceType']; orderId: string };
+  /** A two-phase redemption to read with the account (its commit or release). */
+  redemptionId?: string;
   /** The lot pages read with the accounts (default: the two earliest live ones). */
   pages?: PageReads;
 }
@@ -67,6 +71,7 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
     keys.idempotency(k.tenantId, k.idempotency.namespace, k.idempotency.key),
     turnQueueKey(k.tenantId, k.accountIds[0]),
     ...(k.order ? [keys.order(k.tenantId, k.order.sourceType, k.order.orderId)] : []),
+    ...(k.redemptionId ? [keys.redemption(k.tenantId, k.redemptionId)] : []),
   ];
   const [found, earliestFound] = await Promise.all([
     batchGet(wanted),
@@ -86,7 +91,8 @@ export async function loadDecisionState(k: DecisionStateKeys, morePages: Record<
       const order = itemToOrder(item);
       if (order.sourceType === 'redemption') state.redemptionOrder = order;
       else state.order = order;
-    } else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
+    } else if (item.entity === 'REDEMPTION') state.redemption = itemToRedemption(item);
+    else if (item.entity === 'IDEMPOTENCY') state.idempotency = itemToIdempotency(item);
     else if (item.entity === 'TURNS') state.turns = itemToTurnQueue(item);
   }
   for (const [id, account] of Object.entries(accounts)) {

@@ -49,6 +49,8 @@ export interface CommandSpec extends CommandIdentity {
   /** The accounts the decision reads and may write: one, or two (transfer, award, merge). */
   accountIds: AccountIds;
   order?: DecisionStateKeys['order'];
+  /** A two-phase redemption to read with the account. */
+  redemptionId?: string;
   /** The lot pages to read with the accounts (default: the earliest live ones, where a debit spends). */
   pages?: PageReads;
   decide: (state: DecisionState, ctx: RequestContext) => Decision;
@@ -119,6 +121,7 @@ async function runRounds(spec: CommandSpec, stop: RoundsStop): Promise<CommandOu
       accountIds: spec.accountIds,
       idempotency,
       ...(spec.order ? { order: spec.order } : {}),
+      ...(spec.redemptionId ? { redemptionId: spec.redemptionId } : {}),
       ...(spec.pages ? { pages: spec.pages } : {}),
     };
     const state = await loadDecisionState(stateKeys);

@@ -1,6 +1,7 @@
 import { SEAL_NODE_OPTIONS } from '../audit/seal.ts';
 import { MAX_APPROVAL_EXPIRY_DAYS } from '../domain/approvals.ts';
 import type { TableAccess } from '../domain/vocabulary.ts';
+import { MAX_HOLD_SECONDS } from '../../schemas/redemptions.ts';
 
 /**
  * Every Step Functions workflow, once. The CDK stack deploys each definition with its tasks'
@@ -341,4 +342,38 @@ export const approvalWorkflow: WorkflowDefinition = {
   tasks: approvalTasks,
 };
 
-export const workflowDefinitions: WorkflowDefinition[] = [auditSealWorkflow, approvalWorkflow];
+/** The RedemptionHold workflow's one Lambda: a small table write. */
+const holdTasks = {
+  ExpireHold: { handler: 'functions/workflows/redemption-hold/expire-hold.ts', tableAccess: 'readwrite', timeoutSeconds: 10 },
+} satisfies Record<string, WorkflowTask & { timeoutSeconds: number }>;
+
+/**
+ * A two-phase redemption's timer: waits, at no cost, until the hold's end (`expiresAt`), then
+ * closes it as expired unless it was committed or released meanwhile. The hold stopped
+ * reserving at its end by itself (functions/domain/holds.ts): this tidies the wallet and frees
+ * the order record, so a late or retried run changes nothing that matters. Started by the hold
+ * route under the hold's id, so a retried request starts it once.
+ */
+export const redemptionHoldWorkflow: WorkflowDefinition = {
+  name: 'RedemptionHold',
+  definition: {
+    Comment: "A redemption hold's timer: at its end, expire it unless committed or released",
+    StartAt: 'UntilHoldEnds',
+    // The longest hold, and a day of retries.
+    TimeoutSeconds: MAX_HOLD_SECONDS + 86_400,
+    States: {
+      UntilHoldEnds: { Type: 'Wait', TimestampPath: '$.expiresAt', Next: 'ExpireHold' },
+      ExpireHold: {
+        Type: 'Task',
+        Resource: taskPlaceholder('ExpireHold'),
+        TimeoutSeconds: taskTimeout(holdTasks.ExpireHold),
+        // Early by a clock's skew (hold_not_due), a contended account, a dependency down: again, for about an hour.
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 12, BackoffRate: 2, MaxDelaySeconds: 600 }],
+        End: true,
+      },
+    },
+  },
+  tasks: holdTasks,
+};
+
+export const workflowDefinitions: WorkflowDefinition[] = [auditSealWorkflow, approvalWorkflow, redemptionHoldWorkflow];

@@ -2,6 +2,7 @@ import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-s
 import * as z from 'zod/mini';
 import { readEnv } from '../config/env.ts';
 import { STEP_FUNCTIONS_CLIENT_LIMITS } from '../config/sdk-clients.ts';
+import { WORKFLOW_ARN_ENV, type StartedWorkflow } from './workflow-names.ts';
 
 /**
  * What the functions ask of Step Functions: start an execution, and hand a waiting task
@@ -10,15 +11,18 @@ import { STEP_FUNCTIONS_CLIENT_LIMITS } from '../config/sdk-clients.ts';
  * runs the same definitions in-process. Nothing here knows which.
  */
 
-const env = readEnv('workflows', z.object({ APPROVAL_WORKFLOW_ARN: z.optional(z.string()) }));
+const env = readEnv(
+  'workflows',
+  z.object({ APPROVAL_WORKFLOW_ARN: z.optional(z.string()), REDEMPTION_HOLD_WORKFLOW_ARN: z.optional(z.string()) }),
+);
 
 let client: SFNClient | undefined;
 const sfn = () => (client ??= new SFNClient(STEP_FUNCTIONS_CLIENT_LIMITS));
 
 /** The state machines functions start, by workflow name; each function is given only the ARNs it starts. */
-function stateMachineArn(workflow: 'Approval'): string {
-  const arn = env.APPROVAL_WORKFLOW_ARN;
-  if (!arn) throw new Error(`No state machine ARN is configured for the ${workflow} workflow (APPROVAL_WORKFLOW_ARN)`);
+function stateMachineArn(workflow: StartedWorkflow): string {
+  const arn = env[WORKFLOW_ARN_ENV[workflow]];
+  if (!arn) throw new Error(`No state machine ARN is configured for the ${workflow} workflow (${WORKFLOW_ARN_ENV[workflow]})`);
   return arn;
 }
 
@@ -28,7 +32,7 @@ function stateMachineArn(workflow: 'Approval'): string {
  * execution, and refuses it (ExecutionAlreadyExists) once that execution has ended: both mean
  * it was started.
  */
-export async function startWorkflow(workflow: 'Approval', executionName: string, input: Record<string, unknown>): Promise<void> {
+export async function startWorkflow(workflow: StartedWorkflow, executionName: string, input: Record<string, unknown>): Promise<void> {
   try {
     await sfn().send(
       new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name: executionName, input: JSON.stringify(input) }),

@@ -6,7 +6,13 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
-import { approvalWorkflow, auditSealWorkflow, CALLBACK_RESOURCE, taskPlaceholder } from '../../functions/workflows/definitions.ts';
+import {
+  approvalWorkflow,
+  auditSealWorkflow,
+  CALLBACK_RESOURCE,
+  redemptionHoldWorkflow,
+  taskPlaceholder,
+} from '../../functions/workflows/definitions.ts';
 import { logicalIdOf } from '../../lib/logical-id.ts';
 import type { RedRoomRewardsStack } from '../../lib/stack.ts';
 import { STAGES } from '../../lib/stage.ts';
@@ -100,8 +106,9 @@ describe('who may start the workflow and complete its waiting task', () => {
     }
   });
 
-  it('gives no other function any Step Functions right but AwaitDecision, which completes its own task', () => {
-    const allowed = new Set([...starting, ...completing].map(routeId));
+  it('gives no other function any Step Functions right but AwaitDecision, which completes its own task (and the hold timer starters: redemption-hold-workflow.test.ts)', () => {
+    const holdStarters = routes.filter((route) => route.workflows?.starts?.includes('RedemptionHold')).map((route) => route.operationId);
+    const allowed = new Set([...starting, ...completing, ...holdStarters].map(routeId));
     allowed.add(taskId('AwaitDecision'));
     for (const [functionId, fn] of index.ofType('AWS::Lambda::Function')) {
       if (!allowed.has(functionId)) expect(statesStatements(functionId), fn.Properties!.Description).toEqual([]);
@@ -109,7 +116,7 @@ describe('who may start the workflow and complete its waiting task', () => {
   });
 
   it('refuses a stack whose routes use a workflow it does not deploy', () => {
-    expect(() => buildStack('dev', { workflows: [auditSealWorkflow] })).toThrow(
+    expect(() => buildStack('dev', { workflows: [auditSealWorkflow, redemptionHoldWorkflow] })).toThrow(
       /Route createAdjustment uses workflow Approval, which is not among the deployed workflows/,
     );
   });

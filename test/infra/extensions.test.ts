@@ -2,7 +2,12 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/api/manifest.ts';
 import type { RouteDefinition } from '../../functions/api/route-types.ts';
-import { approvalWorkflow, taskPlaceholder, type WorkflowDefinition } from '../../functions/workflows/definitions.ts';
+import {
+  approvalWorkflow,
+  redemptionHoldWorkflow,
+  taskPlaceholder,
+  type WorkflowDefinition,
+} from '../../functions/workflows/definitions.ts';
 import { functionEntries } from '../../lib/function-entries.ts';
 import type { ScheduledJobDefinition } from '../../lib/schedules.ts';
 import { synthesize } from './support/synth.ts';
@@ -37,8 +42,12 @@ const job: ScheduledJobDefinition = {
   cron: { minute: '15', hour: '5' },
   tableAccess: 'readwrite',
 };
-// The manifest's routes start and complete the Approval workflow: the stack refuses them without it.
-const sources = { routes: [...routes, operatorRoute], workflows: [approvalWorkflow, workflow], scheduledJobs: [job] };
+// The manifest's routes start and complete the Approval workflow and start the hold timer: the stack refuses them without those.
+const sources = {
+  routes: [...routes, operatorRoute],
+  workflows: [approvalWorkflow, redemptionHoldWorkflow, workflow],
+  scheduledJobs: [job],
+};
 
 describe('kinds of function later issues add (prod, cdk-nag clean)', () => {
   let template: Template;

@@ -22,6 +22,8 @@ export const RULES = {
   minRedemptionPoints: 5000,
   pointsPerCent: 10,
   ruleVersion: 1,
+  /** Open holds one account may have (the service's MAX_OPEN_HOLDS). */
+  maxOpenHolds: 10,
 } as const;
 
 export type Verification = { email: boolean; phone: boolean; enhanced: boolean };
@@ -45,6 +47,10 @@ export type ModelRequest =
       };
     }
   | { kind: 'redeem'; body: { accountId: string; points: number; orderId: string } }
+  /** Two-phase redemption (SPEC section 10): a hold, then its commit or release, by the service's redemption id. */
+  | { kind: 'hold'; body: { accountId: string; points: number; orderId: string } }
+  | { kind: 'commitHold'; redemptionId: string }
+  | { kind: 'releaseHold'; redemptionId: string }
   | { kind: 'reverse'; body: { accountId: string; orderId: string; points?: number; reason?: 'refund' | 'chargeback' } }
   /** Operator requests (their own idempotency key space): a lock and the lift of one. */
   | { kind: 'lock'; accountId: string; body: { kind: LockKind; reasonCode: 'other' } }
@@ -102,11 +108,26 @@ export interface OrderState {
   earnKey: string;
 }
 
-/** A checkout that redeemed: one per order id in the tenant, whichever account. */
+/**
+ * A checkout that redeemed, or holds points: one per order id in the tenant, whichever account.
+ * A hold's order follows its status; a released hold frees the order. `redeemKey` names the
+ * answer whose transactionId a duplicate_order names (the redeem's, or the hold's commit's).
+ */
 export interface RedemptionState {
   accountId: string;
   points: number;
-  redeemKey: string;
+  redeemKey?: string;
+  hold?: HoldState;
+}
+
+/** A hold: the points it reserved of each lot (by type and expiry day), and where it stands. Holds last 900 s: none expires in a run. */
+export interface HoldState {
+  redemptionId: string;
+  accountId: string;
+  orderId: string;
+  points: number;
+  reserved: { type: Lot['type']; expiryDay: string; points: number }[];
+  status: 'held' | 'committed' | 'released';
 }
 
 const ok = (status: 200 | 201 | 202, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
@@ -126,6 +147,8 @@ export class ReferenceLedger {
   readonly committedKeys = new Map<string, string>();
   /** Every lock id the service gave, lifted ones included (lifting one again is a 404). */
   readonly lockIds: { accountId: string; lockId: string }[] = [];
+  /** Every hold, in the order made; a new one's id is the service's, named once its answer is in (`nameHold`). */
+  readonly holds: HoldState[] = [];
 
   constructor(
     readonly timeZone: string,
@@ -158,6 +181,10 @@ export class ReferenceLedger {
     const byType: Record<string, number> = {};
     const expiring = new Map<string, number>();
     let unexpired = 0;
+    let held = 0;
+    for (const lot of account.lots) {
+      if (!this.isExpired(lot)) held += Math.min(lot.remaining, this.reservedOf(accountId, lot));
+    }
     for (const lot of account.lots) {
       if (this.isExpired(lot)) continue;
       unexpired += lot.remaining;
@@ -166,8 +193,8 @@ export class ReferenceLedger {
     }
     return {
       balance: account.balance,
-      available: account.debt > 0 ? 0 : unexpired,
-      held: 0,
+      available: account.debt > 0 ? 0 : unexpired - held,
+      held,
       debt: account.debt,
       expired: account.balance + account.debt - unexpired,
       byType,
@@ -183,6 +210,12 @@ export class ReferenceLedger {
         return this.earn(key, request.body, awardedAt);
       case 'redeem':
         return this.redeem(key, request.body);
+      case 'hold':
+        return this.hold(request.body);
+      case 'commitHold':
+        return this.commitHold(key, request.redemptionId);
+      case 'releaseHold':
+        return this.releaseHold(request.redemptionId);
       case 'reverse':
         return this.reverse(request.body);
       case 'lock':
@@ -241,7 +274,7 @@ export class ReferenceLedger {
     if (points > 0) {
       const expiryDay = this.checkExpiryDay(this.expiryDayOf(appliedAt, RULES.expiryDays.adjustment));
       this.credit(account, points, 'adjustment', expiryDay, awardedAt);
-    } else this.debit(account, -points, true);
+    } else this.debit(accountId, -points, true);
   }
 
   /** `redemption` blocks redeems, `account` every partner change but reversals; `transfer` none of these. */
@@ -302,17 +335,11 @@ export class ReferenceLedger {
     const account = this.accounts.get(body.accountId);
     if (!account) return refuse(404, 'not_found');
     if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
-    const first = this.redemptions.get(body.orderId);
-    if (first) return { ...refuse(409, 'duplicate_order'), duplicateOf: first.redeemKey } as Expected;
-    if (body.points < RULES.minRedemptionPoints) {
-      return refuse(422, 'below_minimum_redemption', { minimum: RULES.minRedemptionPoints });
-    }
-    if (body.points % RULES.pointsPerCent !== 0) return refuse(400, 'validation_error');
-    const available = this.balanceOf(body.accountId)!.available;
-    if (available < body.points) return refuse(422, 'insufficient_points', { available });
+    const refused = this.redemptionRefusal(account, body);
+    if (refused) return refused;
     // Redemption anti-fraud (default 30 an hour, 100 a day; cooldown and IP rule off) never
     // refuses here: one redemption per order, and the pools hold a handful of order ids.
-    this.debit(account, body.points, false);
+    this.debit(body.accountId, body.points, false);
     this.redemptions.set(body.orderId, { accountId: body.accountId, points: body.points, redeemKey: `partner|${key}` });
     return ok(201, {
       accountId: body.accountId,
@@ -320,6 +347,139 @@ export class ReferenceLedger {
       discountCents: body.points / RULES.pointsPerCent,
       balance: account.balance,
     });
+  }
+
+  /** The rules a redeem and a hold share, in the service's order (after the account and its lock). */
+  private redemptionRefusal(account: Account, body: { accountId: string; points: number; orderId: string }): Expected | undefined {
+    if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
+    const first = this.redemptions.get(body.orderId);
+    if (first && first.hold?.status !== 'released') {
+      if (first.hold?.status === 'held') return refuse(409, 'duplicate_order', { redemptionId: first.hold.redemptionId });
+      return { ...refuse(409, 'duplicate_order'), duplicateOf: first.redeemKey } as Expected;
+    }
+    if (body.points < RULES.minRedemptionPoints) {
+      return refuse(422, 'below_minimum_redemption', { minimum: RULES.minRedemptionPoints });
+    }
+    if (body.points % RULES.pointsPerCent !== 0) return refuse(400, 'validation_error');
+    const available = this.balanceOf(body.accountId)!.available;
+    if (available < body.points) return refuse(422, 'insufficient_points', { available });
+    return undefined;
+  }
+
+  /** Points of this lot that held holds reserve. */
+  private reservedOf(accountId: string, lot: Pick<Lot, 'type' | 'expiryDay'>): number {
+    return this.holds
+      .filter((hold) => hold.status === 'held' && hold.accountId === accountId)
+      .flatMap((hold) => hold.reserved)
+      .filter((part) => part.type === lot.type && part.expiryDay === lot.expiryDay)
+      .reduce((sum, part) => sum + part.points, 0);
+  }
+
+  /** A hold reserves free points of unexpired lots in spend order (every live lot outlives a 900 s hold here); nothing is debited. */
+  private hold(body: Extract<ModelRequest, { kind: 'hold' }>['body']): Expected {
+    const account = this.accounts.get(body.accountId);
+    if (!account) return refuse(404, 'not_found');
+    const refused = this.redemptionRefusal(account, body);
+    if (refused) return refused;
+    const open = this.holds.filter((hold) => hold.status === 'held' && hold.accountId === body.accountId);
+    if (open.length >= RULES.maxOpenHolds) return refuse(422, 'limit_exceeded', { limit: RULES.maxOpenHolds });
+    const reserved: HoldState['reserved'] = [];
+    let outstanding = body.points;
+    for (const lot of this.spendOrder(account)) {
+      if (outstanding === 0) break;
+      const take = Math.min(Math.max(0, lot.remaining - this.reservedOf(body.accountId, lot)), outstanding);
+      if (take === 0) continue;
+      reserved.push({ type: lot.type, expiryDay: lot.expiryDay, points: take });
+      outstanding -= take;
+    }
+    if (outstanding > 0) throw new Error('reference: a hold was allowed beyond the available points');
+    const hold: HoldState = {
+      redemptionId: '',
+      accountId: body.accountId,
+      orderId: body.orderId,
+      points: body.points,
+      reserved,
+      status: 'held',
+    };
+    this.holds.push(hold);
+    this.redemptions.set(body.orderId, { accountId: body.accountId, points: body.points, hold });
+    const after = this.balanceOf(body.accountId)!;
+    return ok(201, {
+      status: 'held',
+      accountId: body.accountId,
+      orderId: body.orderId,
+      points: body.points,
+      discountCents: body.points / RULES.pointsPerCent,
+      balance: account.balance,
+      available: after.available,
+      held: after.held,
+    });
+  }
+
+  /** The id the service gave the hold just made. */
+  nameHold(redemptionId: string): void {
+    const pending = this.holds.find((hold) => hold.redemptionId === '');
+    if (!pending) throw new Error('reference: no hold waiting for its id');
+    pending.redemptionId = redemptionId;
+  }
+
+  /**
+   * A commit spends exactly the hold's reserved points, unless a clawback took some of them
+   * meanwhile (then it is refused and can only be released); refused while locked or in debt.
+   */
+  private commitHold(key: string, redemptionId: string): Expected {
+    const hold = this.holds.find((candidate) => candidate.redemptionId === redemptionId);
+    if (!hold) return refuse(404, 'not_found');
+    if (hold.status !== 'held') return refuse(409, 'redemption_not_held', { redemptionStatus: hold.status });
+    const account = this.accounts.get(hold.accountId)!;
+    if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
+    if (account.debt > 0) return refuse(422, 'insufficient_points');
+    const lotOf = (part: HoldState['reserved'][number]) =>
+      account.lots.find((lot) => lot.type === part.type && lot.expiryDay === part.expiryDay);
+    if (hold.reserved.some((part) => (lotOf(part)?.remaining ?? 0) < part.points)) return refuse(422, 'insufficient_points');
+    for (const part of hold.reserved) lotOf(part)!.remaining -= part.points;
+    account.lots = account.lots.filter((lot) => lot.remaining > 0);
+    account.balance -= hold.points;
+    hold.status = 'committed';
+    this.redemptions.get(hold.orderId)!.redeemKey = `partner|${key}`;
+    return ok(200, {
+      status: 'committed',
+      redemptionId,
+      accountId: hold.accountId,
+      orderId: hold.orderId,
+      points: hold.points,
+      discountCents: hold.points / RULES.pointsPerCent,
+      balance: account.balance,
+    });
+  }
+
+  private releaseHold(redemptionId: string): Expected {
+    const hold = this.holds.find((candidate) => candidate.redemptionId === redemptionId);
+    if (!hold) return refuse(404, 'not_found');
+    if (hold.status !== 'held') return refuse(409, 'redemption_not_held', { redemptionStatus: hold.status });
+    hold.status = 'released';
+    const after = this.balanceOf(hold.accountId)!;
+    return ok(200, { status: 'released', redemptionId, balance: after.balance, available: after.available, held: after.held });
+  }
+
+  /**
+   * The expiry sweep as of `asOf` (a later instant: the service's sweep takes one for tests):
+   * every lot whose day is over by then is written off whole, reserved points included.
+   */
+  sweep(asOfDay: string): { lotsExpired: number; pointsExpired: number } {
+    let lotsExpired = 0;
+    let pointsExpired = 0;
+    for (const account of this.accounts.values()) {
+      for (const lot of account.lots) {
+        if (lot.expiryDay >= asOfDay) continue;
+        lotsExpired += 1;
+        pointsExpired += lot.remaining;
+        account.balance -= lot.remaining;
+        lot.remaining = 0;
+      }
+      account.lots = account.lots.filter((lot) => lot.remaining > 0);
+    }
+    return { lotsExpired, pointsExpired };
   }
 
   private reverse(body: Extract<ModelRequest, { kind: 'reverse' }>['body']): Expected {
@@ -331,7 +491,7 @@ export class ReferenceLedger {
     if (unreversed === 0) return refuse(422, 'nothing_to_reverse');
     const points = body.points ?? unreversed;
     if (points > unreversed) return refuse(422, 'limit_exceeded', { unreversed });
-    this.debit(account, points, true);
+    this.debit(body.accountId, points, true);
     order.reversed += points;
     return ok(201, { accountId: body.accountId, points, balance: account.balance });
   }
@@ -350,19 +510,30 @@ export class ReferenceLedger {
   }
 
   /** Earliest expiry first, then earliest award, then type; expired lots are never touched. */
-  private debit(account: Account, points: number, allowDebt: boolean): void {
-    const order = [...account.lots].sort(
-      (a, b) => a.expiryDay.localeCompare(b.expiryDay) || a.awardedAt.localeCompare(b.awardedAt) || a.type.localeCompare(b.type),
-    );
+  private spendOrder(account: Account): Lot[] {
+    return [...account.lots]
+      .filter((lot) => !this.isExpired(lot))
+      .sort((a, b) => a.expiryDay.localeCompare(b.expiryDay) || a.awardedAt.localeCompare(b.awardedAt) || a.type.localeCompare(b.type));
+  }
+
+  /**
+   * Takes points held holds do not reserve, in spend order; a clawback (allowDebt) then takes
+   * reserved points too before making debt.
+   */
+  private debit(accountId: string, points: number, allowDebt: boolean): void {
+    const account = this.accounts.get(accountId)!;
     let outstanding = points;
-    for (const lot of order) {
-      if (outstanding === 0) break;
-      if (this.isExpired(lot)) continue;
-      const take = Math.min(lot.remaining, outstanding);
+    for (const lot of this.spendOrder(account)) {
+      const take = Math.min(Math.max(0, lot.remaining - this.reservedOf(accountId, lot)), outstanding);
       lot.remaining -= take;
       outstanding -= take;
     }
     if (outstanding > 0 && !allowDebt) throw new Error('reference: a redemption was allowed beyond the available points');
+    for (const lot of this.spendOrder(account)) {
+      const take = Math.min(lot.remaining, outstanding);
+      lot.remaining -= take;
+      outstanding -= take;
+    }
     account.lots = account.lots.filter((lot) => lot.remaining > 0);
     account.debt += outstanding;
     account.balance -= points;

@@ -20,6 +20,12 @@ export function sendModelRequest(clients: ModelClients, key: string, request: Mo
       return client.redeem(request.body, headers);
     case 'reverse':
       return client.reverse(request.body, headers);
+    case 'hold':
+      return client.hold(request.body, headers);
+    case 'commitHold':
+      return client.commitHold(request.redemptionId, headers);
+    case 'releaseHold':
+      return client.releaseHold(request.redemptionId, headers);
     case 'lock':
     case 'unlock': {
       const operator = clients.operator;
@@ -35,5 +41,6 @@ export function describeRequest(request: ModelRequest): string {
   if (request.kind === 'putAccount' || request.kind === 'lock')
     return `${request.kind} ${request.accountId} ${JSON.stringify(request.body)}`;
   if (request.kind === 'unlock') return `unlock ${request.accountId} ${request.lockId}`;
+  if (request.kind === 'commitHold' || request.kind === 'releaseHold') return `${request.kind} ${request.redemptionId}`;
   return `${request.kind} ${JSON.stringify(request.body)}`;
 }

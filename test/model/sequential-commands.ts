@@ -5,6 +5,8 @@ import { type AnswerBook, checkAnswer, checkBalance } from './check-answer.ts';
 import { keySpaceOf, type LockKind, type ModelRequest, type ReferenceLedger } from './reference-ledger.ts';
 import { campaignArb, purchaseArb, putAccountArb, redeemArb, reversalArb, type Pools } from './request-arbitraries.ts';
 import { describeRequest, sendModelRequest, type ModelClients } from './send-request.ts';
+import { sweepTenantExpiry } from '../../functions/usecases/expire-lots.ts';
+import { DAY_MS } from './calendar.ts';
 
 /** The reference side of a sequential run, plus every request sent so far (for resends). */
 export interface ModelState {
@@ -38,6 +40,7 @@ export async function exchange(model: ModelState, real: RealSystem, key: string,
   const slot = `${keySpaceOf(request)}|${key}`;
   checkAnswer(expected, actual, real.book, slot, `step ${model.step} ${label} [${key}] ${describeRequest(request)}`);
   if (request.kind === 'lock' && expected.kind === 'success') model.ledger.nameLock(request.accountId, actual.body.lockId);
+  if (request.kind === 'hold' && expected.kind === 'success') model.ledger.nameHold(actual.body.redemptionId);
   const outcome =
     `${request.kind} ${actual.status}${actual.headers.get('idempotent-replayed') ? ' replay' : ''} ${actual.body?.code ?? ''}`.trim();
   real.tally.set(outcome, (real.tally.get(outcome) ?? 0) + 1);
@@ -130,6 +133,65 @@ class RedeemRedeemedOrder implements ModelCommand {
     return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, { kind: 'redeem', body }, 'send');
   }
   toString = () => `redeemRedeemedOrder(#${this.pick}, ${this.accountId ?? 'same account'})`;
+}
+
+/** A two-phase checkout's first phase: a hold of some of what is available (or a little more: a refusal at the edge). */
+class HoldPoints implements ModelCommand {
+  constructor(
+    readonly accountId: string,
+    readonly share: number,
+    readonly checkout: number,
+  ) {}
+  check = () => true;
+  async run(model: ModelState, real: RealSystem) {
+    const available = model.ledger.balanceOf(this.accountId)?.available ?? 0;
+    const points = Math.max(5000, Math.floor((available * this.share) / 10) * 10);
+    const body = { accountId: this.accountId, points, orderId: `hold-${this.checkout}` };
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, { kind: 'hold', body }, 'send');
+  }
+  toString = () => `hold(${this.accountId}, ${this.share} of available, checkout ${this.checkout})`;
+}
+
+/** The second phase, on a hold the service made: commit or release it (a closed one: 409). */
+class SettleHold implements ModelCommand {
+  constructor(
+    readonly pick: number,
+    readonly settle: 'commitHold' | 'releaseHold',
+  ) {}
+  check = (model: Readonly<ModelState>) => model.ledger.holds.some((hold) => hold.redemptionId !== '');
+  run(model: ModelState, real: RealSystem) {
+    const named = model.ledger.holds.filter((hold) => hold.redemptionId !== '');
+    const { redemptionId } = named[this.pick % named.length]!;
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, { kind: this.settle, redemptionId }, 'send');
+  }
+  toString = () => `${this.settle}(#${this.pick})`;
+}
+
+/**
+ * The expiry sweep as of a later day (the service's sweep takes an instant for this): every lot
+ * whose day is over by then is written off by its EXPIRE entry (promotions live 30 to 90 days).
+ * Its cost grows with the days it looks through (16 index queries a day), so it looks weeks,
+ * not years, ahead; running it twice is proven in test/integration/expiry-sweep.test.ts.
+ */
+class SweepExpiry implements ModelCommand {
+  constructor(readonly daysAhead: number) {}
+  check = () => true;
+  async run(model: ModelState, real: RealSystem) {
+    model.step += 1;
+    const where = `step ${model.step} sweep +${this.daysAhead} days`;
+    // Local noon of that day: lots of earlier days are over, that day's are not.
+    const asOfDay = new Date(Date.parse(`${model.ledger.today}T12:00:00Z`) + this.daysAhead * DAY_MS).toISOString().slice(0, 10);
+    const asOf = new Date(Date.parse(`${asOfDay}T12:00:00Z`) + 5 * 3_600_000).toISOString();
+    const expected = model.ledger.sweep(asOfDay);
+    const report = await sweepTenantExpiry({ tenantId: real.operator.tenantId, asOf, runId: `model-${model.step}` });
+    expect({ lots: report.lotsExpired, points: report.pointsExpired, complete: report.complete }, where).toEqual({
+      lots: expected.lotsExpired,
+      points: expected.pointsExpired,
+      complete: true,
+    });
+    count(real, `sweep ${expected.lotsExpired > 0 ? 'expired lots' : 'nothing due'}`);
+  }
+  toString = () => `sweep(+${this.daysAhead} days)`;
 }
 
 /** An operator locks an account; redeems (and, for an account lock, earns and profile changes) are refused until it is lifted. */
@@ -282,6 +344,19 @@ export function sequentialCommands(pools: Pools, maxCommands: number) {
         .tuple(fc.nat(), fc.option(fc.constantFrom(...pools.accountIds), { nil: undefined }))
         .map(([pick, accountId]): ModelCommand => new RedeemRedeemedOrder(pick, accountId)),
       fc.constantFrom(...pools.accountIds).map((id): ModelCommand => new ReadBalance(id)),
+      fc
+        .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom(0.2, 0.5, 1, 1.01), fc.nat({ max: 5 }))
+        .map(([id, share, checkout]): ModelCommand => new HoldPoints(id, share, checkout)),
+      fc
+        .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom(0.3, 1), fc.nat({ max: 5 }))
+        .map(([id, share, checkout]): ModelCommand => new HoldPoints(id, share, checkout)),
+      fc
+        .tuple(fc.nat(), fc.constantFrom<'commitHold' | 'releaseHold'>('commitHold', 'commitHold', 'releaseHold'))
+        .map(([pick, settle]): ModelCommand => new SettleHold(pick, settle)),
+      fc
+        .tuple(fc.nat(), fc.constantFrom<'commitHold' | 'releaseHold'>('commitHold', 'releaseHold'))
+        .map(([pick, settle]): ModelCommand => new SettleHold(pick, settle)),
+      fc.constantFrom(35, 70).map((days): ModelCommand => new SweepExpiry(days)),
       fc
         .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom<LockKind>('redemption', 'account', 'transfer'))
         .map(([id, kind]): ModelCommand => new LockAccount(id, kind)),

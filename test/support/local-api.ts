@@ -22,7 +22,7 @@ export interface LocalApi {
     tenantId?: string,
     scopes?: string[],
     limits?: { accountWritesPerMinute?: number },
-    redemption?: { maxPerHour?: number; maxPerDay?: number; newAccountCooldownHours?: number; maxIpHashesPerDay?: number },
+    redemption?: Partial<import('../../functions/domain/tenant-config.ts').ConfigVersion['redemption']>,
   ): Promise<{ tenantId: string; partnerKey: string }>;
   /** A token from the local issuer, as Cognito would sign one. */
   operatorToken(roles: string[], tenantId?: string): Promise<string>;
@@ -158,6 +158,13 @@ export function partnerClient(baseUrl: string, apiKey: string) {
     getAccount: (accountId: string) => call('GET', `/api/v1/accounts/${encodeURIComponent(accountId)}`),
     earn: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/earn', body, headers),
     redeem: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/redeem', body, headers),
+    quote: (body: unknown) => call('POST', '/api/v1/redemptions/quote', body),
+    hold: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/redemptions', body, headers),
+    commitHold: (redemptionId: string, headers?: Record<string, string>) =>
+      call('POST', `/api/v1/redemptions/${encodeURIComponent(redemptionId)}/commit`, undefined, headers),
+    releaseHold: (redemptionId: string, headers?: Record<string, string>) =>
+      call('POST', `/api/v1/redemptions/${encodeURIComponent(redemptionId)}/release`, undefined, headers),
+    redemption: (redemptionId: string) => call('GET', `/api/v1/redemptions/${encodeURIComponent(redemptionId)}`),
     reverse: (body: unknown, headers?: Record<string, string>) => call('POST', '/api/v1/reversals', body, headers),
     balance: (accountId: string) => call('GET', `/api/v1/balance?accountId=${encodeURIComponent(accountId)}`),
     transactions: (query: string) => call('GET', `/api/v1/transactions?${query}`),

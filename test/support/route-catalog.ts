@@ -63,6 +63,8 @@ export interface Fixtures {
   lock(): Promise<{ accountId: string; lockId: string }>;
   /** A pending 50-point adjustment request on a fresh account, requested by another operator than the samples' caller. */
   approval(): Promise<string>;
+  /** A live 5000-point redemption hold on a fresh account (its own, so commits and releases block no other sample). */
+  hold(): Promise<string>;
 }
 
 /**
@@ -103,7 +105,25 @@ export function accountFixtures(baseUrl: string, tenantId: string, partnerKey: s
     if (response.status !== 202 || !body.approvalId) throw new Error(`fixture approval: ${response.status} ${JSON.stringify(body)}`);
     return body.approvalId;
   };
-  return { newAccountId, lock, approval };
+  const partnerCall = async (path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'x-api-key': partnerKey, 'content-type': 'application/json', 'idempotency-key': newIdempotencyKey() },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const hold = async () => {
+    const accountId = await newAccountId();
+    const earned = await partnerCall('/api/v1/earn', { accountId, source: { type: 'bonus', campaignId: 'fixture', points: 5000 } });
+    if (earned.status !== 201) throw new Error(`fixture hold earn: ${earned.status} ${JSON.stringify(earned.body)}`);
+    const held = await partnerCall('/api/v1/redemptions', { accountId, points: 5000, orderId: unique('hold') });
+    if (held.status !== 201 || typeof held.body.redemptionId !== 'string') {
+      throw new Error(`fixture hold: ${held.status} ${JSON.stringify(held.body)}`);
+    }
+    return held.body.redemptionId;
+  };
+  return { newAccountId, lock, approval, hold };
 }
 
 export interface SampleRequest {
@@ -128,6 +148,11 @@ export const SAMPLES: Record<string, (f: Fixtures) => Promise<SampleRequest>> = 
   getAccount: async (f) => ({ params: { accountId: f.accountId } }),
   earn: async (f) => ({ body: { accountId: f.accountId, source: { type: 'bonus', campaignId: unique('camp'), points: 10 } } }),
   redeem: async (f) => ({ body: { accountId: f.accountId, points: 5000, orderId: unique('checkout') } }),
+  quoteRedemption: async (f) => ({ body: { accountId: f.accountId, points: 5000 } }),
+  createRedemptionHold: async (f) => ({ body: { accountId: f.accountId, points: 5000, orderId: unique('hold'), holdSeconds: 60 } }),
+  commitRedemption: async (f) => ({ params: { redemptionId: await f.hold() } }),
+  releaseRedemption: async (f) => ({ params: { redemptionId: await f.hold() } }),
+  getRedemption: async (f) => ({ params: { redemptionId: await f.hold() } }),
   createReversal: async (f) => ({ body: { accountId: f.accountId, orderId: f.orderId, points: 10, reason: 'refund' } }),
   getBalance: async (f) => ({ query: { accountId: f.accountId } }),
   listTransactions: async (f) => ({ query: { accountId: f.accountId, limit: '5' } }),

@@ -1,9 +1,19 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
-import type { Account, LedgerEntry, OrderRecord, RedemptionOrderRecord } from '../../functions/domain/types.ts';
+import { heldPoints, liveHolds, lotKey } from '../../functions/domain/holds.ts';
+import { redemptionStatus } from '../../functions/domain/redemptions.ts';
+import { isExpired } from '../../functions/domain/time.ts';
+import type { Account, LedgerEntry, OrderRecord, RedemptionHold, RedemptionOrderRecord } from '../../functions/domain/types.ts';
 import { getDocumentClient, tableName } from '../../functions/store/client.ts';
 import { itemToIdempotency, type IdempotencyRecord } from '../../functions/store/idempotency-record.ts';
-import { itemToAccount, itemToLedgerEntry, itemToOrder, itemToPage, type StoredPage } from '../../functions/store/items.ts';
+import {
+  itemToAccount,
+  itemToLedgerEntry,
+  itemToOrder,
+  itemToPage,
+  itemToRedemption,
+  type StoredPage,
+} from '../../functions/store/items.ts';
 import { pageSummaryViolations } from './ledger-audit.ts';
 
 export interface TenantSnapshot {
@@ -14,6 +24,8 @@ export interface TenantSnapshot {
   orders: OrderRecord[];
   /** Redemption orders: one per (tenant, order id). */
   redemptions: RedemptionOrderRecord[];
+  /** Two-phase redemptions (holds), whatever their status. */
+  holds: RedemptionHold[];
   idempotency: IdempotencyRecord[];
   /** Each account's points-wallet lot pages. */
   pages: Map<string, StoredPage[]>;
@@ -50,7 +62,15 @@ export async function scanTenantItems(tenantId: string): Promise<Record<string, 
  */
 export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> {
   const items = await scanTenantItems(tenantId);
-  const snapshot: TenantSnapshot = { accounts: [], entries: new Map(), orders: [], redemptions: [], idempotency: [], pages: new Map() };
+  const snapshot: TenantSnapshot = {
+    accounts: [],
+    entries: new Map(),
+    orders: [],
+    redemptions: [],
+    holds: [],
+    idempotency: [],
+    pages: new Map(),
+  };
   for (const item of items) {
     if (item.entity === 'LOTS') {
       const page = itemToPage(item);
@@ -60,7 +80,8 @@ export async function snapshotTenant(tenantId: string): Promise<TenantSnapshot> 
       const order = itemToOrder(item);
       if (order.sourceType === 'redemption') snapshot.redemptions.push(order);
       else snapshot.orders.push(order);
-    } else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
+    } else if (item.entity === 'REDEMPTION') snapshot.holds.push(itemToRedemption(item));
+    else if (item.entity === 'IDEMPOTENCY') snapshot.idempotency.push(itemToIdempotency(item));
     else if (item.entity === 'LEDGER') {
       const entry = itemToLedgerEntry(item);
       if (entry.wallet !== 'points') continue;
@@ -95,6 +116,7 @@ export async function auditTenant(tenantId: string): Promise<TenantAudit> {
   violations.push(...idempotencyViolations(allEntries, snapshot.idempotency));
   violations.push(...orderViolations(allEntries, snapshot.orders));
   violations.push(...redemptionViolations(allEntries, snapshot.redemptions));
+  violations.push(...holdViolations(snapshot, allEntries, new Date().toISOString()));
   return { ...snapshot, violations };
 }
 
@@ -176,11 +198,12 @@ function orderViolations(entries: LedgerEntry[], orders: OrderRecord[]): string[
   return out;
 }
 
-/** Each redemption order is its one REDEEM entry, and no order redeemed twice. */
+/** Each redemption order that redeemed (one-shot, or a committed hold) is its one REDEEM entry, and no order redeemed twice. */
 function redemptionViolations(entries: LedgerEntry[], redemptions: RedemptionOrderRecord[]): string[] {
   const out: string[] = [];
   const redeems = entries.filter((entry) => entry.type === 'REDEEM');
   for (const order of redemptions) {
+    if (order.hold && order.hold.status !== 'committed') continue;
     const entry = redeems.find((candidate) => candidate.transactionId === order.transactionId);
     if (!entry) out.push(`redemption order ${order.orderId}: no REDEEM entry for its transaction`);
     else if (entry.accountId !== order.accountId || entry.amount !== -order.points || entry.source?.orderId !== order.orderId) {
@@ -193,6 +216,53 @@ function redemptionViolations(entries: LedgerEntry[], redemptions: RedemptionOrd
     if (orderId !== undefined) byOrder.set(orderId, (byOrder.get(orderId) ?? 0) + 1);
   }
   for (const [orderId, count] of byOrder) if (count > 1) out.push(`order ${orderId} redeemed ${count} times`);
+  return out;
+}
+
+/**
+ * Holds: each live hold on a wallet is a held redemption record and reserves points of lots
+ * that outlive it, live held never above the unexpired points (a clawback may take reserved
+ * points, so a reservation may exceed its lot); every redemption record still held and live is on its wallet; every
+ * committed one is exactly one REDEEM entry of its points, naming it.
+ */
+function holdViolations(snapshot: TenantSnapshot, entries: LedgerEntry[], now: string): string[] {
+  const out: string[] = [];
+  const records = new Map(snapshot.holds.map((hold) => [hold.redemptionId, hold]));
+  for (const account of snapshot.accounts) {
+    const wallet = account.wallets.points;
+    const id = account.accountId;
+    const lots = new Map(
+      (wallet.pages ? (snapshot.pages.get(id) ?? []).flatMap((page) => page.lots) : wallet.lots).map((lot) => [lotKey(lot), lot]),
+    );
+    for (const hold of liveHolds(wallet, now)) {
+      const record = records.get(hold.redemptionId);
+      if (!record || redemptionStatus(record, now) !== 'held' || record.accountId !== id || record.points !== hold.points) {
+        out.push(`${id}: live hold ${hold.redemptionId} is not a held redemption of its points`);
+      }
+      if (hold.lots.reduce((sum, lot) => sum + lot.points, 0) !== hold.points)
+        out.push(`${id}: hold ${hold.redemptionId}'s lots do not sum to it`);
+      for (const movement of hold.lots) {
+        if (movement.expiresAt < hold.expiresAt) out.push(`${id}: hold ${hold.redemptionId} reserves a lot expiring before it ends`);
+      }
+    }
+    const unexpired = [...lots.values()].reduce((sum, lot) => (isExpired(lot.expiresAt, now) ? sum : sum + lot.remaining), 0);
+    const held = heldPoints({ ...wallet, lots: [...lots.values()], loaded: Object.keys(wallet.pages ?? {}) }, now);
+    if (held > unexpired) out.push(`${id}: held ${held} exceeds unexpired ${unexpired}`);
+    const listed = (wallet.holds ?? []).reduce((sum, hold) => sum + hold.points, 0);
+    if (wallet.held !== listed) out.push(`${id}: held ${wallet.held} is not its listed holds' ${listed}`);
+  }
+  for (const record of snapshot.holds) {
+    const account = snapshot.accounts.find((candidate) => candidate.accountId === record.accountId);
+    const onWallet = (account?.wallets.points.holds ?? []).some((hold) => hold.redemptionId === record.redemptionId);
+    if (redemptionStatus(record, now) === 'held' && !onWallet) out.push(`redemption ${record.redemptionId}: held but not on its wallet`);
+    if (record.status !== 'held' && onWallet) out.push(`redemption ${record.redemptionId}: ${record.status} but still on its wallet`);
+    const redeems = entries.filter((entry) => entry.type === 'REDEEM' && entry.source?.redemptionId === record.redemptionId);
+    if (record.status === 'committed') {
+      if (redeems.length !== 1 || redeems[0]!.amount !== -record.points || redeems[0]!.transactionId !== record.transactionId) {
+        out.push(`redemption ${record.redemptionId}: committed but not one REDEEM entry of its points`);
+      }
+    } else if (redeems.length > 0) out.push(`redemption ${record.redemptionId}: ${record.status} yet it has a REDEEM entry`);
+  }
   return out;
 }
 

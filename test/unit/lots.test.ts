@@ -98,7 +98,15 @@ describe('availablePoints', () => {
       lot('purchase', '2026-05-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z', 100),
       lot('bonus', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 60),
     ];
-    expect(availablePoints({ ...walletWith(lots), held: 10 }, NOW)).toBe(50);
+    const hold = {
+      redemptionId: 'r-1',
+      points: 10,
+      expiresAt: '2026-12-01T00:00:00.000Z',
+      lots: [{ type: 'bonus' as const, expiresAt: '2027-01-01T00:00:00.000Z', points: 10 }],
+    };
+    expect(availablePoints({ ...walletWith(lots), held: 10, holds: [hold] }, NOW)).toBe(50);
+    // A hold past its end reserves nothing, whether or not it has been tidied away.
+    expect(availablePoints({ ...walletWith(lots), held: 10, holds: [{ ...hold, expiresAt: NOW }] }, NOW)).toBe(60);
     expect(availablePoints(walletWith(lots, 1), NOW)).toBe(0);
   });
 });

@@ -1,18 +1,12 @@
 import { discountCents } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
-import { blockingLock, lockExtra } from '../locks.ts';
-import { availablePoints, debitWallet } from '../lots.ts';
-import { checkRedemptionVelocity } from '../redemption-velocity.ts';
-import { refuse } from '../result.ts';
+import { debitWallet } from '../lots.ts';
 import { pointsWalletUpdate, type Decision } from '../plan.ts';
-import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
+import type { TenantConfig } from '../tenant-config.ts';
 import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
+import { checkRedemption, type RedemptionRequest } from './redemption-checks.ts';
 
-export interface RedeemRequest {
-  accountId: string;
-  points: number;
-  orderId: string;
-}
+export type RedeemRequest = RedemptionRequest;
 
 /**
  * One-shot redemption: debits unexpired lots in spend order for a discount. One redemption per
@@ -22,42 +16,16 @@ export interface RedeemRequest {
  * REDEEM entry carries their counts as operator-only risk signals.
  */
 export function decideRedeem(
-  account: Account | undefined,
+  found: Account | undefined,
   existingOrder: RedemptionOrderRecord | undefined,
   request: RedeemRequest,
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
-  const lock = blockingLock(account, 'redemption', ctx.now);
-  if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`, lockExtra(lock));
-  if (existingOrder) {
-    return refuse('duplicate_order', `Order ${existingOrder.orderId} has already redeemed points`, {
-      transactionId: existingOrder.transactionId,
-    });
-  }
-  const rule = ruleInForce(config, ctx.now);
-  if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
-  const { minPoints, pointsPerCent } = rule.redemption;
-  if (request.points < minPoints) {
-    return refuse('below_minimum_redemption', `The minimum redemption is ${minPoints} points`, { minimum: minPoints });
-  }
-  if (request.points % pointsPerCent !== 0) {
-    return refuse('points_not_whole_cents', `points must be a multiple of ${pointsPerCent} (one cent of discount)`);
-  }
+  const checked = checkRedemption(found, existingOrder, request, config, ctx);
+  if (!checked.ok) return checked;
+  const { account, rule, window, risk } = checked;
   const before = account.wallets.points;
-  if (before.debt > 0) {
-    return refuse('negative_balance', 'The balance is negative: redemption is refused until the debt is paid', {
-      available: 0,
-    });
-  }
-  const available = availablePoints(before, ctx.now);
-  if (available < request.points) {
-    return refuse('insufficient_points', `Only ${available} points are available`, { available });
-  }
-  // Anti-fraud last: a request the other rules refuse anyway is not reported as velocity.
-  const velocity = checkRedemptionVelocity(account, rule.redemption, ctx);
-  if (!velocity.ok) return velocity;
   const debit = debitWallet(before, request.points, ctx.now, false);
   const { wallet, entry } = appendEntry(
     debit.wallet,
@@ -70,7 +38,7 @@ export function decideRedeem(
       lots: debit.consumed,
       ruleVersion: rule.version,
       source: { type: 'redemption', orderId: request.orderId },
-      risk: velocity.risk,
+      risk,
     },
     ctx,
   );
@@ -83,15 +51,16 @@ export function decideRedeem(
     transactionId: ctx.transactionId,
     points: request.points,
     discountCents: discount,
-    version: 1,
+    version: (existingOrder?.version ?? 0) + 1,
     createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
   };
   const update = pointsWalletUpdate(account, wallet, ctx.now);
   return {
     ok: true,
-    accounts: [{ ...update, next: { ...update.next, redemptionWindow: velocity.window } }],
+    accounts: [{ ...update, next: { ...update.next, redemptionWindow: window } }],
     entries: [entry],
-    order: { next: order, expectedVersion: null },
+    // A released or expired hold's order is taken over: guarded by the version read.
+    order: { next: order, expectedVersion: existingOrder?.version ?? null },
     result: {
       effect: 'created',
       body: {
