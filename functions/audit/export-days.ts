@@ -13,7 +13,7 @@ import type { ObjectStore } from './object-store.ts';
  *   gaps         sealed with sequence numbers missing (the sealer retries them for a few days)
  *   unsealed     exported but never sealed: the exporter's raw objects are not read (unsorted,
  *                redelivered copies, no manifest to check them against)
- *   open         the day has not ended: records may still come (nothing is sealed yet)
+ *   open         the day has not ended and nothing of it is sealed: records may still come
  *   empty        nothing exported and the day is over: nothing was recorded that day
  * Sealed data is read in every case but `unsealed` and `open`; the report names the day either way.
  */
@@ -66,8 +66,8 @@ export async function* exportDays(
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) {
     const marked = days.pending.has(day);
     if (!days.sealed.has(day)) {
-      if (marked) yield { day, state: 'unsealed', detail: 'exported but not sealed yet: not read' };
-      else if (day >= range.today) yield { day, state: 'open', detail: 'the day has not ended: nothing is sealed yet' };
+      if (day >= range.today) yield { day, state: 'open', detail: 'the day has not ended: nothing of it is sealed or read' };
+      else if (marked) yield { day, state: 'unsealed', detail: 'exported but not sealed yet: not read' };
       else yield { day, state: 'empty' };
       continue;
     }
