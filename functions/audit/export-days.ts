@@ -13,7 +13,8 @@ import type { ObjectStore } from './object-store.ts';
  *   gaps         sealed with sequence numbers missing (the sealer retries them for a few days)
  *   unsealed     exported but never sealed: the exporter's raw objects are not read (unsorted,
  *                redelivered copies, no manifest to check them against)
- *   open         the day has not ended and nothing of it is sealed: records may still come
+ *   open         the day has not ended (or ended less than the seal's grace ago) and nothing of
+ *                it is sealed: records may still come
  *   empty        nothing exported and the day is over: nothing was recorded that day
  * Sealed data is read in every case but `unsealed` and `open`; the report names the day either way.
  */
@@ -61,12 +62,13 @@ export async function* exportDays(
   store: ObjectStore,
   tenantId: string,
   days: TenantDays,
-  range: { from: string; to: string; today: string },
+  /** `openFrom`: the first day not over (with the exporter's grace: it may still be writing the day before). */
+  range: { from: string; to: string; openFrom: string },
 ): AsyncGenerator<ExportDay> {
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) {
     const marked = days.pending.has(day);
     if (!days.sealed.has(day)) {
-      if (day >= range.today) yield { day, state: 'open', detail: 'the day has not ended: nothing of it is sealed or read' };
+      if (day >= range.openFrom) yield { day, state: 'open', detail: 'the day has not ended: nothing of it is sealed or read' };
       else if (marked) yield { day, state: 'unsealed', detail: 'exported but not sealed yet: not read' };
       else yield { day, state: 'empty' };
       continue;

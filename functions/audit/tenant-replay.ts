@@ -5,6 +5,7 @@ import type { TenantConfig } from '../domain/tenant-config.ts';
 import { exportDays, firstExportDay, tenantDays, type DayState } from './export-days.ts';
 import { addDays, dayOf } from './layout.ts';
 import { walletLabel } from './manifest.ts';
+import { SEAL_GRACE_MINUTES } from './pending.ts';
 import type { ObjectStore } from './object-store.ts';
 import { isLedgerEntryRecord } from './records.ts';
 import { sealedRecords } from './sealed-records.ts';
@@ -103,7 +104,9 @@ export async function replayTenant(options: TenantReplayOptions): Promise<Tenant
     if (exportProblems.length < listLimit) exportProblems.push(text);
   };
 
-  for await (const day of range ? exportDays(store, tenantId, days, { ...range, today }) : []) {
+  // A day that ended less than the seal's grace ago may still be reaching the exporter.
+  const openFrom = dayOf(new Date(now.getTime() - SEAL_GRACE_MINUTES * 60_000).toISOString());
+  for await (const day of range ? exportDays(store, tenantId, days, { ...range, openFrom }) : []) {
     if (day.state === 'empty') empty += 1;
     else if (day.state !== 'complete') incomplete.push({ day: day.day, state: day.state, detail: day.detail ?? day.state });
     const { manifest } = day;
