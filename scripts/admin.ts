@@ -55,12 +55,12 @@ Commands:
                 the whole tenant, from its sealed audit export (never the table): recomputes
                 every purchase earn with occurredAt in [--from, --to) from its stored event
                 (subtotal and tier) and the rule version it names. Reads the export days an
-                earn of the window may be recorded on: from the day before --from (the first
-                exported day without it) to --late-days after --to's day (default 90: an earn
-                may be recorded 90 days after it occurred), never past today. Streams each
-                sealed day's parts, checked against its manifest; unsealed and open days are
-                not read, and days not complete are named (days.incomplete, complete: false,
-                and a line on stderr). Prints {complete, days, checked, replayable,
+                earn of the window may be recorded on: from the day of --from less 5 minutes
+                (the first exported day without it) to --late-days after --to's day (default
+                90: an earn may be recorded 90 days after it occurred), never past today.
+                Streams each sealed day's parts, checked against its manifest; unsealed and
+                open days are not read, and days not complete are named (days.incomplete,
+                complete: false, and a line on stderr). Prints {complete, days, checked, replayable,
                 notReplayable, explicitPoints, differenceCount, differences (the first
                 --max-listed, default 100), notReplayableEntries, exportProblems}; exits 1 on
                 any difference or any part that does not match its seal. The bucket: --bucket
