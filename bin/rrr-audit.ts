@@ -1,8 +1,6 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from '../functions/audit/jsonl.ts';
 import {
   addDays,
@@ -20,12 +18,10 @@ import {
 import { PREVIOUS_MANIFEST, PREVIOUS_PREFIX, readFetchedFolder } from '../functions/audit/fetched-folder.ts';
 import { parseManifest } from '../functions/audit/manifest.ts';
 import type { ObjectStore } from '../functions/audit/object-store.ts';
-import { s3ObjectStore } from '../functions/audit/s3-objects.ts';
 import { sealDay, sealPendingDays } from '../functions/audit/seal.ts';
-import { S3_CLIENT_LIMITS } from '../functions/config/sdk-clients.ts';
 import { describeProblem, verifyExport } from '../functions/audit/verify.ts';
 import { fetchedObjects } from '../functions/audit/wallet-index.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localS3SdkEnv } from '../local/aws-env.ts';
+import { openAuditStore } from './audit-store.ts';
 
 const USAGE = `rrr-audit: list, fetch and verify the audit exports (npx rrr-audit ...)
 
@@ -85,34 +81,7 @@ function option(name: 'tenant' | 'day' | 'out', check?: (value: string) => boole
 }
 
 /** The bucket to talk to, and how (see USAGE). */
-async function openStore(): Promise<{ store: ObjectStore; where: string }> {
-  let bucket = values.bucket ?? process.env.RRR_AUDIT_BUCKET;
-  // The SDK reads its endpoint from AWS_ENDPOINT_URL_S3 by itself; --endpoint is a shorthand for it.
-  if (values.endpoint) process.env.AWS_ENDPOINT_URL_S3 = values.endpoint;
-  if (!bucket) {
-    const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-    const path = join(resolve(process.env.RRR_LOCAL_DIR ?? join(repoRoot, '.local')), 'credentials.json');
-    let credentials: { s3Endpoint?: string; auditBucket?: string };
-    try {
-      credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
-    } catch {
-      throw new Error(`No bucket given and no local service credentials at ${path}: run npm start, or set RRR_AUDIT_BUCKET (AWS)`);
-    }
-    if (!credentials.auditBucket || !credentials.s3Endpoint) throw new Error(`${path} names no audit bucket: restart npm start`);
-    bucket = credentials.auditBucket;
-    // The local service's S3, reached the standard way, with the placeholder keys it accepts.
-    const localEnv = { ...localS3SdkEnv(values.endpoint ?? credentials.s3Endpoint), AWS_REGION: LOCAL_REGION };
-    Object.assign(process.env, localEnv, {
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    });
-    delete process.env.AWS_PROFILE;
-    delete process.env.AWS_SESSION_TOKEN;
-  }
-  const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL;
-  const client = new S3Client({ ...S3_CLIENT_LIMITS });
-  return { store: s3ObjectStore(bucket, client), where: endpoint ? `${bucket} at ${endpoint}` : `s3://${bucket}` };
-}
+const openStore = () => openAuditStore({ bucket: values.bucket, endpoint: values.endpoint });
 
 async function sealedDays(store: ObjectStore, tenantId: string): Promise<string[]> {
   return (await store.listPrefixes(exportsTenantPrefix(tenantId)))

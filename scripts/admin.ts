@@ -8,12 +8,15 @@ import {
   LOCK_LIFT_REASON_CODES,
   LOCK_REASON_CODES,
 } from '../functions/domain/vocabulary.ts';
+import { isTenantId } from '../functions/audit/layout.ts';
+import { DEFAULT_LIST_LIMIT, MAX_LATE_DAYS } from '../functions/audit/tenant-replay.ts';
 import { replayEarns } from '../functions/domain/replay.ts';
 import type { TenantConfig } from '../functions/domain/tenant-config.ts';
 import type { LedgerEntry } from '../functions/domain/types.ts';
 import { LOCAL_TABLE_NAME, localAwsEnv } from '../local/aws-env.ts';
 import { MAX_ADJUSTMENT_POINTS } from '../schemas/approvals.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
+import { replayWholeTenant } from './replay-tenant.ts';
 
 const APPROVAL_STATUSES = ['pending', 'approved', 'applied', 'rejected', 'expired'] as const;
 
@@ -47,12 +50,26 @@ Commands:
   approvals approve --tenant ID --id APPROVAL_ID [--note TEXT]
                     prints the request: pending, approved, or applied (outcome.transactionId)
   approvals reject  --tenant ID --id APPROVAL_ID --reason ${APPROVAL_REJECT_REASON_CODES.join('|')}
+  replay        --tenant ID [--from INSTANT] [--to INSTANT]
+                [--late-days 0-90] [--max-listed N] [--bucket NAME] [--endpoint URL]
+                the whole tenant, from its sealed audit export (never the table): recomputes
+                every purchase earn with occurredAt in [--from, --to) from its stored event
+                (subtotal and tier) and the rule version it names. Reads the export days an
+                earn of the window may be recorded on: from the day of --from less 5 minutes
+                (the first exported day without it) to --late-days after --to's day (default
+                90: an earn may be recorded 90 days after it occurred), never past today.
+                Streams each sealed day's parts, checked against its manifest; unsealed and
+                open days are not read, and days not complete are named (days.incomplete,
+                complete: false, and a line on stderr). Prints {complete, days, checked, replayable,
+                notReplayable, explicitPoints, differenceCount, differences (the first
+                --max-listed, default 100), notReplayableEntries, exportProblems}; exits 1 on
+                any difference or any part that does not match its seal. The bucket: --bucket
+                or RRR_AUDIT_BUCKET (AWS, or --endpoint), else the local service's
   replay        --tenant ID --account ID [--account ID ...] [--from INSTANT] [--to INSTANT]
-                recomputes every purchase earn of the accounts (occurredAt in [--from, --to))
-                from its stored event (subtotal and tier) and the rule version it names, and
-                prints {checked, replayable, notReplayable, explicitPoints, differences,
-                notReplayableEntries}; exits 1 on any difference. Reads each account's ledger
-                (never a scan); earns from before the event was stored are "not replayable"
+                the named accounts only: each account's ledger over the admin API (never a
+                scan), every difference listed; the same report without the days. Both
+                modes exit 1 on any difference. Earns from before the event was stored are
+                "not replayable"
   expire        [--tenant ID] [--as-of 2027-01-01T00:00:00Z]
                 runs the expiry sweep now, the scheduled job's own code, against the local
                 service's table (no HTTP route: SPEC section 10 has none): every tenant, or
@@ -102,6 +119,10 @@ a refusal, 2 on a usage mistake.`,
     'as-of': { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    'late-days': { type: 'string' },
+    'max-listed': { type: 'string' },
+    bucket: { type: 'string' },
+    endpoint: { type: 'string' },
   },
 } as const;
 
@@ -293,18 +314,31 @@ async function expireNow(extra: string[]): Promise<void> {
 }
 
 /**
- * `replay`: the tenant's configuration versions and each named account's whole ledger over the
- * admin API (a per-account walk, page by page: never a scan of the table), every purchase earn
- * recomputed by functions/domain/replay.ts. Exit 1 on any difference.
+ * `replay`: the tenant's configuration versions over the admin API, then either each named
+ * account's whole ledger over the same API (a per-account walk, page by page), or, without
+ * --account, every earn of the tenant from its sealed audit export (scripts/replay-tenant.ts).
+ * Never a scan of the table. Every purchase earn is recomputed by functions/domain/replay.ts;
+ * exit 1 on any difference.
  */
 async function replay(extra: string[]): Promise<void> {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const tenant = tenantPath();
+  const tenantId = values.tenant!;
+  if (!isTenantId(tenantId)) throw new UsageError(`--tenant must be a tenant id (lower-case letters, digits, dashes), not "${tenantId}"`);
   const accounts = values.account ?? [];
-  if (accounts.length === 0) throw new UsageError('--account is required (repeat it for more accounts)');
   if (accounts.some((account) => account === '')) throw new UsageError('--account is empty');
   const from = instantOption('from');
   const to = instantOption('to');
+  if (from && to && Date.parse(from) >= Date.parse(to)) throw new UsageError('--from must be before --to');
+  const window = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const exportOnly = (['late-days', 'max-listed', 'bucket', 'endpoint'] as const).find((name) => values[name] !== undefined);
+  if (accounts.length > 0 && exportOnly) throw new UsageError(`--${exportOnly} is for a whole-tenant replay (without --account)`);
+  const lateDays = integerOption('late-days', values['late-days'], 0, MAX_LATE_DAYS) ?? MAX_LATE_DAYS;
+  const listLimit = integerOption('max-listed', values['max-listed'], 0, 100_000) ?? DEFAULT_LIST_LIMIT;
+  const bucket = values.bucket || process.env.RRR_AUDIT_BUCKET || undefined;
+  if (accounts.length === 0 && process.env.RRR_BASE_URL && !bucket) {
+    throw new UsageError("RRR_BASE_URL is set but no audit bucket is: set RRR_AUDIT_BUCKET (or --bucket) to that stage's AuditBucketName");
+  }
   const { baseUrl, token } = await target();
   const get = async (path: string) => {
     const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -313,6 +347,10 @@ async function replay(extra: string[]): Promise<void> {
     return JSON.parse(text) as Record<string, unknown>;
   };
   const config = (await get(`${tenant}/config`)) as unknown as TenantConfig;
+  if (accounts.length === 0) {
+    process.exitCode = await replayWholeTenant({ config, window, lateDays, listLimit, bucket, endpoint: values.endpoint });
+    return;
+  }
   const entries: LedgerEntry[] = [];
   for (const accountId of [...new Set(accounts)]) {
     let cursor: string | undefined;
@@ -325,7 +363,7 @@ async function replay(extra: string[]): Promise<void> {
     } while (cursor);
   }
   entries.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.seq - b.seq);
-  const report = replayEarns(entries, config, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const report = replayEarns(entries, config, window);
   console.log(JSON.stringify(report, null, 2));
   process.exitCode = report.differences.length > 0 ? 1 : 0;
 }

@@ -114,7 +114,19 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
     ['scripts/admin.ts', ['expire', '--as-of', 'later'], /--as-of must be an ISO 8601 instant/],
     ['scripts/admin.ts', ['expire', 'now'], /unexpected argument "now"/],
     ['scripts/admin.ts', ['expire', '--tenant', ''], /--tenant is empty/],
-    ['scripts/admin.ts', ['replay', '--tenant', 'demo'], /--account is required/],
+    ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--late-days', '91'], /--late-days must be a whole number from 0 to 90/],
+    ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--max-listed', 'all'], /--max-listed must be a whole number/],
+    [
+      'scripts/admin.ts',
+      ['replay', '--tenant', 'demo', '--account', 'm1', '--bucket', 'audit'],
+      /--bucket is for a whole-tenant replay \(without --account\)/,
+    ],
+    ['scripts/admin.ts', ['replay', '--tenant', 'Demo!'], /--tenant must be a tenant id/],
+    [
+      'scripts/admin.ts',
+      ['replay', '--tenant', 'demo', '--from', '2027-01-02T00:00:00Z', '--to', '2027-01-01T00:00:00Z'],
+      /--from must be before --to/,
+    ],
     ['scripts/admin.ts', ['replay', '--account', 'm1'], /--tenant is required/],
     ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--account', 'm1', '--to', 'later'], /--to must be an ISO 8601 instant/],
     ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--account', 'm1', 'now'], /unexpected argument "now"/],
@@ -180,6 +192,21 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
     expect(offline.stderr.trimEnd().split('\n')).toEqual([
       expect.stringMatching(/^admin: no local service credentials in .*credentials\.json: start it with npm start$/),
     ]);
+  });
+
+  it('admin --help describes both replays; a whole-tenant replay of a deployed stage needs its audit bucket', async () => {
+    const help = await run('scripts/admin.ts', ['replay', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}replay {8}--tenant ID \[--from INSTANT\] \[--to INSTANT\]$/m);
+    expect(help.stdout).toMatch(/^ {16}\[--late-days 0-90\] \[--max-listed N\] \[--bucket NAME\] \[--endpoint URL\]$/m);
+    expect(help.stdout).toMatch(/^ {2}replay {8}--tenant ID --account ID \[--account ID \.\.\.\] \[--from INSTANT\] \[--to INSTANT\]$/m);
+    const deployed = await run('scripts/admin.ts', ['replay', '--tenant', 'demo'], {
+      RRR_BASE_URL: 'https://api.example.invalid',
+      RRR_OPERATOR_TOKEN: 'a.b.c',
+      RRR_AUDIT_BUCKET: '',
+    });
+    expect(deployed.code).toBe(2);
+    expectOneLineUsageError(deployed.stderr, /RRR_BASE_URL is set but no audit bucket is: set RRR_AUDIT_BUCKET/);
   });
 
   it('admin --token satisfies a deployed stage without RRR_OPERATOR_TOKEN (and never reads local credentials)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replayEarns } from '../../functions/domain/replay.ts';
+import { earnReplay, replayEarns } from '../../functions/domain/replay.ts';
 import { defaultTenantConfig, type TenantConfig } from '../../functions/domain/tenant-config.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 
@@ -88,5 +88,25 @@ describe('replayEarns', () => {
     // The window is on occurredAt: [from, to).
     expect(replayEarns(entries, config(), { from: '2027-02-01T00:00:00.000Z' })).toMatchObject({ checked: 2, replayable: 2 });
     expect(replayEarns(entries, config(), { to: '2027-02-01T00:00:00.000Z' })).toMatchObject({ checked: 4, replayable: 1 });
+  });
+
+  it('taken one at a time (the whole-tenant replay): the counts are whole, the lists capped', () => {
+    const replay = earnReplay(config(), {}, 2);
+    for (let i = 0; i < 5; i += 1) {
+      replay.add(
+        earn({ amount: 1, ruleVersion: 1, occurredAt: '2027-01-15T00:00:00.000Z', pricing: { subtotalCents: 10_000, tier: 'Member' } }),
+      );
+      replay.add(earn({ amount: 1, ruleVersion: 1, occurredAt: '2027-01-15T00:00:00.000Z' }));
+    }
+    const report = replay.report();
+    expect(report).toMatchObject({ checked: 10, replayable: 5, notReplayable: 5, differenceCount: 5 });
+    expect(report.differences).toHaveLength(2);
+    expect(report.notReplayableEntries).toHaveLength(2);
+    // A report is a copy: later entries do not change one already taken.
+    replay.add(
+      earn({ amount: 1, ruleVersion: 1, occurredAt: '2027-01-15T00:00:00.000Z', pricing: { subtotalCents: 10_000, tier: 'Member' } }),
+    );
+    expect(report.differenceCount).toBe(5);
+    expect(replay.report().differenceCount).toBe(6);
   });
 });
