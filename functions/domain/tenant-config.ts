@@ -1,5 +1,6 @@
 import { DEFAULT_APPROVAL_EXPIRY_DAYS } from './approvals.ts';
 import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
+import { DEFAULT_TIER_QUALIFICATION, type TierQualification } from './tier-qualification.ts';
 
 /**
  * A tenant's configuration, as versions of the SPEC section-10 document. Versions are
@@ -9,7 +10,7 @@ import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
  */
 export interface TierRule {
   name: string;
-  /** Points that qualify for the tier (qualification itself is the partner's call for now). */
+  /** Qualifying points (in the window) that reach the tier, when `tierQualification` is on. */
   minPoints: number;
   /** Earn multiplier (1 = 1x); applied in basis points, rounded to 4 decimals. */
   multiplier: number;
@@ -69,6 +70,8 @@ export interface ConfigVersion {
     maxIpHashesPerDay: number;
   };
   tiers: TierRule[];
+  /** How tiers are earned and lost (off by default: tiers are then the partner's call only). */
+  tierQualification: TierQualification;
   transfers: {
     enabled: boolean;
     minTrustLevel: 'L0' | 'L1' | 'L2' | 'L3';
@@ -89,7 +92,16 @@ export interface ConfigVersion {
 }
 
 /** The sections a PUT may replace (members left out keep their value). */
-export const CONFIG_SECTIONS = ['earning', 'redemption', 'tiers', 'transfers', 'awards', 'approvals', 'limits'] as const;
+export const CONFIG_SECTIONS = [
+  'earning',
+  'redemption',
+  'tiers',
+  'tierQualification',
+  'transfers',
+  'awards',
+  'approvals',
+  'limits',
+] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 export type ConfigDocument = Pick<ConfigVersion, ConfigSection>;
 
@@ -126,6 +138,7 @@ export function defaultConfigDocument(): ConfigDocument {
       maxIpHashesPerDay: 0,
     },
     tiers: DEFAULT_TIERS.map((name) => ({ name, minPoints: 0, multiplier: 1, maxDiscountPercent: 100 })),
+    tierQualification: { ...DEFAULT_TIER_QUALIFICATION, sources: [...DEFAULT_TIER_QUALIFICATION.sources] },
     transfers: {
       enabled: false,
       minTrustLevel: 'L2',
@@ -334,7 +347,15 @@ interface LegacyRuleVersion {
  * read, members they lack taking the defaults. Nothing is written back until the next change.
  */
 export function normalizeTenantConfig(stored: Record<string, unknown>): TenantConfig {
-  if (Array.isArray(stored.versions)) return stored as unknown as TenantConfig;
+  if (Array.isArray(stored.versions)) {
+    // Versions made before tier qualification existed behave as it off: they read so.
+    const versions = stored.versions as ConfigVersion[];
+    if (versions.every((v) => v.tierQualification)) return stored as unknown as TenantConfig;
+    return {
+      ...(stored as unknown as TenantConfig),
+      versions: versions.map((v) => (v.tierQualification ? v : { ...v, tierQualification: { ...DEFAULT_TIER_QUALIFICATION } })),
+    };
+  }
   const defaults = defaultConfigDocument();
   const tierNamesStored = Array.isArray(stored.tiers) ? (stored.tiers as string[]) : DEFAULT_TIERS;
   const limits = (stored.limits ?? {}) as { accountWritesPerMinute?: number };
