@@ -1,7 +1,22 @@
 import * as z from 'zod/mini';
 import { AccountId, ExternalId, Points } from './common.ts';
 
-export const RedeemBody = z.strictObject({ accountId: AccountId, points: Points, orderId: ExternalId });
+export const RedeemBody = z.strictObject({
+  accountId: AccountId,
+  points: Points,
+  orderId: ExternalId,
+  subtotalCents: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(0),
+        z.lte(1_000_000_000),
+        z.describe(
+          "The order subtotal in cents: when given, a discount above the account's tier cap (maxDiscountPercent of it) is refused with discount_above_cap",
+        ),
+      ),
+  ),
+});
 
 export const RedeemResult = z.object({
   transactionId: z.string(),

@@ -31,6 +31,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   points_not_whole_cents: 'validation_error',
   negative_balance: 'insufficient_points',
   insufficient_points: 'insufficient_points',
+  discount_above_cap: 'discount_above_cap',
   // SPEC section 10 names `account_too_new` for an account below a minimum age.
   redemption_cooldown: 'account_too_new',
   // One public code for both windows, told apart by `window` (as `limit_exceeded` is for transfer caps).

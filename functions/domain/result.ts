@@ -30,6 +30,8 @@ export const REFUSAL_CODES = [
   'points_not_whole_cents',
   'negative_balance',
   'insufficient_points',
+  // A tier's cap on the discount, as a percentage of the order subtotal.
+  'discount_above_cap',
   // Redemption anti-fraud (tenant configuration, section redemption).
   'redemption_cooldown',
   'redemptions_per_hour_exceeded',

@@ -1,17 +1,21 @@
+import { checkDiscountCap } from '../discount-cap.ts';
 import { discountCents } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
 import { blockingLock, lockExtra } from '../locks.ts';
 import { availablePoints, debitWallet } from '../lots.ts';
 import { checkRedemptionVelocity } from '../redemption-velocity.ts';
 import { refuse } from '../result.ts';
-import { pointsWalletUpdate, type Decision } from '../plan.ts';
+import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
 import { ruleInForce, type TenantConfig } from '../tenant-config.ts';
+import { settleTier } from '../tier-changes.ts';
 import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
 
 export interface RedeemRequest {
   accountId: string;
   points: number;
   orderId: string;
+  /** The order subtotal: when given, the discount may not exceed the tier's cap on it. */
+  subtotalCents?: number;
 }
 
 /**
@@ -19,17 +23,19 @@ export interface RedeemRequest {
  * order (tenant, order id), whichever account or idempotency key: the order record is written
  * with the debit, and a second redemption of the order is refused naming the first. The
  * anti-fraud rules (redemption-velocity.ts) are counted on the account in the same write; the
- * REDEEM entry carries their counts as operator-only risk signals.
+ * REDEEM entry carries their counts as operator-only risk signals. With the order's subtotal,
+ * the discount is capped by the tier in force (settled first: a period-end downgrade is
+ * recorded with the redemption).
  */
 export function decideRedeem(
-  account: Account | undefined,
+  found: Account | undefined,
   existingOrder: RedemptionOrderRecord | undefined,
   request: RedeemRequest,
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
-  const lock = blockingLock(account, 'redemption', ctx.now);
+  if (!found) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(found, 'redemption', ctx.now);
   if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`, lockExtra(lock));
   if (existingOrder) {
     return refuse('duplicate_order', `Order ${existingOrder.orderId} has already redeemed points`, {
@@ -44,6 +50,13 @@ export function decideRedeem(
   }
   if (request.points % pointsPerCent !== 0) {
     return refuse('points_not_whole_cents', `points must be a multiple of ${pointsPerCent} (one cent of discount)`);
+  }
+  const settled = settleTier(found, config, ctx);
+  const account = settled.account;
+  const discount = discountCents(request.points, rule);
+  if (request.subtotalCents !== undefined) {
+    const aboveCap = checkDiscountCap(rule, account.tier, request.subtotalCents, discount);
+    if (aboveCap) return aboveCap;
   }
   const before = account.wallets.points;
   if (before.debt > 0) {
@@ -74,7 +87,6 @@ export function decideRedeem(
     },
     ctx,
   );
-  const discount = discountCents(request.points, rule);
   const order: RedemptionOrderRecord = {
     tenantId: ctx.tenantId,
     sourceType: 'redemption',
@@ -92,6 +104,7 @@ export function decideRedeem(
     accounts: [{ ...update, next: { ...update.next, redemptionWindow: velocity.window } }],
     entries: [entry],
     order: { next: order, expectedVersion: null },
+    ...eventsOf(settled.events),
     result: {
       effect: 'created',
       body: {
