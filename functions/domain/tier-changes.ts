@@ -106,6 +106,7 @@ export function countEarn(
   const points = windowPoints(earned, ctx.now, qualification.windowMonths);
   const qualified = qualifiedTier(rule, points);
   const counted = withStatus(account, account.tier, status, earned);
+  // A tier the version no longer lists ranks below all: the first qualification lands the member on a listed one.
   if (tierRank(rule, qualified) <= tierRank(rule, account.tier)) return { account: counted, events: [], month };
   const change: TierChange = { from: account.tier, to: qualified, cause: 'qualification', effectiveAt: ctx.now, qualifyingPoints: points };
   return { account: { ...counted, tier: qualified }, events: [tierEvent(account, ctx, change, earn.entrySeq)], month };

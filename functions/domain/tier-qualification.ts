@@ -1,11 +1,11 @@
 import type { ConfigVersion } from './tenant-config.ts';
 
 /**
- * Tier qualification (SPEC section 2, issue 12 item 4), as pure functions of an account's
- * stored tier state and an instant. Qualifying points are counted in UTC-month buckets on the
- * account item; the window is the last `windowMonths` UTC months. An earn that reaches a higher
- * threshold upgrades at once; a downgrade is judged only at each period end, lazily: the tier in
- * force is computed from the stored state and `now`, so no sweep over accounts is needed.
+ * Tier qualification (SPEC section 2, issue 12 item 4): its settings, the window arithmetic and
+ * the ranking. Qualifying points are counted in UTC-month buckets on the account item; the
+ * window is the last `windowMonths` UTC months. An earn that reaches a higher threshold upgrades
+ * at once (tier-changes.ts); a downgrade is judged only at each period end, lazily, from the
+ * stored state and `now` (tier-in-force.ts), so no sweep over accounts is needed.
  */
 
 export const QUALIFICATION_PERIODS = ['month', 'quarter', 'year'] as const;
