@@ -12,6 +12,8 @@ export interface Handlers {
   earn: Handler;
   redeem: Handler;
   reverse: Handler;
+  hold: Handler;
+  commitHold: Handler;
 }
 
 export interface OperationCost {
@@ -90,6 +92,20 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${run}-${i}` }), 201),
     },
     {
+      name: 'hold (1 lot)',
+      setup: async () => {
+        await putAccount(`hold-${run}`);
+        await earn({ accountId: `hold-${run}`, source: { type: 'bonus', campaignId: 'bench', points: 5000 * (n + 10) } });
+      },
+      request: (i) =>
+        call(
+          h.hold,
+          post('/api/v1/redemptions', { accountId: `hold-${run}`, points: 5000, orderId: `hold-${run}-${i}`, holdSeconds: 600 }),
+          201,
+        ),
+    },
+    commitScenario(h, who, n, run, post, putAccount, earn),
+    {
       name: 'reversal',
       setup: async () => {
         for (let a = 0; a < 20; a += 1) await putAccount(`rev-${run}-${a}`);
@@ -104,6 +120,50 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         call(h.reverse, post('/api/v1/reversals', { accountId: `rev-${run}-${i % 20}`, orderId: `rev-order-${run}-${i}` }), 201),
     },
   ];
+}
+
+/**
+ * The commit of a hold (the hold itself made in the unmeasured setup, one account per hold as a
+ * checkout's): with the 'hold' row, the cost of a two-phase redemption.
+ */
+function commitScenario(
+  h: Handlers,
+  who: Principal,
+  n: number,
+  run: string,
+  post: (path: string, body: unknown) => APIGatewayProxyEvent,
+  putAccount: (accountId: string) => Promise<void>,
+  earn: (body: unknown) => Promise<void>,
+): Scenario {
+  const holds: string[] = [];
+  return {
+    name: 'commit (of a hold, 1 lot)',
+    setup: async () => {
+      for (let i = 0; i < n; i += 1) {
+        const accountId = `commit-${run}-${i}`;
+        await putAccount(accountId);
+        await earn({ accountId, source: { type: 'bonus', campaignId: 'bench', points: 6000 } });
+        const held = await h.hold(
+          post('/api/v1/redemptions', { accountId, points: 5000, orderId: `commit-${run}-${i}`, holdSeconds: 600 }),
+          localLambdaContext('bench', `hold-${i}`),
+        );
+        if (held.statusCode !== 201) throw new Error(`bench: hold ${held.statusCode} ${held.body}`);
+        holds.push((JSON.parse(held.body) as { redemptionId: string }).redemptionId);
+      }
+    },
+    request: (i) =>
+      call(
+        h.commitHold,
+        partnerEvent({
+          ...who,
+          method: 'POST',
+          path: `/api/v1/redemptions/${holds[i]}/commit`,
+          pathParameters: { redemptionId: holds[i]! },
+          idempotencyKey: nextKey('bench'),
+        }),
+        200,
+      ),
+  };
 }
 
 /**

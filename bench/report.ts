@@ -72,6 +72,18 @@ export function renderMarkdown(r: BenchResults): string {
       "In brackets: what DynamoDB Local reports with ReturnConsumedCapacity TOTAL (set by a bench-only middleware); its transaction accounting does not follow the service's.",
     '',
   );
+  const hold = r.costs.find((cost) => cost.name.startsWith('hold'));
+  const commit = r.costs.find((cost) => cost.name.startsWith('commit'));
+  const redeem = r.costs.find((cost) => cost.name === 'redeem (1 lot)');
+  if (hold && commit && redeem) {
+    lines.push(
+      `A two-phase redemption (hold, then its commit) costs ${fixed(hold.estimatedReadUnits + commit.estimatedReadUnits)} read and ` +
+        `${fixed(hold.estimatedWriteUnits + commit.estimatedWriteUnits)} write units (est. AWS), against ${fixed(redeem.estimatedReadUnits)} and ` +
+        `${fixed(redeem.estimatedWriteUnits)} for a one-shot redeem. The commit reads its hold once alone (a GetItem: it names the account) before ` +
+        'the one read round and transaction every command makes.',
+      '',
+    );
+  }
   const ratio = r.api.perSecond / r.raw.perSecond;
   lines.push('## Throughput on the same DynamoDB Local, same run', '');
   lines.push('| what | rate | note |', '|---|---:|---|');

@@ -45,8 +45,12 @@ async function main(): Promise<void> {
   await assertJavaAvailable();
   const dynamo = await startDynamoDbLocal({});
   let server: Server | undefined;
+  let workflows: { abortExecutions(): void; close(): Promise<void> } | undefined;
   try {
     await prepareBenchTable(dynamo.endpoint, TABLE);
+    // The hold route starts its timer workflow: served locally, as npm start does (before the handlers load: they read its ARN).
+    const { startLocalWorkflows } = await import('../local/local-workflows.ts');
+    workflows = await startLocalWorkflows(repoRoot);
     // Handler modules read the environment on load: import them only now.
     const { routes } = await import('../functions/api/manifest.ts');
     const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
@@ -58,6 +62,8 @@ async function main(): Promise<void> {
       earn: (await import('../functions/api/handlers/earn.ts')).handler,
       redeem: (await import('../functions/api/handlers/redeem.ts')).handler,
       reverse: (await import('../functions/api/handlers/create-reversal.ts')).handler,
+      hold: (await import('../functions/api/handlers/redemptions/create-hold.ts')).handler,
+      commitHold: (await import('../functions/api/handlers/redemptions/commit-hold.ts')).handler,
     };
 
     const client = getDocumentClient();
@@ -112,6 +118,9 @@ async function main(): Promise<void> {
     writeFileSync(new URL('./results.md', import.meta.url), `${withKeptSections(markdown)}\n`);
     console.log(`\n${markdown}\nwritten to bench/results.md`);
   } finally {
+    // The holds' timers would wait ten minutes: stopped with the run.
+    workflows?.abortExecutions();
+    await workflows?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await dynamo.stop();
   }

@@ -9,7 +9,15 @@ export const OperatorRef = z.object({ id: z.string(), role: z.string() });
 /** An operator action on an account that moves no points by itself, as the operator ledger view lists it. */
 export const AccountEventView = z.object({
   eventId: z.string(),
-  type: z.enum(['lock.applied', 'lock.lifted', 'approval.requested', 'approval.approved', 'approval.rejected', 'approval.expired']),
+  type: z.enum([
+    'lock.applied',
+    'lock.lifted',
+    'approval.requested',
+    'approval.approved',
+    'approval.rejected',
+    'approval.expired',
+    'tier.changed',
+  ]),
   at: Instant,
   actor: z.object({ kind: z.string(), id: z.string(), role: z.optional(z.string()) }),
   requestId: z.string(),
@@ -39,6 +47,17 @@ export const AccountEventView = z.object({
         as: z.optional(z.string().check(z.describe('The approval slot a vote filled'))),
       })
       .check(z.describe('For approval events: the request, and the decision this event records')),
+  ),
+  tier: z.optional(
+    z
+      .object({
+        from: z.string(),
+        to: z.string(),
+        cause: z.enum(['qualification', 'partner', 'period_end']),
+        effectiveAt: Instant.check(z.describe('When it took effect: a period end may lie before `at`, when the next write recorded it')),
+        qualifyingPoints: z.optional(z.int().check(z.describe('Points in the window that decided it'))),
+      })
+      .check(z.describe('For tier changes: from, to, why and since when')),
   ),
   reasonCode: z.optional(z.string().check(z.describe('A lift’s or a rejection’s reason'))),
 });

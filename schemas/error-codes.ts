@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   insufficient_points: { status: 422, title: 'Not enough available points' },
   below_minimum_redemption: { status: 422, title: 'Below the minimum redemption' },
+  discount_above_cap: { status: 422, title: "The discount is above the cap of the account's tier" },
   expired_on_arrival: { status: 422, title: 'These points would already have expired when they arrive' },
   nothing_to_reverse: { status: 422, title: 'Nothing left to reverse on this order' },
   limit_exceeded: { status: 422, title: 'A limit would be exceeded' },

@@ -1,10 +1,9 @@
 import * as z from 'zod/mini';
 import { AccountId, ExternalId, Points } from './common.ts';
+import { SubtotalCents } from './redeem.ts';
 
 /** The longest a hold may last (SPEC section 10): a day. */
 export const MAX_HOLD_SECONDS = 86_400;
-
-export const SubtotalCents = z.int().check(z.nonnegative(), z.lte(100_000_000_000));
 
 export const QuoteBody = z.strictObject({ accountId: AccountId, points: Points, subtotalCents: z.optional(SubtotalCents) });
 
@@ -19,6 +18,7 @@ export const HoldBody = z.strictObject({
   accountId: AccountId,
   points: Points,
   orderId: ExternalId,
+  subtotalCents: z.optional(SubtotalCents),
   holdSeconds: z.optional(
     z
       .int()

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { Instant } from './common.ts';
 import { MAX_APPROVAL_EXPIRY_DAYS } from '../functions/domain/approvals.ts';
 import { MAX_CONFIG_VERSIONS, MAX_PROMOTIONS } from '../functions/domain/tenant-config.ts';
+import { MAX_WINDOW_MONTHS, QUALIFICATION_PERIODS, QUALIFYING_SOURCES } from '../functions/domain/tier-qualification.ts';
 
 /** The tenant configuration document (SPEC section 10): ranges bound every member. */
 const int = (min: number, max: number, description: string) => z.int().check(z.gte(min), z.lte(max), z.describe(description));
@@ -95,8 +96,28 @@ const Tiers = z.array(Tier).check(
   z.minLength(1),
   z.maxLength(MAX_TIERS),
   z.refine((tiers) => new Set(tiers.map((t) => t.name)).size === tiers.length, 'Tier names must be distinct'),
-  z.describe('The whole tier list (a list is replaced whole); the first tier is given to new accounts'),
+  z.describe(
+    'The whole tier list (a list is replaced whole); the first tier is given to new accounts. Under tierQualification the list rises: the first minPoints is 0, each next one higher',
+  ),
 );
+
+const TierQualification = z.strictObject({
+  enabled: z.boolean().check(z.describe("Tiers follow qualifying points (default false: tiers are the partner's call only)")),
+  windowMonths: int(
+    1,
+    MAX_WINDOW_MONTHS,
+    'Qualifying points are those earned in this many UTC months, the current one included (default 12)',
+  ),
+  period: z
+    .enum(QUALIFICATION_PERIODS)
+    .check(z.describe('Downgrades take effect only at the end of each UTC month, quarter or year (default month)')),
+  sources: z.array(z.enum(QUALIFYING_SOURCES)).check(
+    z.minLength(1),
+    z.maxLength(QUALIFYING_SOURCES.length),
+    z.refine((list) => new Set(list).size === list.length, 'Sources must be distinct'),
+    z.describe("Earns whose points qualify (default ['purchase'])"),
+  ),
+});
 
 const Escrow = z.strictObject({
   newReceiverAbovePoints: int(0, 10_000_000, 'Transfers above this to a new receiver go to escrow (0: off)'),
@@ -143,6 +164,7 @@ export const PutTenantConfigBody = z.strictObject({
   earning: z.optional(z.strictObject({ ...z.partial(Earning).def.shape, expiryDays: z.optional(z.partial(ExpiryDays)) })),
   redemption: z.optional(z.partial(Redemption)),
   tiers: z.optional(Tiers),
+  tierQualification: z.optional(z.partial(TierQualification)),
   transfers: z.optional(z.strictObject({ ...z.partial(Transfers).def.shape, escrow: z.optional(z.partial(Escrow)) })),
   awards: z.optional(z.partial(Awards)),
   approvals: z.optional(z.partial(Approvals)),
@@ -157,6 +179,7 @@ export const ConfigVersionView = z.object({
   earning: Earning,
   redemption: Redemption,
   tiers: z.array(Tier),
+  tierQualification: TierQualification,
   transfers: Transfers,
   awards: Awards,
   approvals: Approvals,

@@ -18,4 +18,6 @@ export const OPERATOR_ONLY_FIELDS = [
   'reasonNote',
   'keyHash',
   'version',
+  // An account's qualification state (window buckets, partner floor): partners see the tier only.
+  'tierStatus',
 ] as const;

@@ -36,6 +36,7 @@ export const REFUSAL_TABLE: Record<RefusalCode, ErrorCode> = {
   // One public code for every count limit (`limit`, `window`, `remaining` tell which).
   too_many_holds: 'limit_exceeded',
   hold_not_due: 'redemption_not_held',
+  discount_above_cap: 'discount_above_cap',
   // SPEC section 10 names `account_too_new` for an account below a minimum age.
   redemption_cooldown: 'account_too_new',
   // One public code for both windows, told apart by `window` (as `limit_exceeded` is for transfer caps).

@@ -38,6 +38,7 @@ export type AuditKind =
   | 'approval.approved'
   | 'approval.rejected'
   | 'approval.expired'
+  | 'account.tier_changed'
   | 'account_event.modified'
   | 'account_event.removed';
 
@@ -87,7 +88,7 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   TENANT: { records: tenantRecords, why: 'tenant creation and configuration changes (no secrets in a tenant item)' },
   ACCOUNT_EVENT: {
     records: accountEventRecords,
-    why: 'operator actions on an account that move no points by themselves (locks applied and lifted; approval requests, approvals, rejections, expiries), once; append-only, so a MODIFY or REMOVE is a tamper event',
+    why: 'actions on an account that move no points by themselves (locks applied and lifted; approval requests, approvals, rejections, expiries; tier changes), once; append-only, so a MODIFY or REMOVE is a tamper event',
   },
   APPROVAL: {
     records: null,
@@ -211,6 +212,7 @@ const ACCOUNT_EVENT_KINDS: Record<AccountEvent['type'], AuditKind> = {
   'approval.approved': 'approval.approved',
   'approval.rejected': 'approval.rejected',
   'approval.expired': 'approval.expired',
+  'tier.changed': 'account.tier_changed',
 };
 
 function accountEventRecords(change: StreamChange): AuditRecord[] {

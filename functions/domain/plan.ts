@@ -51,3 +51,6 @@ export function pointsWalletUpdate(account: Account, wallet: Wallet, now: string
     pages: changed.pages,
   };
 }
+
+/** A plan's `events` member, present only when there are some (a plan without events keeps its shape). */
+export const eventsOf = (events: AccountEvent[]): { events?: AccountEvent[] } => (events.length > 0 ? { events } : {});

@@ -36,6 +36,8 @@ export const REFUSAL_CODES = [
   'too_many_holds',
   // Only the hold's timer meets this (it retries); never answered to a partner.
   'hold_not_due',
+  // A tier's cap on the discount, as a percentage of the order subtotal.
+  'discount_above_cap',
   // Redemption anti-fraud (tenant configuration, section redemption).
   'redemption_cooldown',
   'redemptions_per_hour_exceeded',

@@ -1,5 +1,6 @@
 import { DEFAULT_APPROVAL_EXPIRY_DAYS } from './approvals.ts';
 import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
+import { DEFAULT_TIER_QUALIFICATION, type TierQualification } from './tier-qualification.ts';
 
 /**
  * A tenant's configuration, as versions of the SPEC section-10 document. Versions are
@@ -9,7 +10,7 @@ import { DEFAULT_ACCOUNT_WRITES_PER_MINUTE } from './rate-limit.ts';
  */
 export interface TierRule {
   name: string;
-  /** Points that qualify for the tier (qualification itself is the partner's call for now). */
+  /** Qualifying points (in the window) that reach the tier, when `tierQualification` is on. */
   minPoints: number;
   /** Earn multiplier (1 = 1x); applied in basis points, rounded to 4 decimals. */
   multiplier: number;
@@ -69,6 +70,8 @@ export interface ConfigVersion {
     maxIpHashesPerDay: number;
   };
   tiers: TierRule[];
+  /** How tiers are earned and lost (off by default: tiers are then the partner's call only). */
+  tierQualification: TierQualification;
   transfers: {
     enabled: boolean;
     minTrustLevel: 'L0' | 'L1' | 'L2' | 'L3';
@@ -89,7 +92,16 @@ export interface ConfigVersion {
 }
 
 /** The sections a PUT may replace (members left out keep their value). */
-export const CONFIG_SECTIONS = ['earning', 'redemption', 'tiers', 'transfers', 'awards', 'approvals', 'limits'] as const;
+export const CONFIG_SECTIONS = [
+  'earning',
+  'redemption',
+  'tiers',
+  'tierQualification',
+  'transfers',
+  'awards',
+  'approvals',
+  'limits',
+] as const;
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
 export type ConfigDocument = Pick<ConfigVersion, ConfigSection>;
 
@@ -126,6 +138,7 @@ export function defaultConfigDocument(): ConfigDocument {
       maxIpHashesPerDay: 0,
     },
     tiers: DEFAULT_TIERS.map((name) => ({ name, minPoints: 0, multiplier: 1, maxDiscountPercent: 100 })),
+    tierQualification: { ...DEFAULT_TIER_QUALIFICATION, sources: [...DEFAULT_TIER_QUALIFICATION.sources] },
     transfers: {
       enabled: false,
       minTrustLevel: 'L2',
@@ -253,9 +266,20 @@ export type NewVersionOutcome =
  */
 export const CONFIG_PROPAGATION_MS = 60_000;
 
+/** How far in the future an event's `occurredAt` may lie (an earn's clock skew allowance). */
+export const EVENT_FUTURE_SKEW_MS = 5 * 60_000;
+
 /**
- * A new version effective from `change.effectiveFrom` (default: as soon as every function will
- * have read it, `now` + CONFIG_PROPAGATION_MS; never earlier):
+ * The soonest a new version may take effect: every function has read it by then
+ * (CONFIG_PROPAGATION_MS), and no event already accepted can lie at or after its start (an
+ * event may be dated EVENT_FUTURE_SKEW_MS ahead: priced before the version was known, it would
+ * carry the version before).
+ */
+export const MIN_EFFECTIVE_LEAD_MS = CONFIG_PROPAGATION_MS + EVENT_FUTURE_SKEW_MS;
+
+/**
+ * A new version effective from `change.effectiveFrom` (default: the soonest allowed, `now` +
+ * MIN_EFFECTIVE_LEAD_MS; never earlier):
  * the version in force at that instant with the given sections merged in. Versions already
  * scheduled later are kept as they are (a change does not carry into them). Versions that
  * stopped being in force more than `keepForMs` ago may be dropped to keep at most
@@ -268,7 +292,7 @@ export function withNewVersion(
   keepForMs: number,
   createdBy?: { id: string; role?: string },
 ): NewVersionOutcome {
-  const earliest = new Date(Date.parse(now) + CONFIG_PROPAGATION_MS).toISOString();
+  const earliest = new Date(Date.parse(now) + MIN_EFFECTIVE_LEAD_MS).toISOString();
   const effectiveFrom = new Date(change.effectiveFrom ?? earliest).toISOString();
   if (Date.parse(effectiveFrom) < Date.parse(now)) {
     return { ok: false, code: 'effective_from_in_past', message: `effectiveFrom ${effectiveFrom} is in the past (now is ${now})` };
@@ -277,7 +301,7 @@ export function withNewVersion(
     return {
       ok: false,
       code: 'effective_from_too_soon',
-      message: `effectiveFrom must be at least ${CONFIG_PROPAGATION_MS / 1000} s from now (${earliest} or later): functions read the configuration at most that often, and an earlier change could reach some of them after its start`,
+      message: `effectiveFrom must be at least ${MIN_EFFECTIVE_LEAD_MS / 60_000} minutes from now (${earliest} or later): functions read the configuration once a minute, and events may be dated up to ${EVENT_FUTURE_SKEW_MS / 60_000} minutes ahead, so an earlier start could leave events priced by the version before`,
     };
   }
   const base = ruleInForce(config, effectiveFrom);
@@ -334,7 +358,15 @@ interface LegacyRuleVersion {
  * read, members they lack taking the defaults. Nothing is written back until the next change.
  */
 export function normalizeTenantConfig(stored: Record<string, unknown>): TenantConfig {
-  if (Array.isArray(stored.versions)) return stored as unknown as TenantConfig;
+  if (Array.isArray(stored.versions)) {
+    // Versions made before tier qualification existed behave as it off: they read so.
+    const versions = stored.versions as ConfigVersion[];
+    if (versions.every((v) => v.tierQualification)) return stored as unknown as TenantConfig;
+    return {
+      ...(stored as unknown as TenantConfig),
+      versions: versions.map((v) => (v.tierQualification ? v : { ...v, tierQualification: { ...DEFAULT_TIER_QUALIFICATION } })),
+    };
+  }
   const defaults = defaultConfigDocument();
   const tierNamesStored = Array.isArray(stored.tiers) ? (stored.tiers as string[]) : DEFAULT_TIERS;
   const limits = (stored.limits ?? {}) as { accountWritesPerMinute?: number };

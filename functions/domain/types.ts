@@ -1,6 +1,7 @@
 import type { IdempotencyNamespace, IdempotencyRef } from './idempotency.ts';
 import type { RateWindow } from './rate-limit.ts';
 import type { RedemptionRisk, RedemptionWindow } from './redemption-velocity.ts';
+import type { TierChange, TierStatus } from './tier-qualification.ts';
 import type { LockKind, PointType } from './vocabulary.ts';
 
 export type { PointType } from './vocabulary.ts';
@@ -115,7 +116,10 @@ interface AccountEventBase {
   pointsSeq: number;
 }
 
-/** An operator action on an account that moves no points by itself: a lock, or an approval request and its decisions. */
+/**
+ * An action on an account that moves no points by itself: a lock, an approval request and its
+ * decisions, or a change of tier (by qualification, by the partner, or at a period end).
+ */
 export type AccountEvent =
   | (AccountEventBase & {
       type: 'lock.applied' | 'lock.lifted';
@@ -128,6 +132,11 @@ export type AccountEvent =
       approval: ApprovalEventFacts;
       /** For a rejection: why. */
       reasonCode?: string;
+    })
+  | (AccountEventBase & {
+      type: 'tier.changed';
+      /** From and to, why, and when it took effect (a period end may lie before `at`, when it was recorded). */
+      tier: TierChange;
     });
 
 export interface Verification {
@@ -141,7 +150,10 @@ export interface Account {
   accountId: string;
   profile: { profileId: string; role: AccountRole };
   verification: Verification;
+  /** The tier as last settled; the tier in force may be lower after a period end (see tier-in-force.ts). */
   tier: string;
+  /** Qualification state (window buckets, partner floor); absent while the tenant's qualification was never on for it. */
+  tierStatus?: TierStatus;
   fraudFlag: boolean;
   createdAt: string;
   updatedAt: string;
@@ -227,6 +239,8 @@ export interface OrderRecord {
   earnedPoints: number;
   reversedPoints: number;
   version: number;
+  /** The UTC month whose qualifying bucket the earn counted in (absent: it did not count); a reversal takes its points back out. */
+  qualifyingMonth?: string;
   /**
    * The idempotency key that created the order, and when (absent on orders written before it
    * was kept): a request that finds its own key here is a retry of the earn, not a duplicate.

@@ -1,3 +1,4 @@
+import { MIN_EFFECTIVE_LEAD_MS } from '../../functions/domain/tenant-config.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../functions/domain/hash-chain.ts';
 import { allLedgerEntries } from '../support/ledger-audit.ts';
@@ -52,7 +53,7 @@ describe('promotions through the API', () => {
     const gold = await partner.putAccount('promo-gold', { profile: { profileId: 'p-gold', role: 'CONSUMER' }, tier: 'VIP Gold' });
     expect(gold.status).toBe(201);
 
-    const start = Date.now() + 2 * 60_000;
+    const start = Date.now() + MIN_EFFECTIVE_LEAD_MS + 60_000;
     const promotions = [
       { id: 'double-hour', window: { from: at(start, 0), to: at(start, HOUR) }, multiplier: 2 },
       { id: 'gold-5000', window: { from: at(start, 0), to: at(start, 2 * HOUR) }, bonusPoints: 5000, tiers: ['VIP Gold'] },
@@ -125,7 +126,7 @@ describe('the size of the versions', () => {
       multiplier: 1,
       maxDiscountPercent: 100,
     }));
-    const start = Date.now() + 5 * 60_000;
+    const start = Date.now() + MIN_EFFECTIVE_LEAD_MS + 4 * 60_000;
     const window = { from: at(start, 0), to: at(start, HOUR) };
     // Each version carries about 15 KB (a request body may hold 16 KB): 20 tiers, 12 promotions naming all of them.
     const promotions = (round: number) =>

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CONFIG_PROPAGATION_MS } from '../../functions/domain/tenant-config.ts';
+import { MIN_EFFECTIVE_LEAD_MS } from '../../functions/domain/tenant-config.ts';
 import {
   newIdempotencyKey,
   operatorClient,
@@ -40,7 +40,7 @@ interface FraudTenant {
  */
 async function tenantWith(redemption: Record<string, number>, accountId: string, points: number): Promise<FraudTenant> {
   const from = Date.now();
-  vi.setSystemTime(from - CONFIG_PROPAGATION_MS);
+  vi.setSystemTime(from - MIN_EFFECTIVE_LEAD_MS);
   const { tenantId, partnerKey } = await api.newTenant();
   const admin = operatorClient(api.baseUrl, await api.operatorToken(['tenant_admin'], tenantId));
   const put = await admin.call('PUT', `/api/v1/admin/tenants/${tenantId}/config`, { redemption });

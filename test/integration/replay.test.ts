@@ -1,3 +1,4 @@
+import { MIN_EFFECTIVE_LEAD_MS } from '../../functions/domain/tenant-config.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -63,7 +64,7 @@ describe('replay of earns', () => {
     expect((await partner.earn({ accountId: 'rp-2', source: { type: 'bonus', campaignId: 'welcome', points: 50 } })).status).toBe(201);
 
     // The rules change: a version a minute (and a bit) from now, then the clock moves past it.
-    const effectiveFrom = new Date(Date.now() + 61_000).toISOString();
+    const effectiveFrom = new Date(Date.now() + MIN_EFFECTIVE_LEAD_MS + 1000).toISOString();
     const changed = await admin.call('PUT', `/api/v1/admin/tenants/${tenantId}/config`, {
       effectiveFrom,
       earning: { purchasePointsPerUsd: 50 },

@@ -99,7 +99,7 @@ describe('tenant configuration versions', () => {
   });
 
   const invalid: [string, Record<string, unknown>][] = [
-    ['no section', { effectiveFrom: new Date(Date.now() + 60_000).toISOString() }],
+    ['no section', { effectiveFrom: new Date(Date.now() + 10 * 60_000).toISOString() }],
     ['an unknown section', { bogus: {} }],
     ['an unknown member', { redemption: { minPoints: 1000, bogus: 1 } }],
     ['a negative rate', { earning: { purchasePointsPerUsd: -1 } }],

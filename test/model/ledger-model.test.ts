@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operatorClient, partnerClient, startLocalApi, type LocalApi } from '../support/local-api.ts';
 import { auditTenant } from '../support/table-audit.ts';
 import { localDateOf } from './calendar.ts';
@@ -42,6 +42,9 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
     const tally = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(sequentialCommands(pools(true), SIZE.maxCommands), async (commands) => {
+        // The run's clock (the service's too) advances as real time does, and jumps after a configuration change.
+        vi.useRealTimers();
+        vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
         const tenant = await api.newTenant(undefined, undefined, MODEL_TENANT_LIMITS);
         const client = partnerClient(api.baseUrl, tenant.partnerKey);
         const admin = operatorClient(api.baseUrl, await api.operatorToken(['tenant_admin'], tenant.tenantId));
@@ -66,8 +69,12 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
           const body = { profile: { profileId: `p-${accountId}`, role: 'CONSUMER' as const } };
           await exchange(model, real, `setup-${accountId}`, { kind: 'putAccount', accountId, body }, 'setup');
         }
-        await fc.asyncModelRun(() => ({ model, real }), commands);
-        await checkFinalState(model.ledger, client, await auditTenant(tenant.tenantId), pools(true).accountIds);
+        try {
+          await fc.asyncModelRun(() => ({ model, real }), commands);
+          await checkFinalState(model.ledger, client, await auditTenant(tenant.tenantId), pools(true).accountIds);
+        } finally {
+          vi.useRealTimers();
+        }
         totals.runs += 1;
         totals.requests += model.step;
       }),
@@ -88,6 +95,7 @@ describe('ledger model (fast-check against DynamoDB Local)', () => {
     const totals = { runs: 0, requests: 0, deliveries: 0, committed: 0 };
     await fc.assert(
       fc.asyncProperty(concurrentPlanArb(pools(false), SIZE), async (plan) => {
+        vi.useRealTimers();
         const tenant = await api.newTenant(undefined, undefined, MODEL_TENANT_LIMITS);
         const client = partnerClient(api.baseUrl, tenant.partnerKey);
         const outcome = await runConcurrentWorkload(client, plan, 'c');

@@ -120,14 +120,17 @@ export interface RedemptionState {
   hold?: HoldState;
 }
 
-/** A hold: the points it reserved of each lot (by type and expiry day), and where it stands. Holds last 900 s: none expires in a run. */
+/**
+ * A hold: the points it reserved of each lot (by type and expiry day), and where it stands.
+ * Holds last 900 s; a run's clock only passes their end when it jumps (`expireHolds`).
+ */
 export interface HoldState {
   redemptionId: string;
   accountId: string;
   orderId: string;
   points: number;
   reserved: { type: Lot['type']; expiryDay: string; points: number }[];
-  status: 'held' | 'committed' | 'released';
+  status: 'held' | 'committed' | 'released' | 'expired';
 }
 
 const ok = (status: 200 | 201 | 202, body: Record<string, unknown>): Expected => ({ kind: 'success', status, body });
@@ -149,6 +152,13 @@ export class ReferenceLedger {
   readonly lockIds: { accountId: string; lockId: string }[] = [];
   /** Every hold, in the order made; a new one's id is the service's, named once its answer is in (`nameHold`). */
   readonly holds: HoldState[] = [];
+  /**
+   * The tenant's earn-rate versions, oldest first: version 1 from the start, each change from its
+   * `effectiveFrom` (ms). A purchase is priced by the one in force at its `occurredAt`.
+   */
+  readonly rateVersions: { version: number; effectiveFrom: number; purchasePointsPerUsd: number }[] = [
+    { version: RULES.ruleVersion, effectiveFrom: 0, purchasePointsPerUsd: RULES.purchasePointsPerUsd },
+  ];
 
   constructor(
     readonly timeZone: string,
@@ -223,6 +233,19 @@ export class ReferenceLedger {
       case 'unlock':
         return this.unlock(request.accountId, request.lockId);
     }
+  }
+
+  /** The version in force at an instant: the latest to have started by then. */
+  rateAt(occurredAt: string): ReferenceLedger['rateVersions'][number] {
+    const at = Date.parse(occurredAt);
+    return this.rateVersions.filter((version) => version.effectiveFrom <= at).at(-1)!;
+  }
+
+  /** A configuration change the service took: a new version of the earn rate from `effectiveFrom`. */
+  addRateVersion(effectiveFrom: string, purchasePointsPerUsd: number): number {
+    const version = this.rateVersions.length + 1;
+    this.rateVersions.push({ version, effectiveFrom: Date.parse(effectiveFrom), purchasePointsPerUsd });
+    return version;
   }
 
   /** The id the service gave the lock just applied to this account. */
@@ -305,11 +328,12 @@ export class ReferenceLedger {
     const { source } = body;
     let points: number;
     let days: number;
+    const rule = this.rateAt(body.occurredAt);
     if (source.type === 'purchase') {
       const order = this.orders.get(source.orderId);
       if (order) return { ...refuse(409, 'duplicate_order'), duplicateOf: order.earnKey } as Expected;
-      // 12 points per USD: subtotal in cents * 12 / 100, rounded down (every tier is 1x here).
-      points = Math.floor((source.subtotalCents * RULES.purchasePointsPerUsd) / 100);
+      // Points per USD of the version in force: subtotal in cents * rate / 100, rounded down (every tier is 1x here).
+      points = Math.floor((source.subtotalCents * rule.purchasePointsPerUsd) / 100);
       days = RULES.expiryDays.purchase;
     } else if (source.type === 'bonus') {
       points = source.points;
@@ -328,7 +352,7 @@ export class ReferenceLedger {
     if (source.type === 'purchase') {
       this.orders.set(source.orderId, { accountId: body.accountId, earned: points, reversed: 0, earnKey: `partner|${key}` });
     }
-    return ok(201, { accountId: body.accountId, points, balance: account.balance, ruleVersion: RULES.ruleVersion });
+    return ok(201, { accountId: body.accountId, points, balance: account.balance, ruleVersion: rule.version });
   }
 
   private redeem(key: string, body: Extract<ModelRequest, { kind: 'redeem' }>['body']): Expected {
@@ -353,7 +377,7 @@ export class ReferenceLedger {
   private redemptionRefusal(account: Account, body: { accountId: string; points: number; orderId: string }): Expected | undefined {
     if (this.locked(account, 'redemption')) return refuse(423, 'account_locked');
     const first = this.redemptions.get(body.orderId);
-    if (first && first.hold?.status !== 'released') {
+    if (first && first.hold?.status !== 'released' && first.hold?.status !== 'expired') {
       if (first.hold?.status === 'held') return refuse(409, 'duplicate_order', { redemptionId: first.hold.redemptionId });
       return { ...refuse(409, 'duplicate_order'), duplicateOf: first.redeemKey } as Expected;
     }
@@ -414,6 +438,11 @@ export class ReferenceLedger {
       available: after.available,
       held: after.held,
     });
+  }
+
+  /** The clock jumped past every open hold's end: each has expired by itself, freeing its points and its order. */
+  expireHolds(): void {
+    for (const hold of this.holds) if (hold.status === 'held') hold.status = 'expired';
   }
 
   /** The id the service gave the hold just made. */

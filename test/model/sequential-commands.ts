@@ -7,12 +7,15 @@ import { campaignArb, purchaseArb, putAccountArb, redeemArb, reversalArb, type P
 import { describeRequest, sendModelRequest, type ModelClients } from './send-request.ts';
 import { sweepTenantExpiry } from '../../functions/usecases/expire-lots.ts';
 import { DAY_MS } from './calendar.ts';
+import { MIN_EFFECTIVE_LEAD_MS } from '../../functions/domain/tenant-config.ts';
 
 /** The reference side of a sequential run, plus every request sent so far (for resends). */
 export interface ModelState {
   ledger: ReferenceLedger;
   sent: { key: string; request: ModelRequest }[];
   step: number;
+  /** The run has swept expiry once (one sweep a run: it is the slowest command). */
+  swept?: boolean;
 }
 
 /** The service side: a partner client on a fresh tenant and the answers it gave. */
@@ -175,13 +178,15 @@ class SettleHold implements ModelCommand {
  */
 class SweepExpiry implements ModelCommand {
   constructor(readonly daysAhead: number) {}
-  check = () => true;
+  // Once a run: it looks through weeks of index days.
+  check = (model: Readonly<ModelState>) => !model.swept;
   async run(model: ModelState, real: RealSystem) {
     model.step += 1;
     const where = `step ${model.step} sweep +${this.daysAhead} days`;
     // Local noon of that day: lots of earlier days are over, that day's are not.
     const asOfDay = new Date(Date.parse(`${model.ledger.today}T12:00:00Z`) + this.daysAhead * DAY_MS).toISOString().slice(0, 10);
     const asOf = new Date(Date.parse(`${asOfDay}T12:00:00Z`) + 5 * 3_600_000).toISOString();
+    model.swept = true;
     const expected = model.ledger.sweep(asOfDay);
     const report = await sweepTenantExpiry({ tenantId: real.operator.tenantId, asOf, runId: `model-${model.step}` });
     expect({ lots: report.lotsExpired, points: report.pointsExpired, complete: report.complete }, where).toEqual({
@@ -192,6 +197,61 @@ class SweepExpiry implements ModelCommand {
     count(real, `sweep ${expected.lotsExpired > 0 ? 'expired lots' : 'nothing due'}`);
   }
   toString = () => `sweep(+${this.daysAhead} days)`;
+}
+
+/** How far the run's clock jumps after a configuration change: past its start, and past every open hold's end (900 s). */
+export const CONFIG_JUMP_MS = 16 * 60_000;
+
+/**
+ * A tenant admin changes the earn rate (PUT .../config) from the soonest instant allowed; then
+ * the run's clock (the service's too: it runs in this process) jumps past that instant, so
+ * purchases may be dated on either side of it (PurchaseAtVersionEdge). Open holds pass their
+ * end in the jump and expire by themselves. At most two a run, so operator tokens stay valid.
+ */
+class ChangeEarnRate implements ModelCommand {
+  constructor(readonly purchasePointsPerUsd: number) {}
+  check = (model: Readonly<ModelState>) => model.ledger.rateVersions.length < 3;
+  async run(model: ModelState, real: RealSystem) {
+    model.step += 1;
+    const where = `step ${model.step} config: ${this.purchasePointsPerUsd} points per USD`;
+    const effectiveFrom = new Date(Date.now() + MIN_EFFECTIVE_LEAD_MS + 2000).toISOString();
+    const answer = await real.operator.call(
+      'PUT',
+      `/api/v1/admin/tenants/${real.operator.tenantId}/config`,
+      { effectiveFrom, earning: { purchasePointsPerUsd: this.purchasePointsPerUsd } },
+      { 'idempotency-key': `${real.keyPrefix}-config-${model.step}` },
+    );
+    const version = model.ledger.addRateVersion(effectiveFrom, this.purchasePointsPerUsd);
+    expect({ status: answer.status, created: answer.body?.created }, where).toMatchObject({
+      status: 201,
+      created: { version, effectiveFrom, earning: { purchasePointsPerUsd: this.purchasePointsPerUsd } },
+    });
+    count(real, 'config version');
+    vi.setSystemTime(Date.now() + CONFIG_JUMP_MS);
+    model.ledger.expireHolds();
+  }
+  toString = () => `changeEarnRate(${this.purchasePointsPerUsd})`;
+}
+
+/** A purchase dated at the latest version's start: it earns at that version's rate and names it; one a millisecond before earns the previous. */
+class PurchaseAtVersionEdge implements ModelCommand {
+  constructor(
+    readonly accountId: string,
+    readonly subtotalCents: number,
+    readonly side: 'before' | 'after',
+  ) {}
+  check = (model: Readonly<ModelState>) => model.ledger.rateVersions.length > 1;
+  run(model: ModelState, real: RealSystem) {
+    const latest = model.ledger.rateVersions.at(-1)!.effectiveFrom;
+    const occurredAt = new Date(latest + (this.side === 'after' ? 0 : -1)).toISOString();
+    const body = {
+      accountId: this.accountId,
+      source: { type: 'purchase' as const, orderId: `edge-${model.step + 1}`, subtotalCents: this.subtotalCents },
+      occurredAt,
+    };
+    return exchange(model, real, `${real.keyPrefix}-${model.step + 1}`, { kind: 'earn', body }, 'send');
+  }
+  toString = () => `purchaseAtVersionEdge(${this.accountId}, ${this.subtotalCents}, ${this.side})`;
 }
 
 /** An operator locks an account; redeems (and, for an account lock, earns and profile changes) are refused until it is lifted. */
@@ -357,6 +417,14 @@ export function sequentialCommands(pools: Pools, maxCommands: number) {
         .tuple(fc.nat(), fc.constantFrom<'commitHold' | 'releaseHold'>('commitHold', 'releaseHold'))
         .map(([pick, settle]): ModelCommand => new SettleHold(pick, settle)),
       fc.constantFrom(35, 70).map((days): ModelCommand => new SweepExpiry(days)),
+      fc.integer({ min: 1, max: 40 }).map((rate): ModelCommand => new ChangeEarnRate(rate)),
+      fc
+        .tuple(
+          fc.constantFrom(...pools.accountIds),
+          fc.integer({ min: 100, max: 150_000 }),
+          fc.constantFrom<'before' | 'after'>('before', 'after'),
+        )
+        .map(([id, subtotal, side]): ModelCommand => new PurchaseAtVersionEdge(id, subtotal, side)),
       fc
         .tuple(fc.constantFrom(...pools.accountIds), fc.constantFrom<LockKind>('redemption', 'account', 'transfer'))
         .map(([id, kind]): ModelCommand => new LockAccount(id, kind)),

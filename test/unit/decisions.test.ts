@@ -249,7 +249,7 @@ describe('decideReversal', () => {
 
   it('reverses all unreversed points by default and may leave a debt', () => {
     const small = earned(account(), 200);
-    const plan = ok(decideReversal(small, order, { accountId: 'a1', orderId: 'o1' }, ctx()));
+    const plan = ok(decideReversal(small, order, { accountId: 'a1', orderId: 'o1' }, config, ctx()));
     expect(plan.result.body).toMatchObject({ points: 500, balance: -300 });
     expect(plan.accounts[0]!.next.wallets.points).toMatchObject({ debt: 300, lots: [], balance: -300 });
     expect(plan.order).toMatchObject({ next: { reversedPoints: 500, version: 2 }, expectedVersion: 1 });
@@ -257,7 +257,7 @@ describe('decideReversal', () => {
 
   it('reverses part of an order', () => {
     const plan = ok(
-      decideReversal(earned(account(), 1000), order, { accountId: 'a1', orderId: 'o1', points: 100, reason: 'chargeback' }, ctx()),
+      decideReversal(earned(account(), 1000), order, { accountId: 'a1', orderId: 'o1', points: 100, reason: 'chargeback' }, config, ctx()),
     );
     expect(plan.entries[0]).toMatchObject({ type: 'REVERSAL', amount: -100, reasonCode: 'chargeback', balanceAfter: 900 });
   });
@@ -270,7 +270,7 @@ describe('decideReversal', () => {
   ];
   for (const [name, o, points, code] of refusals) {
     it(`refuses ${name} with ${code}`, () =>
-      expect(decideReversal(account(), o, { accountId: 'a1', orderId: 'o1', ...(points ? { points } : {}) }, ctx())).toMatchObject({
+      expect(decideReversal(account(), o, { accountId: 'a1', orderId: 'o1', ...(points ? { points } : {}) }, config, ctx())).toMatchObject({
         ok: false,
         code,
       }));

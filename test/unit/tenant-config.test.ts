@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CONFIG_PROPAGATION_MS,
+  MIN_EFFECTIVE_LEAD_MS,
   defaultTenantConfig,
   MAX_CONFIG_VERSIONS,
   normalizeTenantConfig,
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 const KEEP = 90 * DAY;
 const at = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
 /** When a change made at NOW without an effectiveFrom takes effect. */
-const SOON = at(CONFIG_PROPAGATION_MS);
+const SOON = at(MIN_EFFECTIVE_LEAD_MS);
 
 function changed(config: TenantConfig, change: Parameters<typeof withNewVersion>[1], now = NOW): TenantConfig {
   const out = withNewVersion(config, change, now, KEEP);
@@ -69,7 +69,7 @@ describe('a change', () => {
 
   it('defaults to as soon as every function will have read it: a minute from now', () => {
     const out = withNewVersion(base, { redemption: { minPoints: 100 } }, NOW, KEEP);
-    expect(out.ok && out.version).toMatchObject({ version: 2, effectiveFrom: at(CONFIG_PROPAGATION_MS), createdAt: NOW });
+    expect(out.ok && out.version).toMatchObject({ version: 2, effectiveFrom: at(MIN_EFFECTIVE_LEAD_MS), createdAt: NOW });
   });
 
   it('is refused sooner than that, and taken from then on', () => {
@@ -77,13 +77,13 @@ describe('a change', () => {
       ok: false,
       code: 'effective_from_too_soon',
     });
-    expect(withNewVersion(base, { effectiveFrom: at(CONFIG_PROPAGATION_MS - 1), redemption: { minPoints: 100 } }, NOW, KEEP)).toMatchObject(
+    expect(withNewVersion(base, { effectiveFrom: at(MIN_EFFECTIVE_LEAD_MS - 1), redemption: { minPoints: 100 } }, NOW, KEEP)).toMatchObject(
       {
         ok: false,
         code: 'effective_from_too_soon',
       },
     );
-    expect(withNewVersion(base, { effectiveFrom: at(CONFIG_PROPAGATION_MS), redemption: { minPoints: 100 } }, NOW, KEEP).ok).toBe(true);
+    expect(withNewVersion(base, { effectiveFrom: at(MIN_EFFECTIVE_LEAD_MS), redemption: { minPoints: 100 } }, NOW, KEEP).ok).toBe(true);
   });
 
   const past: [string, string][] = [
@@ -148,14 +148,14 @@ describe('the version cap', () => {
     // One change every 3 days, 200 changes: old versions go once no event can still be priced by them.
     for (let i = 0; i < 200; i++) config = changed(config, { earning: { purchasePointsPerUsd: 1 + i } }, at(i * 3 * DAY));
     expect(config.versions.length).toBe(MAX_CONFIG_VERSIONS);
-    const last = at(199 * 3 * DAY + CONFIG_PROPAGATION_MS);
+    const last = at(199 * 3 * DAY + MIN_EFFECTIVE_LEAD_MS);
     expect(ruleInForce(config, last)?.earning.purchasePointsPerUsd).toBe(200);
     expect(ruleInForce(config, new Date(Date.parse(last) - KEEP).toISOString())).toBeDefined();
   });
   it('refuses a change when no version is old enough to drop', () => {
     let config = defaultTenantConfig('t1', 'T1', NOW);
     for (let i = 1; i < MAX_CONFIG_VERSIONS; i++) {
-      config = changed(config, { effectiveFrom: at(CONFIG_PROPAGATION_MS + i), redemption: { minPoints: i } });
+      config = changed(config, { effectiveFrom: at(MIN_EFFECTIVE_LEAD_MS + i), redemption: { minPoints: i } });
     }
     expect(withNewVersion(config, { redemption: { minPoints: 1 } }, NOW, KEEP)).toMatchObject({
       ok: false,

@@ -16,6 +16,7 @@ export const redeemRoute = defineRoute({
     'not_found',
     'insufficient_points',
     'below_minimum_redemption',
+    'discount_above_cap',
     'account_locked',
     'duplicate_order',
     'account_too_new',

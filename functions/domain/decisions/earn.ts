@@ -3,8 +3,9 @@ import { appendEntry } from '../ledger.ts';
 import { blockingLock, lockExtra } from '../locks.ts';
 import { creditWallet, pageMonth } from '../lots.ts';
 import { refuse } from '../result.ts';
-import { pointsWalletUpdate, type Decision } from '../plan.ts';
-import { ruleInForce, type ConfigVersion, type TenantConfig } from '../tenant-config.ts';
+import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
+import { EVENT_FUTURE_SKEW_MS, ruleInForce, type ConfigVersion, type TenantConfig } from '../tenant-config.ts';
+import { countEarn, settleTier } from '../tier-changes.ts';
 import { expiryAfterDays, isExpired } from '../time.ts';
 import type { Account, OrderRecord, PointType, RequestContext } from '../types.ts';
 
@@ -20,7 +21,7 @@ export interface EarnRequest {
 }
 
 /** How far `occurredAt` may lie from the server's clock. */
-export const OCCURRED_AT_WINDOW = { futureSkewMs: 5 * 60_000, maxAgeMs: 90 * 86_400_000 };
+export const OCCURRED_AT_WINDOW = { futureSkewMs: EVENT_FUTURE_SKEW_MS, maxAgeMs: 90 * 86_400_000 };
 
 /** How long the points of this source live, by the rule version; a string says why the request is out of range. */
 function lifeDays(source: EarnSource, rule: ConfigVersion): number | string {
@@ -62,16 +63,21 @@ export function earnPageMonth(request: EarnRequest, config: TenantConfig, now: s
  * Credits points for a purchase (priced by the rule version in force at `occurredAt`, with the
  * promotion worth most to the member among those on at `occurredAt`; the entry names it) or a
  * promotion or bonus (explicit points). Purchases are unique by order id forever.
+ *
+ * Tiers: a purchase is priced with the tier in force when it is recorded (period-end downgrades
+ * settled first, recorded as events); its qualifying points then count, and an upgrade they
+ * reach applies from the next earn on (the entry's `pricing.tier` is the tier it was priced
+ * with, so replay needs nothing else).
  */
 export function decideEarn(
-  account: Account | undefined,
+  found: Account | undefined,
   existingOrder: OrderRecord | undefined,
   request: EarnRequest,
   config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
-  const lock = blockingLock(account, 'account', ctx.now);
+  if (!found) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(found, 'account', ctx.now);
   if (lock) {
     return refuse(
       'account_locked',
@@ -91,6 +97,8 @@ export function decideEarn(
   }
   const rule = ruleInForce(config, occurredAt);
   if (!rule) return refuse('no_rule_in_force', 'No earning rules were in force at occurredAt');
+  const settled = settleTier(found, config, ctx);
+  const account = settled.account;
   const pricing = priced(request.source, rule, account, occurredAt);
   if (typeof pricing === 'string') return refuse('promotion_days_out_of_range', pricing);
 
@@ -124,6 +132,12 @@ export function decideEarn(
     wallet = appended.wallet;
     entries.push(appended.entry);
   }
+  const counted = countEarn(
+    account,
+    { source: request.source.type, points: pricing.points, occurredAt, entrySeq: wallet.seq },
+    config,
+    ctx,
+  );
   const order: OrderRecord | undefined =
     request.source.type === 'purchase'
       ? {
@@ -135,14 +149,16 @@ export function decideEarn(
           earnedPoints: pricing.points,
           reversedPoints: 0,
           version: 1,
+          ...(counted.month !== undefined ? { qualifyingMonth: counted.month } : {}),
           createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
         }
       : undefined;
   return {
     ok: true,
-    accounts: [pointsWalletUpdate(account, wallet, ctx.now)],
+    accounts: [pointsWalletUpdate(counted.account, wallet, ctx.now)],
     entries,
     ...(order ? { order: { next: order, expectedVersion: null } } : {}),
+    ...eventsOf([...settled.events, ...counted.events]),
     result: {
       effect: 'created',
       body: {

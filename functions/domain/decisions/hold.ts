@@ -1,7 +1,7 @@
 import { discountCents } from '../earning.ts';
 import { heldPoints, liveHolds, MAX_OPEN_HOLDS, withHolds } from '../holds.ts';
 import { availablePoints, reserveLots } from '../lots.ts';
-import { pointsWalletUpdate, type Decision } from '../plan.ts';
+import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
 import { refuse } from '../result.ts';
 import type { TenantConfig } from '../tenant-config.ts';
 import type { Account, RedemptionHold, RedemptionOrderRecord, RequestContext } from '../types.ts';
@@ -30,7 +30,7 @@ export function decideHold(
 ): Decision {
   const checked = checkRedemption(found, existingOrder, request, config, ctx);
   if (!checked.ok) return checked;
-  const { account, rule, window, risk } = checked;
+  const { account, rule, window, risk, tierEvents } = checked;
   const wallet = account.wallets.points;
   const open = liveHolds(wallet, ctx.now);
   if (open.length >= MAX_OPEN_HOLDS) {
@@ -86,6 +86,7 @@ export function decideHold(
     entries: [],
     order: { next: order, expectedVersion: existingOrder?.version ?? null },
     redemption: { next: hold, expectedVersion: null },
+    ...eventsOf(tierEvents),
     result: {
       effect: 'created',
       body: {

@@ -1,7 +1,7 @@
 import { discountCents } from '../earning.ts';
 import { appendEntry } from '../ledger.ts';
 import { debitWallet } from '../lots.ts';
-import { pointsWalletUpdate, type Decision } from '../plan.ts';
+import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
 import type { TenantConfig } from '../tenant-config.ts';
 import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
 import { checkRedemption, type RedemptionRequest } from './redemption-checks.ts';
@@ -13,7 +13,9 @@ export type RedeemRequest = RedemptionRequest;
  * order (tenant, order id), whichever account or idempotency key: the order record is written
  * with the debit, and a second redemption of the order is refused naming the first. The
  * anti-fraud rules (redemption-velocity.ts) are counted on the account in the same write; the
- * REDEEM entry carries their counts as operator-only risk signals.
+ * REDEEM entry carries their counts as operator-only risk signals. With the order's subtotal,
+ * the discount is capped by the tier in force (settled first: a period-end downgrade is
+ * recorded with the redemption).
  */
 export function decideRedeem(
   found: Account | undefined,
@@ -24,7 +26,7 @@ export function decideRedeem(
 ): Decision {
   const checked = checkRedemption(found, existingOrder, request, config, ctx);
   if (!checked.ok) return checked;
-  const { account, rule, window, risk } = checked;
+  const { account, rule, window, risk, tierEvents } = checked;
   const before = account.wallets.points;
   const debit = debitWallet(before, request.points, ctx.now, false);
   const { wallet, entry } = appendEntry(
@@ -61,6 +63,7 @@ export function decideRedeem(
     entries: [entry],
     // A released or expired hold's order is taken over: guarded by the version read.
     order: { next: order, expectedVersion: existingOrder?.version ?? null },
+    ...eventsOf(tierEvents),
     result: {
       effect: 'created',
       body: {

@@ -4,12 +4,17 @@ import { availablePoints } from '../lots.ts';
 import { checkRedemptionVelocity, type RedemptionRisk, type RedemptionWindow } from '../redemption-velocity.ts';
 import { refuse, type Refusal } from '../result.ts';
 import { ruleInForce, type ConfigVersion, type TenantConfig } from '../tenant-config.ts';
-import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
+import { checkDiscountCap } from '../discount-cap.ts';
+import { discountCents } from '../earning.ts';
+import { settleTier } from '../tier-changes.ts';
+import type { Account, AccountEvent, RedemptionOrderRecord, RequestContext } from '../types.ts';
 
 export interface RedemptionRequest {
   accountId: string;
   points: number;
   orderId: string;
+  /** The order subtotal: when given, the discount may not exceed the tier's cap on it (discount-cap.ts). */
+  subtotalCents?: number;
 }
 
 /**
@@ -37,18 +42,20 @@ export function checkRedemptionFigures(points: number, rule: ConfigVersion): Ref
 /**
  * The rules a one-shot redemption and a hold both meet, in the order a partner is told of them:
  * the account, its redemption lock, the order's uniqueness, the rule in force and its figures,
- * debt, available points, and the anti-fraud rules last (a request the other rules refuse
+ * the tier's discount cap (when the subtotal is given), debt, available points, and the anti-fraud rules last (a request the other rules refuse
  * anyway is not reported as velocity). What passes comes with the rule and the counters to write.
  */
 export function checkRedemption(
-  account: Account | undefined,
+  found: Account | undefined,
   existingOrder: RedemptionOrderRecord | undefined,
   request: RedemptionRequest,
   config: TenantConfig,
   ctx: RequestContext,
-): Refusal | { ok: true; account: Account; rule: ConfigVersion; window: RedemptionWindow; risk: RedemptionRisk } {
-  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
-  const lock = blockingLock(account, 'redemption', ctx.now);
+):
+  | Refusal
+  | { ok: true; account: Account; rule: ConfigVersion; window: RedemptionWindow; risk: RedemptionRisk; tierEvents: AccountEvent[] } {
+  if (!found) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  const lock = blockingLock(found, 'redemption', ctx.now);
   if (lock) return refuse('account_locked', `Redemption is locked on this account (${lock.kind} lock)`, lockExtra(lock));
   if (existingOrder && orderTaken(existingOrder, ctx.now)) {
     return refuse('duplicate_order', `Order ${existingOrder.orderId} has already redeemed points`, {
@@ -60,6 +67,13 @@ export function checkRedemption(
   if (!rule) return refuse('no_rule_in_force', 'No redemption rules are in force');
   const figures = checkRedemptionFigures(request.points, rule);
   if (figures) return figures;
+  // The tier in force (a period end may have passed since the last write) prices the cap, and its change is recorded with this write.
+  const settled = settleTier(found, config, ctx);
+  const account = settled.account;
+  if (request.subtotalCents !== undefined) {
+    const aboveCap = checkDiscountCap(rule, account.tier, request.subtotalCents, discountCents(request.points, rule));
+    if (aboveCap) return aboveCap;
+  }
   const wallet = account.wallets.points;
   if (wallet.debt > 0) {
     return refuse('negative_balance', 'The balance is negative: redemption is refused until the debt is paid', {
@@ -72,5 +86,5 @@ export function checkRedemption(
   }
   const velocity = checkRedemptionVelocity(account, rule.redemption, ctx);
   if (!velocity.ok) return velocity;
-  return { ok: true, account, rule, window: velocity.window, risk: velocity.risk };
+  return { ok: true, account, rule, window: velocity.window, risk: velocity.risk, tierEvents: settled.events };
 }

@@ -1,7 +1,9 @@
 import { appendEntry } from '../ledger.ts';
 import { debitWallet } from '../lots.ts';
 import { refuse } from '../result.ts';
-import { pointsWalletUpdate, type Decision } from '../plan.ts';
+import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
+import type { TenantConfig } from '../tenant-config.ts';
+import { settleTier, uncountEarn } from '../tier-changes.ts';
 import type { Account, OrderRecord, RequestContext } from '../types.ts';
 
 export type ReversalReason = 'refund' | 'chargeback';
@@ -15,17 +17,21 @@ export interface ReversalRequest {
 
 /**
  * Takes back points earned by an order (refund or chargeback). It ignores locks and may
- * drive the balance negative: the shortfall becomes debt that later credits pay down.
+ * drive the balance negative: the shortfall becomes debt that later credits pay down. The
+ * points leave the qualifying bucket the earn counted in (after the tier is settled, so a
+ * period end already passed is judged on what the window held then); any downgrade this
+ * leads to waits for the next period end.
  */
 export function decideReversal(
-  account: Account | undefined,
+  found: Account | undefined,
   order: OrderRecord | undefined,
   request: ReversalRequest,
+  config: TenantConfig,
   ctx: RequestContext,
 ): Decision {
-  if (!account) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
+  if (!found) return refuse('account_not_found', `Account ${request.accountId} does not exist`);
   if (!order) return refuse('order_not_found', `Order ${request.orderId} earned no points on this account`);
-  if (order.accountId !== account.accountId) {
+  if (order.accountId !== found.accountId) {
     return refuse('order_of_another_account', `Order ${request.orderId} earned no points on this account`);
   }
   const unreversed = order.earnedPoints - order.reversedPoints;
@@ -36,6 +42,8 @@ export function decideReversal(
       unreversed,
     });
   }
+  const settled = settleTier(found, config, ctx);
+  const account = uncountEarn(settled.account, order.qualifyingMonth, points);
   const before = account.wallets.points;
   const debit = debitWallet(before, points, ctx.now, true);
   const { wallet, entry } = appendEntry(
@@ -60,6 +68,7 @@ export function decideReversal(
       next: { ...order, reversedPoints: order.reversedPoints + points, version: order.version + 1 },
       expectedVersion: order.version,
     },
+    ...eventsOf(settled.events),
     result: {
       effect: 'created',
       body: { transactionId: ctx.transactionId, accountId: account.accountId, points, balance: wallet.balance },

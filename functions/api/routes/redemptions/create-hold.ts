@@ -17,6 +17,7 @@ export const createHoldRoute = defineRoute({
     'not_found',
     'insufficient_points',
     'below_minimum_redemption',
+    'discount_above_cap',
     'account_locked',
     'duplicate_order',
     'limit_exceeded',
