@@ -22,9 +22,9 @@ import type { ObjectStore } from '../functions/audit/object-store.ts';
 import { ledgerEntryRecord, type AuditRecord } from '../functions/audit/records.ts';
 import { sealDay } from '../functions/audit/seal.ts';
 import { replayTenant } from '../functions/audit/tenant-replay.ts';
-import { GENESIS_HASH, hashLedgerEntry } from '../functions/domain/hash-chain.ts';
+import { GENESIS_HASH } from '../functions/domain/hash-chain.ts';
+import { syntheticEarn } from '../test/support/synthetic-earn.ts';
 import { defaultTenantConfig } from '../functions/domain/tenant-config.ts';
-import type { LedgerEntry } from '../functions/domain/types.ts';
 import { dirStore } from './dir-store.ts';
 import { REPLAY_MARKERS as MARKERS, writeSection } from './results-section.ts';
 
@@ -58,29 +58,16 @@ async function generate(root: string, records: number): Promise<void> {
     const seq = (i % ENTRIES_PER_WALLET) + 1;
     if (seq === 1) prevHash = GENESIS_HASH;
     const createdAt = new Date(Date.parse(`${DAY}T00:00:00.000Z`) + (i % 86_000_000)).toISOString();
-    const unhashed: Omit<LedgerEntry, 'hash'> = {
+    const entry = syntheticEarn({
       tenantId: TENANT,
       accountId: `member-${String(Math.floor(i / ENTRIES_PER_WALLET)).padStart(8, '0')}`,
-      wallet: 'points',
       seq,
-      type: 'EARN',
       amount: 120,
-      balanceAfter: seq * 120,
-      debtAfter: 0,
-      transactionId: `tx-${i}`,
-      correlationId: `tx-${i}`,
-      idempotencyKey: `idem-${i}`,
-      requestId: `req-${i}`,
-      actor: { kind: 'partner', id: 'key_0123456789abcdef' },
-      source: { type: 'purchase', orderId: `order-${i}` },
-      lots: [{ type: 'purchase', expiresAt: '2027-12-31T23:59:59.999Z', points: 120 }],
-      ruleVersion: 1,
-      pricing: { subtotalCents: 1_000, tier: 'Member' },
-      occurredAt: createdAt,
       createdAt,
       prevHash,
-    };
-    const entry = { ...unhashed, hash: hashLedgerEntry(unhashed) };
+      id: String(i),
+      pricing: { subtotalCents: 1_000, tier: 'Member', ruleVersion: 1 },
+    });
     prevHash = entry.hash;
     batch.push(ledgerEntryRecord(entry));
     if (batch.length === PER_OBJECT) await flush();

@@ -22,8 +22,8 @@ import { encodeJsonLines } from '../functions/audit/jsonl.ts';
 import { incomingKey } from '../functions/audit/layout.ts';
 import { ledgerEntryRecord, type AuditRecord } from '../functions/audit/records.ts';
 import { finishDay, planDay, RANGE_MAX_RECORDS, SEAL_NODE_OPTIONS, sealRange } from '../functions/audit/seal.ts';
-import { GENESIS_HASH, hashLedgerEntry } from '../functions/domain/hash-chain.ts';
-import type { LedgerEntry } from '../functions/domain/types.ts';
+import { GENESIS_HASH } from '../functions/domain/hash-chain.ts';
+import { syntheticEarn } from '../test/support/synthetic-earn.ts';
 import { dirStore } from './dir-store.ts';
 
 const DAY = '2026-03-10';
@@ -52,26 +52,15 @@ async function generate(root: string, records: number): Promise<void> {
     const wallet = Math.floor(i / ENTRIES_PER_WALLET);
     const seq = (i % ENTRIES_PER_WALLET) + 1;
     if (seq === 1) prevHash = GENESIS_HASH;
-    const unhashed: Omit<LedgerEntry, 'hash'> = {
+    const entry = syntheticEarn({
       tenantId: TENANT,
       accountId: `member-${String(wallet).padStart(8, '0')}`,
-      wallet: 'points',
       seq,
-      type: 'EARN',
       amount: 100,
-      balanceAfter: seq * 100,
-      debtAfter: 0,
-      transactionId: `tx-${i}`,
-      correlationId: `tx-${i}`,
-      idempotencyKey: `idem-${i}`,
-      requestId: `req-${i}`,
-      actor: { kind: 'partner', id: 'key_0123456789abcdef' },
-      source: { type: 'purchase', orderId: `order-${i}` },
-      lots: [{ type: 'purchase', expiresAt: '2027-12-31T23:59:59.999Z', points: 100 }],
       createdAt: new Date(Date.parse(`${DAY}T00:00:00.000Z`) + (i % 86_000_000)).toISOString(),
       prevHash,
-    };
-    const entry = { ...unhashed, hash: hashLedgerEntry(unhashed) };
+      id: String(i),
+    });
     prevHash = entry.hash;
     batch.push(ledgerEntryRecord(entry));
     if (batch.length === PER_OBJECT) await flush(objects % 20 === 0);

@@ -7,7 +7,8 @@ import { ledgerEntryRecord } from '../../functions/audit/records.ts';
 import { sealDay } from '../../functions/audit/seal.ts';
 import { sealedRecords } from '../../functions/audit/sealed-records.ts';
 import { replayDays, replayTenant } from '../../functions/audit/tenant-replay.ts';
-import { GENESIS_HASH, hashLedgerEntry } from '../../functions/domain/hash-chain.ts';
+import { GENESIS_HASH } from '../../functions/domain/hash-chain.ts';
+import { syntheticEarn } from '../support/synthetic-earn.ts';
 import { defaultTenantConfig } from '../../functions/domain/tenant-config.ts';
 import type { LedgerEntry } from '../../functions/domain/types.ts';
 import { insertEntries, memoryStore, silentLog } from './support.ts';
@@ -27,29 +28,15 @@ function purchases(accountId: string, count: number, start: string, startSeq = 1
   for (let i = 0; i < count; i += 1) {
     const seq = startSeq + i;
     const createdAt = new Date(Date.parse(start) + i * 60_000).toISOString();
-    const unhashed: Omit<LedgerEntry, 'hash'> = {
+    const entry = syntheticEarn({
       tenantId: TENANT,
       accountId,
-      wallet: 'points',
       seq,
-      type: 'EARN',
       amount: 120,
-      balanceAfter: 120 * seq,
-      debtAfter: 0,
-      transactionId: `tx-${accountId}-${seq}`,
-      correlationId: `tx-${accountId}-${seq}`,
-      idempotencyKey: `idem-${accountId}-${seq}`,
-      requestId: `req-${seq}`,
-      actor: { kind: 'partner', id: 'key_0123456789abcdef' },
-      source: { type: 'purchase', orderId: `o-${accountId}-${seq}` },
-      lots: [{ type: 'purchase', expiresAt: '2027-12-31T23:59:59.999Z', points: 120 }],
-      ruleVersion: 1,
-      pricing: { subtotalCents: 1_000, tier: 'Member' },
-      occurredAt: createdAt,
       createdAt,
       prevHash,
-    };
-    const entry = { ...unhashed, hash: hashLedgerEntry(unhashed) };
+      pricing: { subtotalCents: 1_000, tier: 'Member', ruleVersion: 1 },
+    });
     entries.push(entry);
     prevHash = entry.hash;
   }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { partnerClient, type PartnerClient } from '../support/local-api.ts';
 import { killLeftoverServices, startService, type RunningService } from '../support/local-service.ts';
 
@@ -55,6 +55,32 @@ describe('a partner integrating against `npm start` with the printed demo key', 
     const refund = await partner.reverse({ accountId: member, orderId: '1001' });
     expect(refund.body).toMatchObject({ points: 6000, balance: -5000 });
     expect((await partner.balance(member)).body).toMatchObject({ balance: -5000, available: 0, debt: 5000 });
+  });
+
+  it("checks out in two phases: a hold committed, and an abandoned one closed by the service's timer at its end", async () => {
+    const member = 'member-46';
+    expect((await partner.putAccount(member)).status).toBe(201);
+    await partner.earn({ accountId: member, source: { type: 'bonus', campaignId: 'welcome', points: 12_000 } });
+    const paid = await partner.hold({ accountId: member, points: 5000, orderId: 'checkout-4601' });
+    expect(paid.status).toBe(201);
+    expect((await partner.commitHold(paid.body.redemptionId)).body).toMatchObject({ status: 'committed', balance: 7000 });
+
+    const abandoned = await partner.hold({ accountId: member, points: 5000, orderId: 'checkout-4602', holdSeconds: 1 });
+    expect(abandoned.body).toMatchObject({ status: 'held', available: 2000, held: 5000 });
+    // The RedemptionHold workflow of the running service closes it after its end (the answer
+    // reads `expired` from the end on; `closedAt` appears once the timer has run).
+    const closed = await vi.waitFor(
+      async () => {
+        const view = await partner.redemption(abandoned.body.redemptionId);
+        if (!view.body.closedAt) throw new Error('the hold timer has not run yet');
+        return view.body;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(closed).toMatchObject({ status: 'expired', orderId: 'checkout-4602' });
+    expect(Date.parse(closed.closedAt)).toBeGreaterThanOrEqual(Date.parse(abandoned.body.expiresAt));
+    expect((await partner.balance(member)).body).toMatchObject({ balance: 7000, available: 7000, held: 0 });
+    expect((await partner.redeem({ accountId: member, points: 5000, orderId: 'checkout-4602' })).status).toBe(201);
   });
 
   it('gets problem+json for mistakes, as the README documents', async () => {

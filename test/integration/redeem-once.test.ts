@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalApi, partnerClient, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { startLocalApi, type LocalApi, tenantWithPoints } from '../support/local-api.ts';
 import { auditTenant } from '../support/table-audit.ts';
 
 /** SPEC section 5: a redemption is unique by (tenant, order id), like a purchase earn. */
@@ -10,18 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-async function tenantWith(accounts: Record<string, number>): Promise<{ tenantId: string; partner: PartnerClient }> {
-  const { tenantId, partnerKey } = await api.newTenant();
-  const partner = partnerClient(api.baseUrl, partnerKey);
-  for (const [accountId, points] of Object.entries(accounts)) {
-    expect((await partner.putAccount(accountId)).status).toBe(201);
-    if (points > 0) {
-      const earned = await partner.earn({ accountId, source: { type: 'bonus', campaignId: 'seed', points } });
-      expect(earned.status).toBe(201);
-    }
-  }
-  return { tenantId, partner };
-}
+const tenantWith = (accounts: Record<string, number>, redemption?: Parameters<LocalApi['newTenant']>[3]) =>
+  tenantWithPoints(api, accounts, redemption);
 
 const key = (k: string) => ({ 'idempotency-key': k });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_OPEN_HOLDS } from '../../functions/domain/holds.ts';
-import { partnerClient, startLocalApi, type LocalApi, type PartnerClient } from '../support/local-api.ts';
+import { startLocalApi, type LocalApi, tenantWithPoints } from '../support/local-api.ts';
 import { auditTenant, snapshotTenant } from '../support/table-audit.ts';
 
 /** SPEC section 10, two-phase redemption: quote, hold, commit, release, on the real DynamoDB Local. */
@@ -12,21 +12,8 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 afterEach(() => vi.useRealTimers());
 
-async function tenantWith(
-  accounts: Record<string, number>,
-  redemption?: Parameters<LocalApi['newTenant']>[3],
-): Promise<{ tenantId: string; partner: PartnerClient }> {
-  const { tenantId, partnerKey } = await api.newTenant(undefined, undefined, undefined, redemption);
-  const partner = partnerClient(api.baseUrl, partnerKey);
-  for (const [accountId, points] of Object.entries(accounts)) {
-    expect((await partner.putAccount(accountId)).status).toBe(201);
-    if (points > 0) {
-      const earned = await partner.earn({ accountId, source: { type: 'bonus', campaignId: 'seed', points } });
-      expect(earned.status).toBe(201);
-    }
-  }
-  return { tenantId, partner };
-}
+const tenantWith = (accounts: Record<string, number>, redemption?: Parameters<LocalApi['newTenant']>[3]) =>
+  tenantWithPoints(api, accounts, redemption);
 
 const key = (k: string) => ({ 'idempotency-key': k });
 

@@ -177,6 +177,27 @@ export function operatorClient(baseUrl: string, token: string) {
   return { call: jsonClient(baseUrl, { authorization: `Bearer ${token}` }) };
 }
 
+/**
+ * A fresh tenant (its redemption rules as given) whose accounts exist, each with a bonus of the
+ * points named (none for 0), and its partner client.
+ */
+export async function tenantWithPoints(
+  api: LocalApi,
+  accounts: Record<string, number>,
+  redemption?: Parameters<LocalApi['newTenant']>[3],
+): Promise<{ tenantId: string; partner: PartnerClient }> {
+  const { tenantId, partnerKey } = await api.newTenant(undefined, undefined, undefined, redemption);
+  const partner = partnerClient(api.baseUrl, partnerKey);
+  for (const [accountId, points] of Object.entries(accounts)) {
+    const linked = await partner.putAccount(accountId);
+    if (linked.status !== 201) throw new Error(`tenantWithPoints: account ${accountId}: ${linked.status}`);
+    if (points === 0) continue;
+    const earned = await partner.earn({ accountId, source: { type: 'bonus', campaignId: 'seed', points } });
+    if (earned.status !== 201) throw new Error(`tenantWithPoints: bonus for ${accountId}: ${earned.status}`);
+  }
+  return { tenantId, partner };
+}
+
 /** The usual start of a test file: the local API with one tenant and its partner client. */
 export async function startPartnerApi(): Promise<{ api: LocalApi; tenantId: string; partner: PartnerClient }> {
   const api = await startLocalApi();

@@ -1,5 +1,6 @@
 import { RedeemBody, RedeemResult } from '../../../schemas/redeem.ts';
 import { defineRoute } from '../route-types.ts';
+import { REDEMPTION_ERRORS } from './redemption-errors.ts';
 
 export const redeemRoute = defineRoute({
   operationId: 'redeem',
@@ -12,21 +13,6 @@ export const redeemRoute = defineRoute({
   tableAccess: 'readwrite',
   request: { body: RedeemBody },
   responses: [{ status: 201, description: 'Points redeemed', schema: RedeemResult }],
-  errors: [
-    'not_found',
-    'insufficient_points',
-    'below_minimum_redemption',
-    'discount_above_cap',
-    'account_locked',
-    'duplicate_order',
-    'account_too_new',
-    'redemption_rate_limited',
-    'too_many_ip_addresses',
-    'rate_limited',
-    'idempotency_key_missing',
-    'idempotency_key_in_use',
-    'idempotency_key_reused',
-    'concurrent_update',
-  ],
+  errors: [...REDEMPTION_ERRORS],
   handler: 'functions/api/handlers/redeem.ts',
 });

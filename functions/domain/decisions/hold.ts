@@ -5,7 +5,7 @@ import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
 import { refuse } from '../result.ts';
 import type { TenantConfig } from '../tenant-config.ts';
 import type { Account, RedemptionHold, RedemptionOrderRecord, RequestContext } from '../types.ts';
-import { checkRedemption, type RedemptionRequest } from './redemption-checks.ts';
+import { checkRedemption, redemptionOrderWrite, type RedemptionRequest } from './redemption-checks.ts';
 
 export interface HoldRequest extends RedemptionRequest {
   /** The hold's life (1 to 86400 s); the tenant's `redemption.holdSeconds` when left out. */
@@ -67,24 +67,23 @@ export function decideHold(
     risk,
     version: 1,
   };
-  const order: RedemptionOrderRecord = {
-    tenantId: ctx.tenantId,
-    sourceType: 'redemption',
-    orderId: request.orderId,
-    accountId: account.accountId,
-    transactionId: ctx.transactionId,
-    points: request.points,
-    discountCents: discount,
-    version: (existingOrder?.version ?? 0) + 1,
-    createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
-    hold: { redemptionId, status: 'held', expiresAt },
-  };
+  const order = redemptionOrderWrite(
+    existingOrder,
+    {
+      accountId: account.accountId,
+      orderId: request.orderId,
+      points: request.points,
+      discountCents: discount,
+      hold: { redemptionId, status: 'held', expiresAt },
+    },
+    ctx,
+  );
   const update = pointsWalletUpdate(account, held, ctx.now);
   return {
     ok: true,
     accounts: [{ ...update, next: { ...update.next, redemptionWindow: window } }],
     entries: [],
-    order: { next: order, expectedVersion: existingOrder?.version ?? null },
+    order,
     redemption: { next: hold, expectedVersion: null },
     ...eventsOf(tierEvents),
     result: {

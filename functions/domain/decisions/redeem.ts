@@ -4,7 +4,7 @@ import { debitWallet } from '../lots.ts';
 import { eventsOf, pointsWalletUpdate, type Decision } from '../plan.ts';
 import type { TenantConfig } from '../tenant-config.ts';
 import type { Account, RedemptionOrderRecord, RequestContext } from '../types.ts';
-import { checkRedemption, type RedemptionRequest } from './redemption-checks.ts';
+import { checkRedemption, redemptionOrderWrite, type RedemptionRequest } from './redemption-checks.ts';
 
 export type RedeemRequest = RedemptionRequest;
 
@@ -45,24 +45,17 @@ export function decideRedeem(
     ctx,
   );
   const discount = discountCents(request.points, rule);
-  const order: RedemptionOrderRecord = {
-    tenantId: ctx.tenantId,
-    sourceType: 'redemption',
-    orderId: request.orderId,
-    accountId: account.accountId,
-    transactionId: ctx.transactionId,
-    points: request.points,
-    discountCents: discount,
-    version: (existingOrder?.version ?? 0) + 1,
-    createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
-  };
+  const order = redemptionOrderWrite(
+    existingOrder,
+    { accountId: account.accountId, orderId: request.orderId, points: request.points, discountCents: discount },
+    ctx,
+  );
   const update = pointsWalletUpdate(account, wallet, ctx.now);
   return {
     ok: true,
     accounts: [{ ...update, next: { ...update.next, redemptionWindow: window } }],
     entries: [entry],
-    // A released or expired hold's order is taken over: guarded by the version read.
-    order: { next: order, expectedVersion: existingOrder?.version ?? null },
+    order,
     ...eventsOf(tierEvents),
     result: {
       effect: 'created',

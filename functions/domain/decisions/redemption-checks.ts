@@ -88,3 +88,29 @@ export function checkRedemption(
   if (!velocity.ok) return velocity;
   return { ok: true, account, rule, window: velocity.window, risk: velocity.risk, tierEvents: settled.events };
 }
+
+/**
+ * The order record a redemption writes, one-shot or held (`hold`), and its guard: a released or
+ * expired hold's order is taken over, conditioned on the version read.
+ */
+export function redemptionOrderWrite(
+  existingOrder: RedemptionOrderRecord | undefined,
+  facts: { accountId: string; orderId: string; points: number; discountCents: number; hold?: RedemptionOrderRecord['hold'] },
+  ctx: RequestContext,
+): { next: RedemptionOrderRecord; expectedVersion: number | null } {
+  return {
+    next: {
+      tenantId: ctx.tenantId,
+      sourceType: 'redemption',
+      orderId: facts.orderId,
+      accountId: facts.accountId,
+      transactionId: ctx.transactionId,
+      points: facts.points,
+      discountCents: facts.discountCents,
+      version: (existingOrder?.version ?? 0) + 1,
+      createdBy: { namespace: ctx.idempotencyNamespace, key: ctx.idempotencyKey, at: ctx.now },
+      ...(facts.hold ? { hold: facts.hold } : {}),
+    },
+    expectedVersion: existingOrder?.version ?? null,
+  };
+}

@@ -1,5 +1,6 @@
 import { HoldBody, HoldResult } from '../../../../schemas/redemptions.ts';
 import { defineRoute } from '../../route-types.ts';
+import { REDEMPTION_ERRORS } from '../redemption-errors.ts';
 
 export const createHoldRoute = defineRoute({
   operationId: 'createRedemptionHold',
@@ -13,22 +14,7 @@ export const createHoldRoute = defineRoute({
   workflows: { starts: ['RedemptionHold'] },
   request: { body: HoldBody },
   responses: [{ status: 201, description: 'Points held', schema: HoldResult }],
-  errors: [
-    'not_found',
-    'insufficient_points',
-    'below_minimum_redemption',
-    'discount_above_cap',
-    'account_locked',
-    'duplicate_order',
-    'limit_exceeded',
-    'account_too_new',
-    'redemption_rate_limited',
-    'too_many_ip_addresses',
-    'rate_limited',
-    'idempotency_key_missing',
-    'idempotency_key_in_use',
-    'idempotency_key_reused',
-    'concurrent_update',
-  ],
+  // Open holds are capped per account (limit_exceeded).
+  errors: [...REDEMPTION_ERRORS, 'limit_exceeded'],
   handler: 'functions/api/handlers/redemptions/create-hold.ts',
 });
