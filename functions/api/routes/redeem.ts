@@ -1,6 +1,6 @@
 import { RedeemBody, RedeemResult } from '../../../schemas/redeem.ts';
 import { defineRoute } from '../route-types.ts';
-import { REDEMPTION_ERRORS } from './redemption-errors.ts';
+import { REDEMPTION_ERRORS } from '../redemption-errors.ts';
 
 export const redeemRoute = defineRoute({
   operationId: 'redeem',

@@ -1,6 +1,6 @@
 import { HoldBody, HoldResult } from '../../../../schemas/redemptions.ts';
 import { defineRoute } from '../../route-types.ts';
-import { REDEMPTION_ERRORS } from '../redemption-errors.ts';
+import { REDEMPTION_ERRORS } from '../../redemption-errors.ts';
 
 export const createHoldRoute = defineRoute({
   operationId: 'createRedemptionHold',

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../schemas/error-codes.ts';
+import type { ErrorCode } from '../../schemas/error-codes.ts';
 
 /** What a redemption (one-shot redeem, or a two-phase hold) may be refused with: the rules both meet (redemption-checks.ts). */
 export const REDEMPTION_ERRORS = [
