@@ -92,15 +92,18 @@ function scenarios(h: Handlers, who: Principal, n: number): Scenario[] {
         call(h.redeem, post('/api/v1/redeem', { accountId: `redeem3-${run}-${i}`, points: 6000, orderId: `checkout3-${run}-${i}` }), 201),
     },
     {
+      // One account a hold, as checkouts are (an account has at most 10 open).
       name: 'hold (1 lot)',
       setup: async () => {
-        await putAccount(`hold-${run}`);
-        await earn({ accountId: `hold-${run}`, source: { type: 'bonus', campaignId: 'bench', points: 5000 * (n + 10) } });
+        for (let i = 0; i < n; i += 1) {
+          await putAccount(`hold-${run}-${i}`);
+          await earn({ accountId: `hold-${run}-${i}`, source: { type: 'bonus', campaignId: 'bench', points: 6000 } });
+        }
       },
       request: (i) =>
         call(
           h.hold,
-          post('/api/v1/redemptions', { accountId: `hold-${run}`, points: 5000, orderId: `hold-${run}-${i}`, holdSeconds: 600 }),
+          post('/api/v1/redemptions', { accountId: `hold-${run}-${i}`, points: 5000, orderId: `hold-${run}-${i}`, holdSeconds: 600 }),
           201,
         ),
     },

@@ -80,7 +80,8 @@ export function renderMarkdown(r: BenchResults): string {
       `A two-phase redemption (hold, then its commit) costs ${fixed(hold.estimatedReadUnits + commit.estimatedReadUnits)} read and ` +
         `${fixed(hold.estimatedWriteUnits + commit.estimatedWriteUnits)} write units (est. AWS), against ${fixed(redeem.estimatedReadUnits)} and ` +
         `${fixed(redeem.estimatedWriteUnits)} for a one-shot redeem. The commit reads its hold once alone (a GetItem: it names the account) before ` +
-        'the one read round and transaction every command makes.',
+        "the one read round and transaction every command makes. The hold's latency includes its StartExecution of the RedemptionHold timer " +
+        '(here the local Step Functions server, which answers once the execution waits).',
       '',
     );
   }
