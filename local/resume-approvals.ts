@@ -9,13 +9,13 @@ import { scanOpenItems } from './scan-open-items.ts';
  * get their workflow started again, which waits, expires or applies them as the first would
  * have. On AWS executions outlive any function, and this never runs.
  */
-export async function resumeOpenApprovals(): Promise<number> {
+export async function resumeOpenApprovals(start: typeof startWorkflow = startWorkflow): Promise<number> {
   let resumed = 0;
   for await (const item of scanOpenItems('APPROVAL', ['pending', 'approved'])) {
     const request = itemToApproval(item);
     // The wait left, not the whole: the request still expires at its own `expiresAt`.
     const left = Math.max(1, Math.ceil((Date.parse(request.expiresAt) - Date.now()) / 1000) + 2);
-    await startWorkflow('Approval', executionName(request), { ...workflowInput(request), waitSeconds: left });
+    await start('Approval', executionName(request), { ...workflowInput(request), waitSeconds: left });
     resumed += 1;
   }
   return resumed;

@@ -337,3 +337,27 @@ describe("the hold's timer (the RedemptionHold workflow, run locally from the sa
     expect((await partner.hold({ accountId: 'member', points: 12_000, orderId: 'cart-lazy' })).status).toBe(201);
   });
 });
+
+describe('after a restart of the local service with kept data', () => {
+  it('the timers of the holds still held are started again, with their own end, and no other', async () => {
+    const { tenantId, partner } = await tenantWith({ member: 30_000 });
+    const open = await partner.hold({ accountId: 'member', points: 5000, orderId: 'resume-open', holdSeconds: 600 });
+    const committed = await partner.hold({ accountId: 'member', points: 5000, orderId: 'resume-committed' });
+    await partner.commitHold(committed.body.redemptionId);
+    const released = await partner.hold({ accountId: 'member', points: 5000, orderId: 'resume-released' });
+    await partner.releaseHold(released.body.redemptionId);
+    const { resumeOpenHolds } = await import('../../local/resume-holds.ts');
+    const started: { workflow: string; name: string; input: Record<string, unknown> }[] = [];
+    await resumeOpenHolds(async (workflow, name, input) => {
+      started.push({ workflow, name, input });
+    });
+    // The scan reads the whole local table (other tests' holds too): this tenant's are the point.
+    expect(started.filter((start) => start.input.tenantId === tenantId)).toEqual([
+      {
+        workflow: 'RedemptionHold',
+        name: open.body.redemptionId,
+        input: { tenantId, redemptionId: open.body.redemptionId, expiresAt: open.body.expiresAt },
+      },
+    ]);
+  });
+});
