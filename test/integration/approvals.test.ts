@@ -237,6 +237,29 @@ describe('adjustments through approval requests', () => {
   });
 });
 
+describe('after a restart of the local service with kept data', () => {
+  it('the workflows of requests still open (pending) are started again with the wait left; decided ones are not', async () => {
+    await account('resume-1');
+    const pending = await adjust(requester, body('resume-1', 40));
+    const rejected = await adjust(requester, body('resume-1', 30));
+    expect((await rejectBy(admin2, rejected.body.approvalId)).status).toBe(200);
+    const { resumeOpenApprovals } = await import('../../local/resume-approvals.ts');
+    const started: { workflow: string; name: string; input: Record<string, unknown> }[] = [];
+    await resumeOpenApprovals(async (workflow, name, input) => {
+      started.push({ workflow, name, input });
+    });
+    // The scan reads the whole local table (other tests' requests too): this tenant's are the point.
+    const mine = started.filter((start) => start.input.tenantId === tenantId && start.input.approvalId !== undefined);
+    expect(mine.map((start) => start.input.approvalId)).toContain(pending.body.approvalId);
+    expect(mine.map((start) => start.input.approvalId)).not.toContain(rejected.body.approvalId);
+    const resumed = mine.find((start) => start.input.approvalId === pending.body.approvalId)!;
+    expect(resumed.workflow).toBe('Approval');
+    // The wait left: about the request's remaining life (7 days), never the whole again from now plus more.
+    expect(resumed.input.waitSeconds).toBeGreaterThan(6 * 86_400);
+    expect(resumed.input.waitSeconds).toBeLessThanOrEqual(7 * 86_400 + 2);
+  });
+});
+
 describe('expiry', () => {
   it('a request not decided within the tenant’s expiry expires (a few seconds, by configuration) and can no longer be approved', async () => {
     const platformAdmin = await operator('platform-expiry', ['platform_admin']);
