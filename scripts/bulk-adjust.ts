@@ -110,7 +110,7 @@ export function planBulkFile(text: string, tenantId: string, defaultNote?: strin
     if (!Number.isSafeInteger(points) || points === 0 || Math.abs(points) > MAX_ADJUSTMENT_POINTS) {
       return invalid(
         'invalid_points',
-        `points must be a whole number from -${MAX_ADJUSTMENT_POINTS} to ${MAX_ADJUSTMENT_POINTS}, not 0, not "${pointsText}"`,
+        `points must be a non-zero whole number from -${MAX_ADJUSTMENT_POINTS} to ${MAX_ADJUSTMENT_POINTS}, not "${pointsText}"`,
       );
     }
     const reasonCode = value('reasonCode')!.trim();
