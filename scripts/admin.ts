@@ -424,7 +424,7 @@ async function bulkAdjust(extra: string[]): Promise<void> {
     token,
     tenantId,
     outPath,
-    ...(tty ? { onProgress: (done, progress) => process.stderr.write(`\r${progressBar(done, progress)}`) } : {}),
+    ...(tty ? { onProgress: (done, progress) => process.stderr.write(`\r${progressBar(done, progress)}\x1b[K`) } : {}),
   });
   if (tty && rows.length > 0) process.stderr.write('\n');
   process.stderr.write(`${summaryLine(summary)}; results in ${outPath}\n`);
