@@ -25,11 +25,11 @@ afterAll(async () => {
 });
 
 /** `npm run admin -- ...` against the local service (stderr is a pipe: the summary line, no bar). */
-function admin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function admin(args: string[], script = 'scripts/admin.ts'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', ...args],
+      ['--import', 'tsx', script, ...args],
       {
         cwd: new URL('../..', import.meta.url).pathname,
         env: { ...process.env, RRR_LOCAL_DIR: localDir, RRR_BASE_URL: '', RRR_OPERATOR_TOKEN: '' },
@@ -126,7 +126,10 @@ describe('admin bulk-adjust against npm start', () => {
     // The valid rows alone, in another file with LF line ends and without the BOM: all replayed, exit 0.
     const valid = join(workDir, 'valid.csv');
     await writeFile(valid, `${[ROWS[0], ROWS[1], ROWS[2], ROWS[4], ROWS[5]].join('\n')}`.replace('Outage\ntwo', 'Outage\r\ntwo'));
-    const third = await admin(['bulk-adjust', '--tenant', 'bulk-co', '--file', valid]);
+    // Run by another operator (a tenant admin of bulk-co): the keys are the tenant's, so still nothing new.
+    const other = await admin(['--role', 'tenant_admin', '--tenant', 'bulk-co', '--subject', 'bulk-second'], 'scripts/operator-token.ts');
+    expect(other.code).toBe(0);
+    const third = await admin(['bulk-adjust', '--tenant', 'bulk-co', '--file', valid, '--token', other.stdout.trim()]);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toBe(`bulk-adjust: 3 rows, 3 replayed; results in ${valid}.results.csv\n`);
 
