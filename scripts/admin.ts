@@ -16,6 +16,7 @@ import type { LedgerEntry } from '../functions/domain/types.ts';
 import { LOCAL_TABLE_NAME, localAwsEnv } from '../local/aws-env.ts';
 import { MAX_ADJUSTMENT_POINTS } from '../schemas/approvals.ts';
 import { integerOption, parseCli, requiredOption, runCli, UsageError } from './cli-args.ts';
+import { BULK_CONCURRENCY, BulkFileError, planBulkFile, progressBar, runBulk, summaryLine } from './bulk-adjust.ts';
 import { replayWholeTenant } from './replay-tenant.ts';
 
 const APPROVAL_STATUSES = ['pending', 'approved', 'applied', 'rejected', 'expired'] as const;
@@ -44,6 +45,20 @@ Commands:
                 requests a signed adjustment (a debit: --points -50); prints the approval
                 request, pending (up to 100 points 1 tenant admin approves; 101 to 500 two;
                 above 500 two and a platform admin; never the requester)
+  bulk-adjust   --tenant ID --file rows.csv [--out results.csv] [--note TEXT]
+                one adjustment request per row of a CSV file with the header
+                rowId,accountId,points,reasonCode,ticket[,note] (RFC 4180: quoted fields may
+                hold commas, quotes and line breaks). Each row is sent with the Idempotency-Key
+                bulk:<tenant>:<rowId>, so running the file again asks nothing twice (its rows
+                are "replayed"); a row changed under the same rowId is "refused"
+                (idempotency_key_reused). Rows are checked first (points a non-zero whole
+                number, a known reason code, required fields, rowId unique in the file): a bad
+                one is "invalid" and not sent. The note: the row's note column, else --note,
+                else "bulk adjustment, row <rowId>". ${BULK_CONCURRENCY} requests at a time; 429, 503 and other
+                5xx are retried (Retry-After) then "failed". Writes rowId,status,approvalId,
+                code,detail in file order to --out (default <file>.results.csv); a progress bar
+                on a terminal, a summary line on stderr. Exits 0 when every row is requested
+                or replayed, else 1
   approvals list    --tenant ID [--status ${APPROVAL_STATUSES.join('|')}] [--limit 1-100]
                     [--cursor CURSOR]      one page (pending by default); --cursor nextCursor for the next
   approvals show    --tenant ID --id APPROVAL_ID
@@ -123,6 +138,8 @@ a refusal, 2 on a usage mistake.`,
     'max-listed': { type: 'string' },
     bucket: { type: 'string' },
     endpoint: { type: 'string' },
+    file: { type: 'string' },
+    out: { type: 'string' },
   },
 } as const;
 
@@ -269,7 +286,13 @@ const commands: Record<string, () => { method: string; path: string; body?: unkn
 const APPROVAL_SUBCOMMANDS = Object.keys(commands)
   .filter((name) => name.startsWith('approvals '))
   .map((name) => name.slice('approvals '.length));
-const COMMAND_NAMES = [...Object.keys(commands).filter((name) => !name.startsWith('approvals ')), 'approvals', 'replay', 'expire'];
+const COMMAND_NAMES = [
+  ...Object.keys(commands).filter((name) => !name.startsWith('approvals ')),
+  'bulk-adjust',
+  'approvals',
+  'replay',
+  'expire',
+];
 
 function localCredentialsPath(): string {
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -368,6 +391,47 @@ async function replay(extra: string[]): Promise<void> {
   process.exitCode = report.differences.length > 0 ? 1 : 0;
 }
 
+/**
+ * `bulk-adjust`: every row of a CSV file as one adjustment request (scripts/bulk-adjust.ts),
+ * under a key made from its row id; the results as CSV in file order.
+ */
+async function bulkAdjust(extra: string[]): Promise<void> {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const tenantId = requiredOption('tenant', values.tenant);
+  if (!isTenantId(tenantId)) throw new UsageError(`--tenant must be a tenant id (lower-case letters, digits, dashes), not "${tenantId}"`);
+  const file = requiredOption('file', values.file);
+  if (values.out === '') throw new UsageError('--out is empty');
+  if (values.note === '') throw new UsageError('--note is empty');
+  const outPath = values.out ?? `${file}.results.csv`;
+  if (resolve(outPath) === resolve(file)) throw new UsageError('--out must not be the input file');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let rows: ReturnType<typeof planBulkFile>;
+  try {
+    rows = planBulkFile(text, tenantId, values.note);
+  } catch (error) {
+    if (error instanceof BulkFileError) throw new Error(`${file}: ${error.message}`);
+    throw error;
+  }
+  const { baseUrl, token } = await target();
+  const tty = process.stderr.isTTY === true;
+  const summary = await runBulk(rows, {
+    baseUrl,
+    token,
+    tenantId,
+    outPath,
+    ...(tty ? { onProgress: (done, progress) => process.stderr.write(`\r${progressBar(done, progress)}\x1b[K`) } : {}),
+  });
+  if (tty && rows.length > 0) process.stderr.write('\n');
+  process.stderr.write(`${summaryLine(summary)}; results in ${outPath}\n`);
+  const { requested, replayed } = summary.counts;
+  process.exitCode = requested + replayed === summary.rows ? 0 : 1;
+}
+
 /** Where to send it: a deployed stage only with an explicit token, never the local one's. */
 async function target(): Promise<{ baseUrl: string; token: string }> {
   const baseUrl = process.env.RRR_BASE_URL || undefined;
@@ -392,6 +456,7 @@ await runCli(spec, async () => {
   if (first === undefined) throw new UsageError(`a command is required: one of ${COMMAND_NAMES.join(', ')}`);
   if (first === 'expire') return expireNow(rest);
   if (first === 'replay') return replay(rest);
+  if (first === 'bulk-adjust') return bulkAdjust(rest);
   let name = first;
   let extra = rest;
   if (first === 'approvals') {

@@ -131,6 +131,16 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
     ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--account', 'm1', '--to', 'later'], /--to must be an ISO 8601 instant/],
     ['scripts/admin.ts', ['replay', '--tenant', 'demo', '--account', 'm1', 'now'], /unexpected argument "now"/],
     ['scripts/admin.ts', ['lock', '--tenant', 'demo', '--account', 'm1', '--account', 'm2'], /--account is given more than once/],
+    ['scripts/admin.ts', ['bulk-adjust', '--file', 'rows.csv'], /--tenant is required/],
+    ['scripts/admin.ts', ['bulk-adjust', '--tenant', 'demo'], /--file is required/],
+    ['scripts/admin.ts', ['bulk-adjust', '--tenant', 'Demo!', '--file', 'rows.csv'], /--tenant must be a tenant id/],
+    ['scripts/admin.ts', ['bulk-adjust', '--tenant', 'demo', '--file', 'rows.csv', 'now'], /unexpected argument "now"/],
+    [
+      'scripts/admin.ts',
+      ['bulk-adjust', '--tenant', 'demo', '--file', 'rows.csv', '--out', 'rows.csv'],
+      /--out must not be the input file/,
+    ],
+    ['scripts/admin.ts', ['bulk-adjust', '--tenant', 'demo', '--file', 'rows.csv', '--note', ''], /--note is empty/],
     ['scripts/operator-token.ts', [], /--role must be one of/],
     ['scripts/operator-token.ts', ['--role', 'support'], /--tenant is required for support/],
     ['scripts/operator-token.ts', ['--role', 'finance', '--ttl', '5'], /--ttl must be a whole number from 60 to 86400/],
@@ -176,6 +186,15 @@ describe('every CLI prints usage on --help and refuses bad usage in one line, ex
       expect(stdout).toMatch(/--token JWT/);
       expect(stdout).toContain('npm run -s operator-token -- --role tenant_admin --tenant demo --subject');
     }
+  });
+
+  it('admin --help describes bulk-adjust: its columns, its key, its statuses and its exit codes', async () => {
+    const help = await run('scripts/admin.ts', ['bulk-adjust', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}bulk-adjust {3}--tenant ID --file rows\.csv \[--out results\.csv\] \[--note TEXT\]$/m);
+    expect(help.stdout).toContain('rowId,accountId,points,reasonCode,ticket[,note]');
+    expect(help.stdout).toContain('bulk:<tenant>:<rowId>');
+    expect(help.stdout).toContain('rowId,status,approvalId,');
   });
 
   it('admin --help describes expire; expire refuses a deployed stage and needs the local service', async () => {
