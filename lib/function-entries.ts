@@ -10,6 +10,7 @@ import { SCHEDULED_JOBS, type ScheduledJobDefinition } from './schedules.ts';
  */
 export const PARTNER_AUTHORIZER_HANDLER = 'functions/api/handlers/authorize-partner.ts';
 export const AUDIT_EXPORT_HANDLER = 'functions/streams/audit-export.ts';
+export const REPORTS_HANDLER = 'functions/streams/reports.ts';
 
 export interface FunctionSources {
   routes: RouteDefinition[];
@@ -19,7 +20,14 @@ export interface FunctionSources {
 
 export const DEFAULT_SOURCES: FunctionSources = { routes: manifestRoutes, workflows: workflowDefinitions, scheduledJobs: SCHEDULED_JOBS };
 
-export function functionEntries(sources: FunctionSources = DEFAULT_SOURCES): { name: string; entry: string }[] {
+/** An entry deployed in a nested stack (its template is not the main one) names that stack. */
+export interface FunctionEntry {
+  name: string;
+  entry: string;
+  nestedStack?: string;
+}
+
+export function functionEntries(sources: FunctionSources = DEFAULT_SOURCES): FunctionEntry[] {
   return [
     ...sources.routes.map((route) => ({ name: `route ${route.operationId}`, entry: route.handler })),
     // The authorizer exists only while some route needs it (API Gateway refuses an unused one).
@@ -27,6 +35,7 @@ export function functionEntries(sources: FunctionSources = DEFAULT_SOURCES): { n
       ? [{ name: 'partner authorizer', entry: PARTNER_AUTHORIZER_HANDLER }]
       : []),
     { name: 'audit exporter', entry: AUDIT_EXPORT_HANDLER },
+    { name: 'reports projector', entry: REPORTS_HANDLER, nestedStack: 'ReportsStack' },
     ...sources.workflows.flatMap((workflow) =>
       Object.entries(workflow.tasks).map(([state, task]) => ({ name: `workflow ${workflow.name}.${state}`, entry: task.handler })),
     ),

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { RouteDefinition } from '../functions/api/route-types.ts';
@@ -14,7 +14,8 @@ import { HashKeySecret } from './hash-key-secret.ts';
 import { OperatorAuth } from './operator-auth.ts';
 import { PartnerApi } from './partner-api.ts';
 import { PartnerAuthorizer } from './partner-authorizer.ts';
-import { AUDIT_EXPORT_HANDLER, DEFAULT_SOURCES } from './function-entries.ts';
+import { AUDIT_EXPORT_HANDLER, DEFAULT_SOURCES, REPORTS_HANDLER } from './function-entries.ts';
+import { ReportsProjector } from './reports-projector.ts';
 import { ScheduledJobs } from './scheduled-jobs.ts';
 import type { ScheduledJobDefinition } from './schedules.ts';
 import type { StageConfig } from './stage.ts';
@@ -82,6 +83,16 @@ export class RedRoomRewardsStack extends Stack {
       bucket: audit.bucket,
       encryptionKey: dataKey,
     });
+    // The stream's second consumer, the reports read model (functions/streams/reports.ts), in a
+    // nested stack of its own: this stack is at CloudFormation's 500-resource limit. Its failed
+    // records go to the exporter's DLQ (alarmed); its function is alarmed like every other.
+    const reports = new ReportsProjector(new NestedStack(this, 'ReportsStack', { description: 'reports read model consumer' }), 'Reports', {
+      stage,
+      handler: REPORTS_HANDLER,
+      table,
+      encryptionKey: dataKey,
+      deadLetters: exporter.deadLetters,
+    });
     const workflows = new Workflows(this, 'Workflows', {
       stage,
       definitions: props.workflows ?? DEFAULT_SOURCES.workflows,
@@ -104,6 +115,7 @@ export class RedRoomRewardsStack extends Stack {
     const functions = new Map<string, IFunction>([...this.routeFunctions].map(([name, fn]) => [`route-${name}`, fn.function]));
     if (partnerAuthorizer) functions.set('partner-authorizer', partnerAuthorizer.handler.function);
     functions.set('audit-export', exporter.handler.function);
+    functions.set('reports', reports.handler.function);
     for (const [name, fn] of workflows.functions) functions.set(`workflow-${name}`, fn.function);
     for (const [name, fn] of jobs.functions) functions.set(`job-${name}`, fn.function);
 

@@ -14,6 +14,7 @@ import { loadOperatorIssuer } from './operator-issuer-key.ts';
 import { readJsonIfExists, writePrivateJson } from './private-file.ts';
 import { localS3Env, startLocalS3, type LocalS3 } from './s3-local.ts';
 import type { KeptDemoKey } from './demo-key.ts';
+import { fanOut } from './stream-consumers.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
 import { startLocalWorkflows } from './local-workflows.ts';
 import type { LocalStepFunctions } from './step-functions-server.ts';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   const { routes } = await import('../functions/api/manifest.ts');
   const { authorizePartnerRequest } = await import('../functions/api/authorizer.ts');
   const exporter = await import('../functions/streams/audit-export.ts');
+  const reports = await import('../functions/streams/reports.ts');
   // The AuditSeal workflow's definition and task handlers (functions/workflows/definitions.ts), run in-process.
   const { auditSealWorkflow } = await import('../functions/workflows/definitions.ts');
   const { loadTaskHandlers, runWorkflow } = await import('./workflow-runner.ts');
@@ -111,11 +113,12 @@ async function main(): Promise<void> {
   });
   const baseUrl = await listen(running.server, port);
 
-  // The stream to the audit bucket, as the event source mapping and the hourly AuditSeal workflow do on AWS.
+  // The stream to the audit bucket and the reports read model, as the two event source mappings
+  // and the hourly AuditSeal workflow do on AWS: one poller, both consumers (local/stream-consumers.ts).
   running.poller = createStreamPoller({
     dynamodbEndpoint: running.dynamo.endpoint,
     tableName: TABLE_NAME,
-    handler: exporter.handler,
+    handler: fanOut([exporter.handler, reports.handler]),
     ...(inMemory ? {} : { checkpointFile: join(localDir, 'stream-checkpoints.json') }),
     log: (message) => console.error(`[audit export] ${message}`),
     tick: {

@@ -92,6 +92,13 @@ Commands:
                 prints {tenants, expiredLots, points, complete} (complete false: run it again).
                 --tenant also adds a tenant stored before the tenant directory to it.
                 On AWS, invoke the ExpirySweep function instead.
+  reconcile-reports --tenant ID
+                compares the reports read model (day flows, liability by expiry month and
+                point type) with what the tenant's ledger implies, against the local service's
+                table: reads every points-wallet ledger entry of the tenant by a Scan of the
+                table (filtered to the tenant; an operator's check, never a request's) plus
+                the report items (16 queries). Prints {tenantId, entries, days, liabilityKeys,
+                differences}; exits 1 on any difference.
 
 Options:
   --token JWT             the operator token to send (default: RRR_OPERATOR_TOKEN, else the
@@ -292,6 +299,7 @@ const COMMAND_NAMES = [
   'approvals',
   'replay',
   'expire',
+  'reconcile-reports',
 ];
 
 function localCredentialsPath(): string {
@@ -334,6 +342,33 @@ async function expireNow(extra: string[]): Promise<void> {
   });
   console.log(JSON.stringify(summary, null, 2));
   process.exitCode = 0;
+}
+
+/**
+ * `reconcile-reports`: the reports read model against the tenant's ledger, in the local
+ * service's table (its endpoint from .local/credentials.json), by functions/reports/reconcile.ts.
+ * Refused with RRR_BASE_URL (a deployed stage's table is read with AWS credentials, not here).
+ */
+async function reconcileReportsNow(extra: string[]): Promise<void> {
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (process.env.RRR_BASE_URL) throw new UsageError('reconcile-reports runs against the local service only');
+  const tenantId = requiredOption('tenant', values.tenant);
+  if (!isTenantId(tenantId)) throw new UsageError(`--tenant must be a tenant id (lower-case letters, digits, dashes), not "${tenantId}"`);
+  const path = localCredentialsPath();
+  let credentials: { dynamodbEndpoint?: string; tableName?: string };
+  try {
+    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
+  } catch {
+    throw new Error(`no local service credentials in ${path}: start it with npm start`);
+  }
+  if (!credentials.dynamodbEndpoint) throw new Error(`no dynamodbEndpoint in ${path}: restart the local service (npm start)`);
+  localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
+  const { getTenantConfigNow } = await import('../functions/store/tenants.ts');
+  if ((await getTenantConfigNow(tenantId)) === undefined) throw new Error(`no tenant "${tenantId}" in the local service`);
+  const { reconcileReports } = await import('../functions/reports/reconcile.ts');
+  const report = await reconcileReports(tenantId);
+  console.log(JSON.stringify(report, null, 2));
+  process.exitCode = report.differences.length > 0 ? 1 : 0;
 }
 
 /**
@@ -457,6 +492,7 @@ await runCli(spec, async () => {
   if (first === 'expire') return expireNow(rest);
   if (first === 'replay') return replay(rest);
   if (first === 'bulk-adjust') return bulkAdjust(rest);
+  if (first === 'reconcile-reports') return reconcileReportsNow(rest);
   let name = first;
   let extra = rest;
   if (first === 'approvals') {

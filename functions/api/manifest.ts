@@ -29,6 +29,8 @@ import { listApprovalsRoute } from './routes/admin/list-approvals.ts';
 import { getApprovalRoute } from './routes/admin/get-approval.ts';
 import { approveApprovalRoute } from './routes/admin/approve-approval.ts';
 import { rejectApprovalRoute } from './routes/admin/reject-approval.ts';
+import { getLiabilityReportRoute } from './routes/admin/get-liability-report.ts';
+import { getDailyReportRoute } from './routes/admin/get-daily-report.ts';
 import type { RouteDefinition } from './route-types.ts';
 
 /*
@@ -71,4 +73,6 @@ export const routes: RouteDefinition[] = [
   getApprovalRoute,
   approveApprovalRoute,
   rejectApprovalRoute,
+  getLiabilityReportRoute,
+  getDailyReportRoute,
 ];

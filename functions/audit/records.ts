@@ -106,6 +106,18 @@ export const AUDITED_ENTITIES: Record<string, { records: ToRecords | null; why: 
   IDEMPOTENCY: { records: null, why: 'the replay cache of responses; expires through TTL' },
   APIKEY_INDEX: { records: null, why: 'a lookup pointer from key id to key hash; the key item carries the lifecycle' },
   TURNS: { records: null, why: "a hot account's turn queue: when the next turn is free, pacing only; no money state" },
+  RPT_MARK: {
+    records: null,
+    why: "the reports read model's mark that one ledger entry was counted (its idempotency); derived from the ledger entry, which is exported",
+  },
+  RPT_DAY: {
+    records: null,
+    why: "reports read model: a UTC day's flow counters, derived from ledger entries (rebuilt and reconciled from them)",
+  },
+  RPT_LIABILITY: {
+    records: null,
+    why: 'reports read model: outstanding lot points by expiry month and type, derived from ledger entries (reconciled against them)',
+  },
   EXPIRY_SWEEP: {
     records: null,
     why: "the expiry sweep's progress mark for a tenant (the next day to look at); each lot it expires is an EXPIRE ledger entry",

@@ -58,7 +58,8 @@ describe('functions from the manifest', () => {
     expect(described.map((description) => description.split(':')[0]).sort()).toEqual(
       routes.map((route) => `route ${route.operationId}`).sort(),
     );
-    expect(index.ofType('AWS::Lambda::Function')).toHaveLength(functionEntries().length);
+    // Entries deployed in a nested stack are in that stack's template (test/infra/reports-stack.test.ts).
+    expect(index.ofType('AWS::Lambda::Function')).toHaveLength(functionEntries().filter((entry) => !entry.nestedStack).length);
   });
 
   it('serves every route from its own function, at its own method and path', () => {
