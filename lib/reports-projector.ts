@@ -2,12 +2,12 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ApiFunction } from './api-function.ts';
 import type { StageConfig } from './stage.ts';
+import { STREAM_CONSUMER_ACKNOWLEDGEMENTS, tableStreamSource } from './stream-consumer.ts';
 
 export interface ReportsProjectorProps {
   stage: StageConfig;
@@ -53,39 +53,15 @@ export class ReportsProjector extends Construct {
       new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [props.table.tableArn] }),
     );
     props.encryptionKey.grant(this.handler.function, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
-    Validations.of(this.handler).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams (added by the DynamoDB event source) and the X-Ray tracing actions support no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
-      },
-    );
+    Validations.of(this.handler).acknowledge(...STREAM_CONSUMER_ACKNOWLEDGEMENTS);
 
     this.handler.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(5),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 5,
-        onFailure: new SqsDlq(this.deadLetters),
-        parallelizationFactor: 1,
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('LEDGER') } } },
-          }),
-        ],
-      }),
+      tableStreamSource(props.table, this.deadLetters, [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('LEDGER') } } },
+        }),
+      ]),
     );
   }
 }

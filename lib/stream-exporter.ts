@@ -2,14 +2,13 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INCOMING_ROOT, PENDING_ROOT } from '../functions/audit/layout.ts';
 import { ApiFunction } from './api-function.ts';
 import { logicalIdOf } from './logical-id.ts';
+import { STREAM_CONSUMER_ACKNOWLEDGEMENTS, tableStreamSource } from './stream-consumer.ts';
 import type { StageConfig } from './stage.ts';
 
 export interface StreamExporterProps {
@@ -74,33 +73,10 @@ export class StreamExporter extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.bucket)}.Arn>/${PENDING_ROOT}*]`,
         reason: 'The exporter marks each tenant-day it wrote (an empty object under pending/) so only changed days are sealed.',
       },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'dynamodb:ListStreams (added by the DynamoDB event source) and the X-Ray tracing actions support no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: "aws-cdk-lib's grant for sending failures to the KMS-encrypted DLQ (SqsDlq); it applies to the one data key only.",
-      },
+      ...STREAM_CONSUMER_ACKNOWLEDGEMENTS,
     );
 
-    this.handler.function.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(5),
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        retryAttempts: 5,
-        onFailure: new SqsDlq(this.deadLetters),
-        // One batch per shard at a time: per-account ordering matters to the hash-chain export.
-        parallelizationFactor: 1,
-      }),
-    );
+    // One batch per shard at a time: per-account ordering matters to the hash-chain export.
+    this.handler.function.addEventSource(tableStreamSource(props.table, this.deadLetters));
   }
 }

@@ -308,6 +308,23 @@ function localCredentialsPath(): string {
 }
 
 /**
+ * Points this process at the local service's table (its endpoint from .local/credentials.json),
+ * for the commands that run a job in-process. Before the job's modules load: they read the
+ * table and endpoint once, on import.
+ */
+async function useLocalTable(): Promise<void> {
+  const path = localCredentialsPath();
+  let credentials: { dynamodbEndpoint?: string; tableName?: string };
+  try {
+    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
+  } catch {
+    throw new Error(`no local service credentials in ${path}: start it with npm start`);
+  }
+  if (!credentials.dynamodbEndpoint) throw new Error(`no dynamodbEndpoint in ${path}: restart the local service (npm start)`);
+  localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
+}
+
+/**
  * `expire`: the scheduled job's module run here, against the local service's DynamoDB (its
  * endpoint from .local/credentials.json). Refused with RRR_BASE_URL: a deployed stage runs it
  * as its ExpirySweep function.
@@ -318,16 +335,7 @@ async function expireNow(extra: string[]): Promise<void> {
     throw new UsageError('expire runs against the local service only: on a deployed stage invoke its ExpirySweep function');
   if (values.tenant === '') throw new UsageError('--tenant is empty');
   const asOf = instantOption('as-of');
-  const path = localCredentialsPath();
-  let credentials: { dynamodbEndpoint?: string; tableName?: string };
-  try {
-    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
-  } catch {
-    throw new Error(`no local service credentials in ${path}: start it with npm start`);
-  }
-  if (!credentials.dynamodbEndpoint) throw new Error(`no dynamodbEndpoint in ${path}: restart the local service (npm start)`);
-  // Before the job's modules load: they read the table and endpoint once, on import.
-  localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
+  await useLocalTable();
   const { sweepAllTenants } = await import('../functions/usecases/expire-lots.ts');
   const { getTenantConfigNow, joinTenantDirectory } = await import('../functions/store/tenants.ts');
   if (values.tenant !== undefined) {
@@ -354,15 +362,7 @@ async function reconcileReportsNow(extra: string[]): Promise<void> {
   if (process.env.RRR_BASE_URL) throw new UsageError('reconcile-reports runs against the local service only');
   const tenantId = requiredOption('tenant', values.tenant);
   if (!isTenantId(tenantId)) throw new UsageError(`--tenant must be a tenant id (lower-case letters, digits, dashes), not "${tenantId}"`);
-  const path = localCredentialsPath();
-  let credentials: { dynamodbEndpoint?: string; tableName?: string };
-  try {
-    credentials = JSON.parse(await readFile(path, 'utf8')) as typeof credentials;
-  } catch {
-    throw new Error(`no local service credentials in ${path}: start it with npm start`);
-  }
-  if (!credentials.dynamodbEndpoint) throw new Error(`no dynamodbEndpoint in ${path}: restart the local service (npm start)`);
-  localAwsEnv(credentials.dynamodbEndpoint, credentials.tableName ?? LOCAL_TABLE_NAME);
+  await useLocalTable();
   const { getTenantConfigNow } = await import('../functions/store/tenants.ts');
   if ((await getTenantConfigNow(tenantId)) === undefined) throw new Error(`no tenant "${tenantId}" in the local service`);
   const { reconcileReports } = await import('../functions/reports/reconcile.ts');
